@@ -1,0 +1,3 @@
+from drafter.cli import app
+
+app(prog_name="drafter")

@@ -1,0 +1,444 @@
+"""Stage 1: files in, clean documents out.
+
+Reads .txt/.md/.docx files, folders (recursively) and JSONL corpora; detects the encoding
+(UTF-8, UTF-8 with BOM, UTF-16, GB18030); normalises spaces and indents; strips the
+boilerplate that template sites and web pages glue onto speeches (advert blocks, QQ
+numbers, photo credits, page footers, lines repeated across a corpus); and keeps, for every
+clean line, the 1-based line number it came from, so that every mined phrase can point back
+to its place in the user's file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import unicodedata
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from drafter.errors import DrafterError
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+DOCX_SUFFIXES = {".docx"}
+JSONL_SUFFIXES = {".jsonl"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | DOCX_SUFFIXES | JSONL_SUFFIXES
+
+
+@dataclass
+class Document:
+    """One speech, cleaned. `lines[i]` came from original line `line_numbers[i]` (1-based)."""
+
+    source: str
+    lines: list[str]
+    line_numbers: list[int]
+    title_hint: str | None = None  # a title given outside the text (a JSONL "title" field)
+    removed: list[tuple[int, str]] = field(default_factory=list)  # (line, text) stripped as boilerplate
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def line_of(self, index: int) -> int:
+        """The original 1-based line number of clean line `index` (0-based)."""
+        return self.line_numbers[index]
+
+
+# ---------------------------------------------------------------------------
+# Decoding
+
+
+def decode_bytes(raw: bytes, name: str) -> str:
+    """Decode a text file whose encoding we do not know: BOMs first, then UTF-8, UTF-16 without
+    a BOM, then GB18030. Never drops characters silently; an undecodable file is an error."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return _strict(raw[3:], "utf-8", name)
+    if raw.startswith(b"\xff\xfe") or raw.startswith(b"\xfe\xff"):
+        return _strict(raw, "utf-16", name)
+    if _looks_utf16(raw):
+        enc = "utf-16-le" if raw[1:2] == b"\x00" or raw[1::2].count(0) > raw[0::2].count(0) else "utf-16-be"
+        return _strict(raw, enc, name)
+    if b"\x00" in raw[:8192]:
+        raise DrafterError(f"{name} 看起来是二进制文件，不是文本。请提供 .txt、.md、.docx 或 .jsonl 格式的讲话稿。")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        raise DrafterError(
+            f"{name} 的编码无法识别（既不是 UTF-8，也不是 GB18030/GBK、UTF-16）。"
+            "请用记事本或 WPS 另存为 UTF-8 编码后重试。"
+        ) from None
+    if _mostly_control(text):
+        raise DrafterError(f"{name} 看起来是二进制文件，不是文本。请提供 .txt、.md、.docx 或 .jsonl 格式的讲话稿。")
+    return text
+
+
+def _strict(raw: bytes, encoding: str, name: str) -> str:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        raise DrafterError(f"{name} 声明为 {encoding.upper()} 编码，但内容有损坏。请重新保存该文件后重试。") from None
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    sample = raw[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        return False
+    even_nul = sample[0::2].count(0)
+    odd_nul = sample[1::2].count(0)
+    half = len(sample) // 2
+    # ASCII-heavy UTF-16 has NULs on one side; CJK-heavy UTF-16 has almost none, so also try
+    # a strict decode when the text would be mostly CJK.
+    if max(even_nul, odd_nul) > 0.3 * half and min(even_nul, odd_nul) < 0.05 * half:
+        return True
+    if b"\x00" not in sample:
+        return False
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        cjk = sum(1 for ch in text[:2000] if "\u4e00" <= ch <= "\u9fff")
+        if cjk > 0.5 * min(len(text), 2000):
+            return True
+    return False
+
+
+def _mostly_control(text: str) -> bool:
+    sample = text[:4000]
+    if not sample:
+        return False
+    bad = sum(1 for ch in sample if unicodedata.category(ch) in ("Cc", "Co", "Cn") and ch not in "\n\r\t\f")
+    return bad > 0.1 * len(sample)
+
+
+# ---------------------------------------------------------------------------
+# Reading files
+
+
+def read_docx_paragraphs(path: Path) -> list[str]:
+    """The paragraphs of a Word file, in body order, tables included (cell by cell)."""
+    name = str(path)
+    if not zipfile.is_zipfile(path):
+        if path.read_bytes()[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+            raise DrafterError(f"{name} 是旧版 Word（.doc）文件，请在 Word 或 WPS 中另存为 .docx 后重试。")
+        raise DrafterError(f"{name} 不是有效的 .docx 文件（不是 zip 格式）。请在 Word 或 WPS 中重新另存为 .docx 后重试。")
+    try:
+        import docx  # python-docx, imported lazily: most runs never read Word files
+        from docx.oxml.ns import qn
+
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises several unrelated types for a broken package
+        raise DrafterError(f"{name} 无法作为 Word 文件打开（{type(exc).__name__}）。请在 Word 或 WPS 中重新另存为 .docx 后重试。") from None
+    paragraphs: list[str] = []
+    body = document.element.body
+    for child in body.iterchildren():
+        if child.tag == qn("w:p"):
+            paragraphs.append("".join(t.text or "" for t in child.iter(qn("w:t"))))
+        elif child.tag == qn("w:tbl"):
+            for para in child.iter(qn("w:p")):
+                paragraphs.append("".join(t.text or "" for t in para.iter(qn("w:t"))))
+    return paragraphs
+
+
+def read_text_file(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DrafterError(f"找不到文件：{path}。请检查路径是否正确。") from None
+    except IsADirectoryError:
+        raise DrafterError(f"{path} 是一个文件夹，这里需要一个文件。") from None
+    except PermissionError:
+        raise DrafterError(f"没有权限读取 {path}。请检查文件权限。") from None
+    return decode_bytes(raw, str(path))
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise DrafterError(f"找不到文件：{path}。请检查路径是否正确。")
+    if path.is_dir():
+        raise DrafterError(f"{path} 是一个文件夹，这里需要一个讲话稿文件（.txt、.md、.docx）。")
+
+
+def load_document(path: str | Path, source: str | None = None) -> Document:
+    """Load and clean one .txt/.md/.docx file. A JSONL file gives its first record."""
+    path = Path(path)
+    _check_file(path)
+    source = source or str(path)
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        docs = list(iter_jsonl(path))
+        if not docs:
+            raise DrafterError(f"{path} 中没有可用的文档（每行应是一个含 content 或 text 字段的 JSON 对象）。")
+        return docs[0]
+    if suffix in DOCX_SUFFIXES:
+        raw_lines = read_docx_paragraphs(path)
+    else:
+        if suffix == ".doc":
+            raise DrafterError(f"{path} 是旧版 Word（.doc）文件，请在 Word 或 WPS 中另存为 .docx 后重试。")
+        raw_lines = split_lines(read_text_file(path))
+        if suffix in {".md", ".markdown"}:
+            raw_lines = [strip_markdown(line) for line in raw_lines]
+    doc = clean_lines(raw_lines, source)
+    if not doc.lines:
+        raise DrafterError(f"{path} 是空文件（或只有空白与广告行），没有可分析的正文。")
+    return doc
+
+
+def iter_jsonl(path: Path) -> Iterator[Document]:
+    """One Document per JSONL record, named FILE#ROW (0-based); lines numbered within the record."""
+    text = read_text_file(path)
+    for row, line in enumerate(text.splitlines()):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DrafterError(f"{path} 第 {row + 1} 行不是合法的 JSON（{exc.msg}）。每行应是一个 JSON 对象。") from None
+        if not isinstance(record, dict):
+            raise DrafterError(f"{path} 第 {row + 1} 行不是 JSON 对象。每行应是一个含 content 或 text 字段的对象。")
+        body = record.get("content")
+        if not isinstance(body, str):
+            body = record.get("text")
+        if not isinstance(body, str):
+            raise DrafterError(f"{path} 第 {row + 1} 行缺少 content 或 text 字段（正文）。")
+        title = record.get("title") if isinstance(record.get("title"), str) else None
+        doc = clean_lines(split_lines(body), f"{path}#{row}", title_hint=title)
+        if doc.lines:
+            yield doc
+        else:
+            log.info("skipping empty record %s#%d", path, row)
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named directly plus every supported file below each folder, in a stable order."""
+    files: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if not path.exists():
+            raise DrafterError(f"找不到文件或文件夹：{path}。请检查路径是否正确。")
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not _hidden(p.relative_to(path))
+            )
+            if not found:
+                raise DrafterError(f"文件夹 {path} 中没有 .txt、.md、.docx 或 .jsonl 文件。")
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith((".", "~$")) for part in relative.parts)
+
+
+def load_corpus(paths: Iterable[str | Path], strip_repeated: bool = True) -> list[Document]:
+    """Every document under `paths` (files, folders, JSONL), cleaned, with lines repeated across
+    many documents of the corpus removed as boilerplate."""
+    docs: list[Document] = []
+    for path in expand_paths(paths):
+        if path.suffix.lower() in JSONL_SUFFIXES:
+            docs.extend(iter_jsonl(path))
+        else:
+            docs.append(load_document(path))
+    if strip_repeated:
+        strip_repeated_lines(docs)
+    return docs
+
+
+# ---------------------------------------------------------------------------
+# Cleaning
+
+_FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}
+_FULLWIDTH_ALNUM.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})
+_FULLWIDTH_ALNUM.update({c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)})
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009\u202f\f\v]+")
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}0-9０-９，。、；：！？“”（）《》])\s+(?=[{_CJK}0-9，。、；：！？“”（）《》])")
+_SPACE_BETWEEN_DIGITS = re.compile(r"(?<=\d) (?=\d)")
+
+# Advert and watermark lines from template sites. Strong signs mark a line of up to 80
+# characters; weak words ("会员", "订阅", "侵权" ...) also occur in real speeches, so they only
+# mark short lines that are not sentences.
+_ADVERT_STRONG = re.compile(
+    r"(QQ|ＱＱ|微信|VX|vx)(群|号)?\s*[:：]?\s*\d{5,}|QQ群|公众号|微信号|扫码|二维码|www\.|https?://|"
+    r"整理[，,]\s*(咨询|联系|加)|咨询QQ|仅供学习|禁止外传|关注我们|下载地址|淘宝店"
+)
+_ADVERT_WEAK = re.compile(
+    r"QQ|微信|订阅|会员|倒卖|版权所有|侵权|客服|免费(领取|赠送)|更多精彩|原创|文章来源|来源[：:]|责任编辑|编辑[：:]"
+)
+# The tail a web page or wiki adds after the text: licence notes, "责任编辑", print/close links.
+_TAIL_MARKER = re.compile(r"^(本作品(是|在|属于|屬於|来自|來自)|(这|這)部作品在|↑$|Public domain$|注：中文维基文库|版权声明|免责声明|【(打印|关闭)|（责任编辑|责任编辑[：:])")
+
+# Photo credits, also when glued to the end of a heading: "新华社记者 王晔/摄", "（记者 张三 摄）".
+_PHOTO_CREDIT = re.compile(
+    rf"[（(]?(?:新华社|人民日报|本报|中新社|央视)?(?:特约)?(?:记者|摄影)\s*[{_CJK}]{{2,4}}(?:\s*[、，]\s*[{_CJK}]{{2,4}})*\s*[/／]?\s*摄(?:影)?[）)]?$"
+)
+_PHOTO_LINE = re.compile(r"^(图为|图片来源|图片由|摄影[:：]|（图片|\(图片)")
+_PAGE_FOOTER = re.compile(
+    r"^(?:第\s*\d+\s*页\s*[，,/／]?\s*共\s*\d+\s*页|[-—－]+\s*\d+\s*[-—－]+|\d+\s*/\s*\d+|page\s*\d+(\s*of\s*\d+)?)$",
+    re.IGNORECASE,
+)
+_PAGE_FOOTER_INLINE = re.compile(r"第\s*\d+\s*页\s*[，,/／]?\s*共\s*\d+\s*页")
+_FOOTNOTE_REF = re.compile(r"\[\s*\d{1,3}\s*\]|\[\s*注\s*\d*\s*\]")
+_OPENERS = "《“（(「『【‘"
+_CLOSERS = "。，、；：！？）)」』】”’》"
+_SALUTATION_LIKE = re.compile(r"^(同志们|各位|尊敬的|女士们|先生们|朋友们|代表们)")
+_SENTENCE_END = "。！？!?；;…"
+
+
+def split_lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n").split("\n")
+
+
+def strip_markdown(line: str) -> str:
+    line = re.sub(r"^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+(?=\S))", "", line)
+    return re.sub(r"(\*\*|__|\*|`)", "", line)
+
+
+def normalize_line(line: str) -> str:
+    """Spaces, indents, invisible characters and full-width digits/letters; nothing else changes."""
+    line = line.translate(_INVISIBLE).translate(_FULLWIDTH_ALNUM)
+    line = _SPACES.sub(" ", line).strip()
+    line = _SPACE_BETWEEN_CJK.sub("", line)
+    line = _SPACE_BETWEEN_DIGITS.sub("", line)
+    return line
+
+
+def is_advert(line: str) -> bool:
+    if len(line) <= 80 and _ADVERT_STRONG.search(line):
+        return True
+    return len(line) <= 40 and line[-1] not in "。！？" and bool(_ADVERT_WEAK.search(line))
+
+
+def clean_lines(raw_lines: list[str], source: str, title_hint: str | None = None) -> Document:
+    """Normalise lines, drop boilerplate, re-join lines that a web page broke mid-sentence."""
+    lines: list[str] = []
+    numbers: list[int] = []
+    removed: list[tuple[int, str]] = []
+    normalized = [normalize_line(line) for line in raw_lines]
+
+    # Advert blocks: a run of short lines between blank lines, one of which is an advert,
+    # goes whole (the seeds open with "仅供学习 禁止外传 / 酷乐文行 / 自建平台、实时分享 …").
+    drop = [False] * len(normalized)
+    start = 0
+    while start < len(normalized):
+        if not normalized[start]:
+            start += 1
+            continue
+        end = start
+        while end < len(normalized) and normalized[end]:
+            end += 1
+        block = normalized[start:end]
+        if any(is_advert(line) for line in block) and all(
+            len(line) <= 40 and not line.endswith("。") for line in block
+        ):
+            for i in range(start, end):
+                drop[i] = True
+        start = end
+
+    content = [i for i, line in enumerate(normalized) if line]
+    tail_start = len(normalized)
+    remaining = sum(len(normalized[i]) for i in content)
+    for position, i in enumerate(content):
+        # a licence or notes tail: in the second half, and short compared with a speech
+        if position >= len(content) // 2 and remaining <= 3000 and _TAIL_MARKER.match(normalized[i]):
+            tail_start = i
+            break
+        remaining -= len(normalized[i])
+
+    for index, line in enumerate(normalized):
+        number = index + 1
+        if not line:
+            continue
+        if index >= tail_start or drop[index] or is_advert(line) or _PAGE_FOOTER.match(line) or _PHOTO_LINE.match(line):
+            removed.append((number, raw_lines[index].strip()))
+            continue
+        stripped = _PHOTO_CREDIT.sub("", line).rstrip()
+        stripped = _PAGE_FOOTER_INLINE.sub("", stripped)
+        stripped = _FOOTNOTE_REF.sub("", stripped).strip()
+        if stripped != line:
+            removed.append((number, line[len(stripped):] if line.startswith(stripped) else line))
+        line = stripped
+        if not line or re.fullmatch(r"[\[\]\d\s]+", line):
+            continue
+        if lines and _continues(lines[-1], line):
+            lines[-1] += line
+            continue
+        lines.append(line)
+        numbers.append(number)
+    return Document(source=source, lines=lines, line_numbers=numbers, title_hint=title_hint, removed=removed)
+
+
+def _continues(previous: str, line: str) -> bool:
+    """True where a web page broke one sentence over two lines: "…所作的 / 政府工作报告 / 。会议…"."""
+    if line[0] in _CLOSERS:
+        return True
+    if previous[-1] in _OPENERS:
+        return True
+    # a lone character left over from a broken word: "政府工作报 / 告"
+    return len(line) == 1 and "\u4e00" <= line <= "\u9fff" and previous[-1] not in _SENTENCE_END + "：:"
+
+
+def strip_repeated_lines(docs: list[Document], min_docs: int = 3, min_share: float = 0.5) -> None:
+    """Remove, in place, short non-sentence lines that recur in many documents of a corpus
+    (site names, navigation, watermarks). Salutations, headings and sentences are kept."""
+    if len(docs) < min_docs:
+        return
+    seen: Counter[str] = Counter()
+    for doc in docs:
+        seen.update(set(doc.lines))
+    threshold = max(min_docs, min_share * len(docs))
+    repeated = {line for line, n in seen.items() if n >= threshold and _boilerplate_candidate(line)}
+    if not repeated:
+        return
+    for doc in docs:
+        keep = [i for i, line in enumerate(doc.lines) if line not in repeated]
+        if len(keep) == len(doc.lines):
+            continue
+        doc.removed.extend((doc.line_numbers[i], doc.lines[i]) for i in range(len(doc.lines)) if doc.lines[i] in repeated)
+        doc.lines = [doc.lines[i] for i in keep]
+        doc.line_numbers = [doc.line_numbers[i] for i in keep]
+
+
+def _boilerplate_candidate(line: str) -> bool:
+    if len(line) > 30 or line[-1] in _SENTENCE_END or _SALUTATION_LIKE.match(line):
+        return False
+    if re.search(r"讲话|报告|发言|致辞|会议|大会|工作|谈话|同志", line):
+        return False  # titles and meeting names legitimately recur
+    if re.match(r"^(第?[一二三四五六七八九十]+[、，是要]|（[一二三四五六七八九十]+）|\d+[.．、])", line):
+        return False  # numbered headings
+    return True
+
+
+# ---------------------------------------------------------------------------
+# Traditional characters
+
+_TRADITIONAL_MARKERS = set("們會國說這個來時為對經動實現當發與體關於產黨頭區縣幾應當進開團義將還從總黨費運過廣問題學習議員區")
+
+
+def is_traditional(text: str) -> bool:
+    """A cheap test: does this text use traditional characters throughout?"""
+    sample = text[:5000]
+    hits = sum(1 for ch in sample if ch in _TRADITIONAL_MARKERS)
+    cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
+    return cjk > 0 and hits > 0.02 * cjk
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified (zhconv, imported lazily). Length can change only rarely, so
+    callers that need character offsets should convert line by line."""
+    import zhconv
+
+    return zhconv.convert(text, "zh-cn")
