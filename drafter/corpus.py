@@ -328,6 +328,7 @@ def clean_lines(raw_lines: list[str], source: str, title_hint: str | None = None
     numbers: list[int] = []
     removed: list[tuple[int, str]] = []
     normalized = [normalize_line(line) for line in raw_lines]
+    skipped_marker = False
 
     # Advert blocks: a run of short lines between blank lines, one of which is an advert,
     # goes whole (the seeds open with "仅供学习 禁止外传 / 酷乐文行 / 自建平台、实时分享 …").
@@ -372,10 +373,21 @@ def clean_lines(raw_lines: list[str], source: str, title_hint: str | None = None
             removed.append((number, line[len(stripped):] if line.startswith(stripped) else line))
         line = stripped
         if not line or re.fullmatch(r"[\[\]\d\s]+", line):
+            skipped_marker = skipped_marker or bool(line)
             continue
         if lines and _continues(lines[-1], line):
+            if line[0] in _CLOSERS and len(lines) >= 2 and len(lines[-1]) <= 15 and lines[-2][-1] not in _SENTENCE_END + "：:":
+                # a link broken out of its sentence: "…所作的 / 政府工作报告 / 。会议…"
+                fragment = lines.pop()
+                numbers.pop()
+                lines[-1] += fragment
             lines[-1] += line
             continue
+        if lines and skipped_marker and lines[-1][-1] not in _SENTENCE_END + "：:":
+            lines[-1] += line  # a footnote mark "[1]" had split the sentence
+            skipped_marker = False
+            continue
+        skipped_marker = False
         lines.append(line)
         numbers.append(number)
     return Document(source=source, lines=lines, line_numbers=numbers, title_hint=title_hint, removed=removed)
