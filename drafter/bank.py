@@ -1,0 +1,278 @@
+"""The phrasebank: load the YAML a person can read and edit, merge the user's custom.yaml, look up.
+
+A bank folder holds phrases.yaml and frames.yaml (written by `drafter analyze`), themes.yaml
+(the hand-kept theme lexicon) and custom.yaml (the user's own entries, same shape; an entry with
+`hide: true` hides the mined entry with the same text). Nothing here imports jieba: look-ups and
+drafting never segment text."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from drafter.errors import DrafterError
+from drafter.fileio import load_yaml
+from drafter.resources import builtin_dir
+
+PHRASES_FILE = "phrases.yaml"
+FRAMES_FILE = "frames.yaml"
+CUSTOM_FILE = "custom.yaml"
+THEMES_FILE = "themes.yaml"
+CUSTOM_DIR = "custom"
+
+KINDS = {
+    "idiom": "成语/四字格",
+    "formula": "数字概括语",
+    "term": "固定提法",
+    "parallel": "排比",
+    "quote": "引语",
+    "frame": "标题框架",
+    "move": "开头/过渡/结尾句",
+}
+ROLES = {"opening": "开头", "transition": "过渡", "closing": "结尾"}
+
+
+@dataclass
+class Source:
+    doc: str
+    line: int
+    context: str = ""
+
+
+@dataclass
+class Entry:
+    text: str
+    kind: str
+    themes: list[str]
+    count: int
+    docs: int
+    sources: list[Source]
+    fills: list[list[str]] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
+    attribution: str | None = None
+    role: str | None = None
+    occasion: str | None = None
+    custom: bool = False
+
+
+@dataclass
+class PhraseBank:
+    directory: Path
+    entries: list[Entry]
+    documents: int = 0
+
+    def of_kind(self, kind: str) -> list[Entry]:
+        return [e for e in self.entries if e.kind == kind]
+
+
+def default_bank_dir() -> Path:
+    """DRAFTER_BANK if set, else the built-in phrasebank."""
+    env = os.environ.get("DRAFTER_BANK")
+    return Path(env) if env else builtin_dir("phrasebank")
+
+
+def load_bank(directory: str | os.PathLike | None = None) -> PhraseBank:
+    folder = Path(directory) if directory else default_bank_dir()
+    if not folder.is_dir():
+        raise DrafterError(f"找不到词库文件夹：{folder}。请用 drafter analyze 讲话稿文件夹 -o {folder} 生成词库。")
+    generated = [folder / PHRASES_FILE, folder / FRAMES_FILE]
+    custom_files = [folder / CUSTOM_FILE] + sorted((folder / CUSTOM_DIR).glob("*.yaml"))
+    if not any(p.exists() for p in generated + custom_files):
+        raise DrafterError(
+            f"词库文件夹 {folder} 中没有 {PHRASES_FILE}。请先运行 drafter analyze 讲话稿文件夹 -o {folder} 生成词库。"
+        )
+    entries: list[Entry] = []
+    documents = 0
+    for path in generated:
+        if path.exists():
+            data = _read_bank_file(path)
+            documents = max(documents, int(data.get("documents") or 0))
+            entries.extend(_entries(data, path, custom=False))
+    themes_path = folder / THEMES_FILE
+    themes = load_themes(themes_path) if themes_path.exists() else {}
+    custom: list[Entry] = []
+    hidden: set[tuple[str, str | None]] = set()
+    for path in custom_files:
+        if not path.exists():
+            continue
+        data = _read_bank_file(path)
+        for index, raw in enumerate(data.get("entries") or [], 1):
+            if isinstance(raw, dict) and raw.get("hide"):
+                if not isinstance(raw.get("text"), str):
+                    raise DrafterError(f"{path}：第 {index} 个条目有 hide 但缺少 text。请写明要隐藏的词句。")
+                hidden.add((raw["text"], raw.get("kind")))
+        for entry in _entries(data, path, custom=True):
+            if not entry.themes and themes:
+                entry.themes = assign_themes(entry.text, entry.examples + [s.context for s in entry.sources], themes, entry.kind)
+            custom.append(entry)
+    if hidden:
+        entries = [e for e in entries if (e.text, None) not in hidden and (e.text, e.kind) not in hidden]
+    custom_keys = {(e.text, e.kind) for e in custom}
+    entries = custom + [e for e in entries if (e.text, e.kind) not in custom_keys]
+    return PhraseBank(directory=folder, entries=entries, documents=documents)
+
+
+def _read_bank_file(path: Path) -> dict:
+    data = load_yaml(path, "词库文件")
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise DrafterError(f"词库文件 {path} 的格式不对：顶层应是含 entries: 列表的映射。请参照 custom.yaml 中的示例。")
+    if "entries" in data and data["entries"] is not None and not isinstance(data["entries"], list):
+        raise DrafterError(f"词库文件 {path} 中 entries 应是一个列表（每项以“- text:”开头）。")
+    return data
+
+
+def _entries(data: dict, path: Path, custom: bool) -> list[Entry]:
+    entries = []
+    for index, raw in enumerate(data.get("entries") or [], 1):
+        if isinstance(raw, dict) and raw.get("hide"):
+            continue
+        entries.append(_entry(raw, path, index, custom))
+    return entries
+
+
+def _entry(raw: Any, path: Path, index: int, custom: bool) -> Entry:
+    where = f"词库文件 {path} 第 {index} 个条目"
+    if not isinstance(raw, dict):
+        raise DrafterError(f"{where}不是映射。每个条目应写成“- text: …”再加 kind: 等字段。")
+    text = raw.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise DrafterError(f"{where}缺少 text（词句本身）。")
+    kind = raw.get("kind", "term" if custom else None)
+    if kind not in KINDS:
+        raise DrafterError(f"{where}（{text}）的 kind 是 {kind!r}，应为 {', '.join(KINDS)} 之一。")
+    sources = []
+    for s in raw.get("sources") or []:
+        if not isinstance(s, dict) or "doc" not in s:
+            raise DrafterError(f"{where}（{text}）的 sources 每项应有 doc 和 line。")
+        try:
+            line = int(s.get("line") or 0)
+        except (TypeError, ValueError):
+            raise DrafterError(f"{where}（{text}）的 sources 中 line 应为整数。") from None
+        sources.append(Source(str(s["doc"]), line, str(s.get("context") or "")))
+    themes = raw.get("themes") or []
+    if isinstance(themes, str):
+        themes = [themes]
+    fills = [[str(x) for x in f] if isinstance(f, list) else [str(f)] for f in raw.get("fills") or []]
+    if kind == "frame" and "{}" not in text:
+        raise DrafterError(f"{where}（{text}）是标题框架，应含 {{}} 表示要填的位置，如 以{{}}之心对待{{}}。")
+    try:
+        count = int(raw.get("count") or 0)
+        docs = int(raw.get("docs") or 0)
+    except (TypeError, ValueError):
+        raise DrafterError(f"{where}（{text}）的 count/docs 应为整数。") from None
+    return Entry(
+        text=text.strip(),
+        kind=kind,
+        themes=[str(t) for t in themes],
+        count=count,
+        docs=docs,
+        sources=sources,
+        fills=fills,
+        examples=[str(x) for x in raw.get("examples") or []],
+        items=[str(x) for x in raw.get("items") or []],
+        attribution=raw.get("attribution"),
+        role=raw.get("role"),
+        occasion=raw.get("occasion"),
+        custom=custom,
+    )
+
+
+# ---------------------------------------------------------------------------
+# themes
+
+
+def load_themes(path: str | os.PathLike) -> dict[str, list[str]]:
+    """themes.yaml: `themes: {主题名: [关键词, …]}`."""
+    path = Path(path)
+    data = load_yaml(path, "主题词表")
+    themes = data.get("themes") if isinstance(data, dict) else None
+    if not isinstance(themes, dict):
+        raise DrafterError(f"主题词表 {path} 的格式不对：应为 themes: 下列出“主题名: [关键词, …]”。")
+    result: dict[str, list[str]] = {}
+    for name, words in themes.items():
+        if not isinstance(words, list) or not all(isinstance(w, (str, int)) for w in words):
+            raise DrafterError(f"主题词表 {path} 中主题“{name}”的关键词应是一个列表，如 [廉洁, 清廉]。")
+        result[str(name)] = [str(w) for w in words if str(w)]
+    return result
+
+
+def assign_themes(text: str, contexts: list[str], themes: dict[str, list[str]], kind: str) -> list[str]:
+    """Themes whose words occur in the entry; for short entries with none, the themes the
+    entry's contexts mostly speak of."""
+    found = [name for name, words in themes.items() if name in text or any(w in text for w in words)]
+    if found or kind in ("quote", "move") or not contexts:
+        return found
+    need = max(1, (len(contexts) + 1) // 2)
+    return [
+        name for name, words in themes.items()
+        if sum(1 for c in contexts if any(w in c for w in words)) >= need
+    ][:2]
+
+
+# ---------------------------------------------------------------------------
+# look-up
+
+
+def search(
+    bank: PhraseBank,
+    query: str | None = None,
+    *,
+    theme: str | None = None,
+    kind: str | None = None,
+    limit: int | None = None,
+) -> list[Entry]:
+    """Entries matching `query` (in the text, fills, items or attribution; or naming a theme),
+    of `theme` and `kind`; the user's own entries first, then the most widely used."""
+    if kind is not None and kind not in KINDS:
+        raise DrafterError(f"未知的类别：{kind}。可用的类别：" + "，".join(f"{k}（{v}）" for k, v in KINDS.items()))
+    if theme is not None:
+        known = sorted({t for e in bank.entries for t in e.themes})
+        if theme not in known:
+            raise DrafterError(f"词库中没有主题“{theme}”。已有主题：{'、'.join(known) or '（无）'}。")
+    results: list[tuple[tuple, Entry]] = []
+    for entry in bank.entries:
+        if kind and entry.kind != kind:
+            continue
+        if theme and theme not in entry.themes:
+            continue
+        rank = 0
+        if query:
+            if entry.text == query:
+                rank = 0
+            elif query in entry.text:
+                rank = 1
+            elif any(query in f for fill in entry.fills for f in fill) or any(query in x for x in entry.items + entry.examples) or (entry.attribution and query in entry.attribution):
+                rank = 2
+            elif any(query in t for t in entry.themes):
+                rank = 3
+            else:
+                continue
+        results.append(((not entry.custom, rank, -entry.docs, -entry.count, list(KINDS).index(entry.kind), entry.text), entry))
+    results.sort(key=lambda item: item[0])
+    found = [entry for _, entry in results]
+    return found[:limit] if limit else found
+
+
+def entry_to_dict(entry: Entry) -> dict:
+    data: dict[str, Any] = {
+        "text": entry.text,
+        "kind": entry.kind,
+        "themes": entry.themes,
+        "count": entry.count,
+        "docs": entry.docs,
+        "sources": [{"doc": s.doc, "line": s.line, "context": s.context} for s in entry.sources],
+    }
+    for key in ("fills", "examples", "items"):
+        if getattr(entry, key):
+            data[key] = getattr(entry, key)
+    for key in ("attribution", "role", "occasion"):
+        if getattr(entry, key):
+            data[key] = getattr(entry, key)
+    if entry.custom:
+        data["custom"] = True
+    return data

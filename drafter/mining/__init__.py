@@ -1,0 +1,230 @@
+"""Stage 3: mine a corpus into a phrasebank.
+
+`analyze(paths, output_dir)` loads the corpus, runs the per-document map step (extract.py; in
+worker processes for a large corpus), finds set phrases from corpus statistics (terms.py),
+merges everything into entries (reduce), assigns themes, and writes phrases.yaml and frames.yaml
+atomically. It never writes custom.yaml, themes.yaml or anything under custom/."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from drafter.bank import PHRASES_FILE, FRAMES_FILE, THEMES_FILE, load_themes, assign_themes
+from drafter.corpus import Document, load_corpus
+from drafter.errors import DrafterError
+from drafter.fileio import atomic_write_text, dump_yaml
+from drafter.mining.extract import DocMined, Found, mine_document
+from drafter.mining.segment import idiom_words, segment
+from drafter.mining.terms import find_terms, locate_terms
+from drafter.resources import builtin_dir
+
+log = logging.getLogger(__name__)
+
+KIND_ORDER = ("formula", "term", "idiom", "parallel", "quote", "move", "frame")
+# When one text is mined as two kinds, the more specific form wins.
+_KIND_PRIORITY = {"formula": 0, "quote": 1, "parallel": 2, "frame": 3, "move": 4, "idiom": 5, "term": 6}
+MAX_SOURCES = 20
+PARALLEL_THRESHOLD = 200_000  # characters: below this, worker processes cost more than they save
+
+
+@dataclass
+class AnalysisSummary:
+    documents: int
+    characters: int
+    counts: dict[str, int]
+    files: list[str]
+    output: str
+    skipped: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "documents": self.documents,
+            "characters": self.characters,
+            "counts": self.counts,
+            "files": self.files,
+            "output": self.output,
+        }
+
+
+# ---------------------------------------------------------------------------
+# map
+
+
+def _mine_one(doc: Document) -> DocMined:
+    return mine_document(doc, idiom_words(), segment)
+
+
+def _map(docs: list[Document], workers: int, progress: Callable[[int, int], None] | None) -> list[DocMined]:
+    idiom_words()  # load jieba and its tags once, before any fork, so workers inherit them
+    if workers <= 1 or len(docs) < 2:
+        results = []
+        for i, doc in enumerate(docs):
+            results.append(_mine_one(doc))
+            if progress:
+                progress(i + 1, len(docs))
+        return results
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    # big documents first, so the two workers finish together
+    order = sorted(range(len(docs)), key=lambda i: -len(docs[i].text))
+    results: list[DocMined | None] = [None] * len(docs)
+    with context.Pool(workers) as pool:
+        for done, (index, mined) in enumerate(pool.imap_unordered(_mine_indexed, [(i, docs[i]) for i in order]), 1):
+            results[index] = mined
+            if progress:
+                progress(done, len(docs))
+    return [r for r in results if r is not None]
+
+
+def _mine_indexed(item: tuple[int, Document]) -> tuple[int, DocMined]:
+    index, doc = item
+    return index, _mine_one(doc)
+
+
+# ---------------------------------------------------------------------------
+# reduce
+
+
+def _keep_weak(kind: str, founds: list[Found], docs: int, strong_texts: set[str]) -> bool:
+    """Form-only evidence (an unquoted 四个X) needs the corpus to confirm it."""
+    if not all(f.extra.get("weak") for f in founds):
+        return True
+    text = founds[0].text
+    if kind == "formula":
+        if any(text != s and text in s for s in strong_texts):
+            return False  # 三个区分 inside “三个区分开来”
+        return docs >= 2 or len(founds) >= 3
+    return True
+
+
+def reduce_entries(mined: list[DocMined], terms: list[tuple[str, Found]], themes: dict[str, list[str]]) -> list[dict]:
+    order = {m.source: i for i, m in enumerate(mined)}
+    groups: dict[tuple[str, str], list[tuple[str, Found]]] = defaultdict(list)
+    for doc in mined:
+        for found in doc.found:
+            groups[(found.kind, found.text)].append((doc.source, found))
+    for source, found in terms:
+        groups[("term", found.text)].append((source, found))
+
+    strong_formulas = {
+        text for (kind, text), items in groups.items() if kind == "formula" and not all(f.extra.get("weak") for _, f in items)
+    }
+    best_kind: dict[str, str] = {}
+    for kind, text in groups:
+        if text not in best_kind or _KIND_PRIORITY[kind] < _KIND_PRIORITY[best_kind[text]]:
+            best_kind[text] = kind
+
+    entries: list[dict] = []
+    for (kind, text), items in groups.items():
+        if best_kind[text] != kind:
+            continue
+        founds = [f for _, f in items]
+        doc_names = {source for source, _ in items}
+        if not _keep_weak(kind, founds, len(doc_names), strong_formulas):
+            continue
+        items.sort(key=lambda item: (order.get(item[0], 0), item[1].line))
+        seen_places: set[tuple[str, int]] = set()
+        sources = []
+        for source, found in items:
+            if (source, found.line) in seen_places:
+                continue
+            seen_places.add((source, found.line))
+            if len(sources) < MAX_SOURCES:
+                sources.append({"doc": source, "line": found.line, "context": found.context})
+        entry: dict = {
+            "text": text,
+            "kind": kind,
+            "themes": [],
+            "count": len(items),
+            "docs": len(doc_names),
+            "sources": sources,
+        }
+        _merge_extra(entry, kind, founds)
+        entry["themes"] = assign_themes(text, [s["context"] for s in sources], themes, kind)
+        entries.append(entry)
+    entries.sort(key=lambda e: (KIND_ORDER.index(e["kind"]), -e["docs"], -e["count"], e["text"]))
+    return entries
+
+
+def _merge_extra(entry: dict, kind: str, founds: list[Found]) -> None:
+    if kind == "frame":
+        fills: list[list[str]] = []
+        examples: list[str] = []
+        for found in founds:
+            for fill, example in zip(found.extra["fills"], found.extra["examples"]):
+                if fill not in fills:
+                    fills.append(fill)
+                    examples.append(example)
+        entry["fills"] = fills
+        entry["examples"] = examples
+    elif kind == "parallel":
+        entry["items"] = founds[0].extra["items"]
+    elif kind == "quote":
+        entry["attribution"] = Counter(f.extra["attribution"] for f in founds).most_common(1)[0][0]
+    elif kind == "move":
+        entry["role"] = Counter(f.extra["role"] for f in founds).most_common(1)[0][0]
+        occasions = sorted({f.extra.get("occasion") for f in founds if f.extra.get("occasion")})
+        entry["occasion"] = occasions[0] if len(occasions) == 1 else None
+
+
+# ---------------------------------------------------------------------------
+
+
+def analyze(
+    paths: Iterable[str | os.PathLike],
+    output_dir: str | os.PathLike,
+    workers: int | None = None,
+    themes_path: str | os.PathLike | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> AnalysisSummary:
+    """Mine `paths` (files, folders, JSONL) into a phrasebank in `output_dir`."""
+    output = Path(output_dir)
+    if output.exists() and not output.is_dir():
+        raise DrafterError(f"{output} 是一个文件，-o 需要一个文件夹。")
+    docs = load_corpus(list(paths))
+    if not docs:
+        raise DrafterError("没有找到可分析的文档。请给出讲话稿文件、文件夹或 JSONL 文件。")
+    characters = sum(len(d.text) for d in docs)
+    themes = load_themes(_themes_file(output, themes_path))
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if characters >= PARALLEL_THRESHOLD else 1
+    mined = _map(docs, max(1, workers), (lambda done, total: progress("分析", done, total)) if progress else None)
+    small = len(mined) < 20
+    term_stats = find_terms(mined, min_count=2 if small else 3, min_docs=2 if len(mined) >= 2 else 1)
+    entries = reduce_entries(mined, locate_terms(mined, term_stats), themes)
+    files = write_bank(output, entries, len(docs))
+    counts = Counter(e["kind"] for e in entries)
+    return AnalysisSummary(
+        documents=len(docs),
+        characters=characters,
+        counts={k: counts.get(k, 0) for k in KIND_ORDER},
+        files=files,
+        output=str(output),
+    )
+
+
+def _themes_file(output: Path, themes_path) -> Path:
+    if themes_path:
+        return Path(themes_path)
+    mine = output / THEMES_FILE
+    return mine if mine.exists() else builtin_dir("phrasebank") / THEMES_FILE
+
+
+HEADER = "# 由 drafter analyze 生成，请勿手工修改：重新分析会覆盖本文件。\n# 自己的条目请写在同一文件夹的 custom.yaml 里（格式相同），分析永远不会改动它。\n"
+
+
+def write_bank(output: Path, entries: list[dict], documents: int) -> list[str]:
+    """phrases.yaml and frames.yaml, each written atomically (a killed run leaves the old files)."""
+    frames = [e for e in entries if e["kind"] == "frame"]
+    phrases = [e for e in entries if e["kind"] != "frame"]
+    written = []
+    for name, items in ((PHRASES_FILE, phrases), (FRAMES_FILE, frames)):
+        body = dump_yaml({"version": 1, "documents": documents, "entries": items})
+        atomic_write_text(output / name, HEADER + body)
+        written.append(str(output / name))
+    return written

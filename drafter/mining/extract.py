@@ -1,0 +1,305 @@
+"""The map step: everything one document yields on its own.
+
+Stock phrases are recognised by their form as much as by frequency — five speeches are few, and a
+phrase quoted once (“五比五不比”), numbered, four characters long or standing in a parallel series
+is a stock phrase all the same. What needs the whole corpus (set phrases by cohesion and boundary
+statistics) is done in terms.py from the tokens this step returns."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from drafter.corpus import Document, is_traditional, to_simplified
+from drafter.mining.frames import frames_from_siblings, normalize_heading
+from drafter.outline import Outline, Section, parse_outline
+
+NUMERALS = "一二两三四五六七八九十百千双"
+FUNCTION_CHARS = set("的了和在把与及等或而并也都就着过被将从向给之其这那么吗呢吧啊")
+_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
+@dataclass
+class Found:
+    kind: str
+    text: str
+    line: int  # original 1-based line
+    context: str
+    extra: dict = field(default_factory=dict)  # items / attribution / fills / examples / role / occasion / weak
+
+
+@dataclass
+class DocMined:
+    source: str
+    found: list[Found]
+    line_tokens: list[list[str]]  # jieba tokens of each clean line (simplified script)
+    line_numbers: list[int]
+    lines: list[str]  # the clean lines the tokens came from (simplified script)
+
+
+def context_of(line: str, start: int, end: int, width: int = 16) -> str:
+    left = max(0, start - width)
+    right = min(len(line), end + width)
+    return ("…" if left else "") + line[left:right] + ("…" if right < len(line) else "")
+
+
+# ---------------------------------------------------------------------------
+# formulas 数字概括语
+
+_QUOTED = re.compile(r"“([^“”\n]{2,12})”")
+_FORMULA_SHAPES = (
+    re.compile(rf"^[{NUMERALS}]{{1,3}}[个项大条种点张位][\u4e00-\u9fff]{{1,6}}$"),  # 四个意识, 八项规定, 三大攻坚战
+    re.compile(rf"^(?=(?:.*[{NUMERALS}]){{2}})[\u4e00-\u9fff]{{3,6}}$"),  # 一国两制, 三严三实, 五比五不比, 一岗双责
+    re.compile(rf"^[{NUMERALS}]{{1,2}}[\u4e00-\u9fff]{{1,2}}$"),  # 四风, 三定, 十三五
+)
+_NOT_FORMULA_END = re.compile(r"[年月日天次人元倍岁点个]$|^[一二两三四五六七八九十百千]+$")
+_MEASURE_TOKEN = re.compile(rf"^[{NUMERALS}]{{1,2}}[个项大条种]$")
+_FORMULA_STOP_HEADS = {
+    "方面", "问题", "小时", "月份", "部分", "阶段", "环节", "单位", "部门", "同志", "干部", "人员", "地方",
+    "国家", "城市", "项目", "企业", "地区", "省份", "领域", "重点", "多月", "多小时", "百分点", "星期",
+}
+
+
+def _is_formula(text: str) -> bool:
+    if _NOT_FORMULA_END.search(text) and not text.startswith("十") or any(ch.isdigit() for ch in text):
+        return False
+    return any(shape.match(text) for shape in _FORMULA_SHAPES)
+
+
+def _formulas(line: str, number: int, tokens: list[str], quoted_spans: list[tuple[int, int, str]]) -> list[Found]:
+    found: list[Found] = []
+    for start, end, inner in quoted_spans:
+        if _is_formula(inner) and inner[0] in NUMERALS:
+            found.append(Found("formula", inner, number, context_of(line, start, end)))
+        elif _is_formula(inner) and _FORMULA_SHAPES[1].match(inner):
+            found.append(Found("formula", inner, number, context_of(line, start, end)))
+    inside_quotes = [(start, end) for start, end, _ in quoted_spans]
+    position = 0
+    for i, token in enumerate(tokens):
+        start = position
+        position += len(token)
+        if any(s <= start < e for s, e in inside_quotes):
+            continue  # already seen as a quoted formula
+        # unquoted: a numeral-measure token and the word it counts (四个 + 意识); kept only when
+        # the corpus confirms it (weak): quoted somewhere, or in several documents.
+        if _MEASURE_TOKEN.match(token) and not token.startswith("一") and i + 1 < len(tokens):
+            head = tokens[i + 1]
+            if 2 <= len(head) <= 4 and _CJK.match(head) and head not in _FORMULA_STOP_HEADS:
+                text = token + head
+                found.append(Found("formula", text, number, context_of(line, start, start + len(text)), {"weak": True}))
+        elif 4 <= len(token) <= 5 and sum(ch in NUMERALS for ch in token) >= 2 and _is_formula(token):
+            found.append(Found("formula", token, number, context_of(line, start, start + len(token)), {"weak": True}))
+    return found
+
+
+# ---------------------------------------------------------------------------
+# idioms 成语 / 四字格
+
+
+_NOT_IDIOM_START = re.compile(r"^(在|各|不断|切实|进一步|党的|走起|回过|那么|有期|认真|严格|高度|深刻|明确|共同|重要|组成|科学|文化|长期)")
+
+
+def _idioms(line: str, number: int, tokens: list[str], idiom_words: frozenset[str], quoted_spans) -> list[Found]:
+    found: list[Found] = []
+    position = 0
+    for token in tokens:
+        if token in idiom_words and not _NOT_IDIOM_START.match(token):
+            found.append(Found("idiom", token, number, context_of(line, position, position + len(token))))
+        position += len(token)
+    for start, end, inner in quoted_spans:  # a quoted four-character expression: “击鼓传花”
+        if len(inner) == 4 and _CJK.match(inner) and inner not in idiom_words and not _is_formula(inner):
+            found.append(Found("idiom", inner, number, context_of(line, start, end), {"weak": True}))
+    return found
+
+
+# ---------------------------------------------------------------------------
+# parallel series 排比
+
+_CLAUSE = re.compile(r"[^，,；;：:。！？!?（）()\n]+")
+
+
+def _parallels(line: str, number: int, quoted_spans) -> list[Found]:
+    found: list[Found] = []
+    quoted_ranges = [(s, e) for s, e, _ in quoted_spans]
+    for clause in _CLAUSE.finditer(line):
+        text = clause.group(0)
+        if "、" not in text:
+            continue
+        raw_items = text.split("、")
+        items = [item.strip("“”‘’ ") for item in raw_items]
+        run = _best_run(items)
+        if not run:
+            continue
+        first, last = run
+        chosen = items[first:last + 1]
+        start = clause.start() + sum(len(r) + 1 for r in raw_items[:first])
+        end = clause.start() + sum(len(r) + 1 for r in raw_items[:last + 1]) - 1
+        quoted = any(s <= start + 1 and end - 1 <= e for s, e in quoted_ranges)
+        if len(chosen) < 3 and not (quoted and len(chosen) >= 2):
+            continue
+        found.append(
+            Found("parallel", "、".join(chosen), number, context_of(line, start, end), {"items": chosen})
+        )
+    return found
+
+
+def _best_run(items: list[str]) -> tuple[int, int] | None:
+    """The longest run of consecutive items of equal length (2–8 characters) that share a
+    character at the same place: 不敢腐、不能腐、不想腐; 守土有责、守土担责、守土尽责.
+    Two items may share nothing when quoted as a pair (咬耳朵、扯袖子): checked by the caller."""
+    best: tuple[int, int] | None = None
+    i = 0
+    while i < len(items):
+        j = i
+        while (
+            j + 1 < len(items)
+            and len(items[j + 1]) == len(items[i])
+            and 2 <= len(items[i]) <= 8
+            and _CJK.match(items[j + 1])
+        ):
+            j += 1
+        if j > i and _CJK.match(items[i]) and items[i][0] not in FUNCTION_CHARS:
+            group = items[i:j + 1]
+            shares = any(len({item[k] for item in group}) == 1 for k in range(len(group[0])))
+            if (shares or j - i == 1) and (best is None or j - i > best[1] - best[0]):
+                best = (i, j)
+        i = j + 1
+    return best
+
+
+# ---------------------------------------------------------------------------
+# quotations 引语
+
+_QUOTE_VERB = re.compile(
+    r"(?:曾经|曾|多次|反复|深刻|明确|一再)?(?:指出|强调|说过|说得好|说的好|说|讲过|讲|云|曰|提出|告诫|写道|所言|有言)[：:，,]?\s*“([^“”]{6,160})”"
+)
+_ATTRIBUTION = re.compile(
+    r"(总书记|同志|主席|总理|书记|报告|讲话|党章|古人|俗话|常言|老话|先贤|名言|古语|诗|子|先生|"
+    r"习近平|毛泽东|邓小平|周恩来|孔子|孟子|荀子|老子|韩非|司马光|苏轼|王安石|朱熹|诸葛亮)$"
+)
+
+
+def _quotes(line: str, number: int) -> list[Found]:
+    found: list[Found] = []
+    for match in _QUOTE_VERB.finditer(line):
+        before = line[max(0, match.start() - 16):match.start()]
+        who = re.split(r"[，。；：、“”！？,;:\s]", before)[-1]
+        who = re.sub(r"^(正如|就像|如|诚如|因为|所以|而且|同时|当年|曾经|过去|后来|还|也|又|就)", "", who)
+        who = re.sub(r"(曾经|曾|多次|反复|深刻|明确|在.*上)$", "", who)
+        if not (2 <= len(who) <= 14 and (_ATTRIBUTION.search(who) or len(who) <= 3)):
+            continue
+        saying = match.group(1).rstrip("。！？；，")
+        if len(saying) < 6:
+            continue
+        found.append(
+            Found("quote", saying, number, context_of(line, match.start(1), match.end(1), 8), {"attribution": who})
+        )
+    return found
+
+
+# ---------------------------------------------------------------------------
+# moves: how a speech opens, turns and closes
+
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
+_OPENING_MOVE = re.compile(
+    r"(今天|这次|本次|此次).{0,16}(召开|举行|组织|开展|进行|参加)|主要目的|目的(就)?是|主要任务是|主要是围绕|很高兴"
+)
+_TRANSITION_MOVE = re.compile(
+    r"(下面|接下来|现在|为此|借此机会|最后)[，,]?\s*我(再|就|想|主要)?(讲|强调|谈|提|说)"
+    r"|我(再|就|想)?(讲|强调|谈)[一二三四五六七八九两几]+(点|个(方面|问题))"
+)
+_CLOSING_MOVE = re.compile(r"谢谢|讲话完了|就讲这些|讲到这里|共勉|批评指正|以上|总之|同志们[，！]|让我们")
+
+
+def _moves(outline: Outline, doc: Document, lines: list[str]) -> list[Found]:
+    found: list[Found] = []
+    occasion = outline.occasion
+
+    def locate(sentence: str) -> tuple[int, str] | None:
+        probe = sentence[:20]
+        for i, line in enumerate(lines):
+            pos = line.find(probe)
+            if pos >= 0:
+                return doc.line_numbers[i], context_of(line, pos, pos + len(sentence), 0)
+        return None
+
+    def add(sentence: str, role: str) -> None:
+        sentence = sentence.strip()
+        if not 6 <= len(sentence) <= 120:
+            return
+        where = locate(sentence)
+        if where:
+            found.append(Found("move", sentence, where[0], where[1], {"role": role, "occasion": occasion}))
+
+    opening = [s.group(0) for s in _SENTENCE.finditer(outline.opening)]
+    openers = [s for s in opening if _OPENING_MOVE.search(s)]
+    for sentence in openers[:2]:
+        add(sentence, "opening")
+    for sentence in opening:
+        if _TRANSITION_MOVE.search(sentence) and sentence not in openers[:2]:
+            add(sentence, "transition")
+    closing = [s.group(0) for s in _SENTENCE.finditer(outline.closing)]
+    for i, sentence in enumerate(closing):
+        if i == 0 or _CLOSING_MOVE.search(sentence):
+            add(sentence, "closing")
+    return found
+
+
+# ---------------------------------------------------------------------------
+# frames from sibling headings
+
+
+def _sibling_groups(sections: list[Section]) -> list[list[Section]]:
+    groups = [sections] if len(sections) >= 2 else []
+    for section in sections:
+        groups.extend(_sibling_groups(section.children))
+    return groups
+
+
+def _frames(outline: Outline, line_text: dict[int, str]) -> list[Found]:
+    found: list[Found] = []
+    for group in _sibling_groups(outline.sections):
+        headings = [normalize_heading(s.heading) for s in group]
+        result = frames_from_siblings(headings)
+        if not result:
+            continue
+        frame, members, fills = result
+        examples = [headings[i] for i in members]
+        for index, fill in zip(members, fills):
+            section = group[index]
+            line = line_text.get(section.line, "")
+            found.append(
+                Found(
+                    "frame",
+                    frame,
+                    section.line,
+                    context_of(line, 0, len(section.marker) + len(section.heading), 0) if line else section.heading,
+                    {"fills": [fill], "examples": [headings[index]], "all_examples": examples},
+                )
+            )
+    return found
+
+
+# ---------------------------------------------------------------------------
+
+
+def mine_document(doc: Document, idiom_words: frozenset[str], segment) -> DocMined:
+    """Everything one document yields on its own, plus its tokens for the corpus statistics."""
+    lines = doc.lines
+    if is_traditional(doc.text):
+        lines = [to_simplified(line) for line in lines]
+        doc = Document(doc.source, lines, doc.line_numbers, doc.title_hint)
+    found: list[Found] = []
+    line_tokens: list[list[str]] = []
+    for line, number in zip(lines, doc.line_numbers):
+        tokens = segment(line)
+        line_tokens.append(tokens)
+        quoted = [(m.start(), m.end(), m.group(1)) for m in _QUOTED.finditer(line)]
+        found.extend(_formulas(line, number, tokens, quoted))
+        found.extend(_idioms(line, number, tokens, idiom_words, quoted))
+        found.extend(_parallels(line, number, quoted))
+        found.extend(_quotes(line, number))
+    outline = parse_outline(doc)
+    found.extend(_moves(outline, doc, lines))
+    found.extend(_frames(outline, dict(zip(doc.line_numbers, lines))))
+    return DocMined(doc.source, found, line_tokens, list(doc.line_numbers), lines)

@@ -1,0 +1,162 @@
+"""Set phrases (全面从严治党, 以人民为中心, 供给侧结构性改革) from corpus statistics.
+
+A set phrase is several jieba tokens that belong together. Frequency alone finds "我们要" and
+"的工作"; so a candidate must also hold together (its parts co-occur far more often than chance:
+pointwise mutual information at its weakest split) and stand free at both ends (varied
+neighbours: branching entropy), and it may not start or end on a function word."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from drafter.mining.extract import FUNCTION_CHARS, NUMERALS, DocMined, Found, context_of
+
+_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+_FUNCTION_TOKENS = {
+    "的", "了", "和", "在", "把", "与", "及", "等", "或", "而", "并", "也", "都", "就", "着", "过", "被", "将",
+    "从", "向", "给", "对", "是", "有", "要", "我", "我们", "你", "他", "它", "这", "那", "这个", "那个", "一个",
+    "一些", "一定", "不", "没有", "就是", "还", "又", "再", "很", "更", "最", "所", "其", "之", "以及", "但",
+    "但是", "如果", "因为", "所以", "为了", "通过", "进行", "各", "每", "该", "此", "其中", "已经", "正在",
+    "继续", "进一步", "大家", "自己", "同志", "地", "得", "中", "上", "下", "里", "时", "后", "前", "年",
+}
+# Words that open or close a stretch of speech rather than a set phrase: "对于领导干部来说",
+# "按照习近平总书记", "真正做到".
+_WEAK_STARTS = {
+    "对于", "按照", "根据", "通过", "关于", "作为", "为了", "今天", "现在", "有些", "一名", "每个", "各个",
+    "这些", "那些", "什么", "怎样", "如何", "跟", "同", "让", "使", "不断", "真正", "时刻", "始终", "切实",
+    "坚决", "认真", "积极", "深入", "全力", "大力", "持续", "同时", "还要", "必须", "能够", "可以", "应该",
+    "不能", "不要", "一件", "一次", "很多", "许多", "所有", "其他", "有的", "这样", "那样", "特别", "尤其",
+}
+_WEAK_ENDS = {
+    "来说", "不是", "起来", "一下", "什么", "等等", "之后", "以后", "以来", "时候", "方面", "问题", "的话",
+    "他们", "我们", "大家", "必须", "一套", "一件", "不行", "以为", "同志", "政治", "理论", "工作",
+}
+_ONE_CHAR_STARTS = set("以为讲抓促新大全党")
+BOUNDARY = "\x00"  # stands between lines: no n-gram crosses it
+
+
+@dataclass
+class TermStats:
+    text: str
+    tokens: tuple[str, ...]
+    count: int
+    pmi: float
+    left_entropy: float
+    right_entropy: float
+
+
+def _entropy(neighbours: Counter) -> float:
+    total = sum(neighbours.values())
+    if not total:
+        return 0.0
+    # a line edge or punctuation is a free boundary: count each such occurrence as its own neighbour
+    free = neighbours.pop(BOUNDARY, 0)
+    h = -sum(n / total * math.log(n / total) for n in neighbours.values())
+    if free:
+        h += free / total * math.log(total)
+    return h
+
+
+def _usable(gram: tuple[str, ...]) -> bool:
+    if not all(_CJK.match(t) for t in gram):
+        return False
+    if gram[0] in _FUNCTION_TOKENS or gram[-1] in _FUNCTION_TOKENS:
+        return False
+    if gram[0][0] in FUNCTION_CHARS or gram[-1][-1] in FUNCTION_CHARS:
+        return False
+    if all(len(t) == 1 for t in gram) or any(t[0] in NUMERALS for t in gram):
+        return False
+    if gram[0] in _WEAK_STARTS or gram[-1] in _WEAK_ENDS or len(gram[-1]) == 1:
+        return False
+    if len(gram[0]) == 1 and gram[0] not in _ONE_CHAR_STARTS:
+        return False
+    return 4 <= sum(map(len, gram)) <= 12
+
+
+def find_terms(mined: list[DocMined], min_count: int, min_docs: int) -> list[TermStats]:
+    flat: list[str] = []
+    for doc in mined:
+        for tokens in doc.line_tokens:
+            flat.extend(t if _CJK.match(t) else BOUNDARY for t in tokens)
+            flat.append(BOUNDARY)
+    total = len(flat)
+    grams: dict[int, Counter] = {1: Counter(flat)}
+    for n in (2, 3, 4):
+        grams[n] = Counter(zip(*(flat[i:] for i in range(n))))
+    candidates: dict[tuple[str, ...], float] = {}
+    for n in (2, 3, 4):
+        for gram, count in grams[n].items():
+            if count < min_count or not _usable(gram):
+                continue
+            weakest = min(
+                math.log(count * total / (_count(grams, gram[:k]) * _count(grams, gram[k:])))
+                for k in range(1, n)
+            )
+            if weakest >= 3.0:
+                candidates[gram] = weakest
+    if not candidates:
+        return []
+    left: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+    right: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+    doc_sets: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    by_length: dict[int, set] = defaultdict(set)
+    for gram in candidates:
+        by_length[len(gram)].add(gram)
+    bounds = [0]
+    for doc in mined:
+        bounds.append(bounds[-1] + sum(len(t) + 1 for t in doc.line_tokens))
+    for n, wanted in by_length.items():
+        doc_index = 0
+        for i, gram in enumerate(zip(*(flat[j:] for j in range(n)))):
+            if gram in wanted:
+                while i >= bounds[doc_index + 1]:
+                    doc_index += 1
+                doc_sets[gram].add(doc_index)
+                left[gram][flat[i - 1] if i else BOUNDARY] += 1
+                right[gram][flat[i + n] if i + n < total else BOUNDARY] += 1
+    found: list[TermStats] = []
+    for gram, pmi in candidates.items():
+        if len(doc_sets[gram]) < min_docs:
+            continue
+        le, re_ = _entropy(left[gram]), _entropy(right[gram])
+        count = grams[len(gram)][gram]
+        need = 1.0 if count >= 5 else 0.6
+        if min(le, re_) >= need:
+            found.append(TermStats("".join(gram), gram, count, pmi, le, re_))
+    return _drop_fragments(found)
+
+
+def _count(grams: dict[int, Counter], part: tuple[str, ...]) -> int:
+    if len(part) == 1:
+        return grams[1][part[0]] or 1
+    return grams[len(part)][part] or 1
+
+
+def _drop_fragments(terms: list[TermStats]) -> list[TermStats]:
+    """A shorter term that (almost) only occurs inside a longer one is a fragment of it."""
+    terms.sort(key=lambda t: -len(t.text))
+    kept: list[TermStats] = []
+    for term in terms:
+        if any(term.text in longer.text and term.count <= longer.count * 1.25 for longer in kept):
+            continue
+        kept.append(term)
+    return kept
+
+
+def locate_terms(mined: list[DocMined], terms: list[TermStats]) -> list[tuple[str, Found]]:
+    """Every occurrence of each term: (document, Found with original line and context)."""
+    wanted = {t.tokens: t.text for t in terms}
+    sizes = sorted({len(t.tokens) for t in terms})
+    found: list[tuple[str, Found]] = []
+    for doc in mined:
+        for tokens, line, number in zip(doc.line_tokens, doc.lines, doc.line_numbers):
+            for n in sizes:
+                for gram in zip(*(tokens[j:] for j in range(n))):
+                    text = wanted.get(gram)
+                    if text:
+                        pos = line.find(text)
+                        found.append((doc.source, Found("term", text, number, context_of(line, pos, pos + len(text)))))
+    return found
