@@ -175,6 +175,14 @@ def _merge_extra(entry: dict, kind: str, founds: list[Found]) -> None:
 # ---------------------------------------------------------------------------
 
 
+def term_thresholds(documents: int, characters: int) -> dict:
+    """A handful of speeches: a phrase seen twice in two speeches counts; a large corpus must
+    show more, or every frequent word pair would pass."""
+    if documents < 20 and characters < 300_000:
+        return {"min_count": 2, "min_docs": min(2, documents), "min_pmi": 3.0, "min_entropy": 0.6}
+    return {"min_count": 6, "min_docs": 4, "min_pmi": 4.0, "min_entropy": 1.8}
+
+
 def analyze(
     paths: Iterable[str | os.PathLike],
     output_dir: str | os.PathLike,
@@ -194,8 +202,7 @@ def analyze(
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if characters >= PARALLEL_THRESHOLD else 1
     mined = _map(docs, max(1, workers), (lambda done, total: progress("分析", done, total)) if progress else None)
-    small = len(mined) < 20
-    term_stats = find_terms(mined, min_count=2 if small else 3, min_docs=2 if len(mined) >= 2 else 1)
+    term_stats = find_terms(mined, **term_thresholds(len(mined), characters))
     entries = reduce_entries(mined, locate_terms(mined, term_stats), themes)
     files = write_bank(output, entries, len(docs))
     counts = Counter(e["kind"] for e in entries)

@@ -15,6 +15,7 @@ from drafter.mining.frames import frames_from_siblings, normalize_heading
 from drafter.outline import Outline, Section, parse_outline
 
 NUMERALS = "一二两三四五六七八九十百千双"
+BOUNDARY = "\x00"  # stands for punctuation, digits and line ends in the token streams
 FUNCTION_CHARS = set("的了和在把与及等或而并也都就着过被将从向给之其这那么吗呢吧啊")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 
@@ -268,12 +269,13 @@ def _frames(outline: Outline, line_text: dict[int, str]) -> list[Found]:
         for index, fill in zip(members, fills):
             section = group[index]
             line = line_text.get(section.line, "")
+            at = line.find(section.heading)
             found.append(
                 Found(
                     "frame",
                     frame,
                     section.line,
-                    context_of(line, 0, len(section.marker) + len(section.heading), 0) if line else section.heading,
+                    context_of(line, at, at + len(section.heading), 6) if at >= 0 else section.heading,
                     {"fills": [fill], "examples": [headings[index]], "all_examples": examples},
                 )
             )
@@ -293,7 +295,8 @@ def mine_document(doc: Document, idiom_words: frozenset[str], segment) -> DocMin
     line_tokens: list[list[str]] = []
     for line, number in zip(lines, doc.line_numbers):
         tokens = segment(line)
-        line_tokens.append(tokens)
+        # for the corpus statistics, anything that is not a Chinese word is a boundary
+        line_tokens.append([t if "\u4e00" <= t[0] <= "\u9fff" else BOUNDARY for t in tokens])
         quoted = [(m.start(), m.end(), m.group(1)) for m in _QUOTED.finditer(line)]
         found.extend(_formulas(line, number, tokens, quoted))
         found.extend(_idioms(line, number, tokens, idiom_words, quoted))

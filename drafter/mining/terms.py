@@ -12,7 +12,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from drafter.mining.extract import FUNCTION_CHARS, NUMERALS, DocMined, Found, context_of
+from drafter.mining.extract import BOUNDARY, FUNCTION_CHARS, NUMERALS, DocMined, Found, context_of
 
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _FUNCTION_TOKENS = {
@@ -35,7 +35,6 @@ _WEAK_ENDS = {
     "他们", "我们", "大家", "必须", "一套", "一件", "不行", "以为", "同志", "政治", "理论", "工作",
 }
 _ONE_CHAR_STARTS = set("以为讲抓促新大全党")
-BOUNDARY = "\x00"  # stands between lines: no n-gram crosses it
 
 
 @dataclass
@@ -61,13 +60,15 @@ def _entropy(neighbours: Counter) -> float:
 
 
 def _usable(gram: tuple[str, ...]) -> bool:
-    if not all(_CJK.match(t) for t in gram):
+    if BOUNDARY in gram or not all(_CJK.match(t) for t in gram):
         return False
     if gram[0] in _FUNCTION_TOKENS or gram[-1] in _FUNCTION_TOKENS:
         return False
     if gram[0][0] in FUNCTION_CHARS or gram[-1][-1] in FUNCTION_CHARS:
         return False
     if all(len(t) == 1 for t in gram) or any(t[0] in NUMERALS for t in gram):
+        return False
+    if "的" in gram and gram[0] != "党":  # "产品的产量", but "党的建设"
         return False
     if gram[0] in _WEAK_STARTS or gram[-1] in _WEAK_ENDS or len(gram[-1]) == 1:
         return False
@@ -76,11 +77,13 @@ def _usable(gram: tuple[str, ...]) -> bool:
     return 4 <= sum(map(len, gram)) <= 12
 
 
-def find_terms(mined: list[DocMined], min_count: int, min_docs: int) -> list[TermStats]:
+def find_terms(
+    mined: list[DocMined], min_count: int, min_docs: int, min_pmi: float = 3.0, min_entropy: float = 0.6
+) -> list[TermStats]:
     flat: list[str] = []
     for doc in mined:
         for tokens in doc.line_tokens:
-            flat.extend(t if _CJK.match(t) else BOUNDARY for t in tokens)
+            flat.extend(tokens)
             flat.append(BOUNDARY)
     total = len(flat)
     grams: dict[int, Counter] = {1: Counter(flat)}
@@ -88,14 +91,15 @@ def find_terms(mined: list[DocMined], min_count: int, min_docs: int) -> list[Ter
         grams[n] = Counter(zip(*(flat[i:] for i in range(n))))
     candidates: dict[tuple[str, ...], float] = {}
     for n in (2, 3, 4):
-        for gram, count in grams[n].items():
-            if count < min_count or not _usable(gram):
+        frequent = [(gram, count) for gram, count in grams[n].items() if count >= min_count]
+        for gram, count in frequent:
+            if not _usable(gram):
                 continue
             weakest = min(
                 math.log(count * total / (_count(grams, gram[:k]) * _count(grams, gram[k:])))
                 for k in range(1, n)
             )
-            if weakest >= 3.0:
+            if weakest >= min_pmi:
                 candidates[gram] = weakest
     if not candidates:
         return []
@@ -123,8 +127,7 @@ def find_terms(mined: list[DocMined], min_count: int, min_docs: int) -> list[Ter
             continue
         le, re_ = _entropy(left[gram]), _entropy(right[gram])
         count = grams[len(gram)][gram]
-        need = 1.0 if count >= 5 else 0.6
-        if min(le, re_) >= need:
+        if min(le, re_) >= min_entropy:
             found.append(TermStats("".join(gram), gram, count, pmi, le, re_))
     return _drop_fragments(found)
 
@@ -137,12 +140,19 @@ def _count(grams: dict[int, Counter], part: tuple[str, ...]) -> int:
 
 def _drop_fragments(terms: list[TermStats]) -> list[TermStats]:
     """A shorter term that (almost) only occurs inside a longer one is a fragment of it."""
-    terms.sort(key=lambda t: -len(t.text))
+    terms.sort(key=lambda t: (-len(t.text), t.text))
+    container_count: dict[str, int] = {}  # substring of a kept term -> the largest such term's count
     kept: list[TermStats] = []
     for term in terms:
-        if any(term.text in longer.text and term.count <= longer.count * 1.25 for longer in kept):
+        if term.count <= container_count.get(term.text, 0) * 1.25:
             continue
         kept.append(term)
+        text = term.text
+        for i in range(len(text)):
+            for j in range(i + 4, len(text) + (1 if i else 0)):
+                sub = text[i:j]
+                if container_count.get(sub, 0) < term.count:
+                    container_count[sub] = term.count
     return kept
 
 
@@ -154,7 +164,7 @@ def locate_terms(mined: list[DocMined], terms: list[TermStats]) -> list[tuple[st
     for doc in mined:
         for tokens, line, number in zip(doc.line_tokens, doc.lines, doc.line_numbers):
             for n in sizes:
-                for gram in zip(*(tokens[j:] for j in range(n))):
+                for gram in zip(*(tokens[j:] for j in range(n))):  # BOUNDARY never matches a term
                     text = wanted.get(gram)
                     if text:
                         pos = line.find(text)
