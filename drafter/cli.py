@@ -189,6 +189,126 @@ def _phrases_text(entries) -> str:
 
 # --- draft / templates ----------------------------------------------------------------
 
+FORMATS = ("md", "txt", "json", "docx")
+
+
+@_command(name="draft")
+def draft_command(
+    occasion: str = typer.Argument(..., help="会议类型，如 廉政谈话、警示教育大会、座谈会（drafter templates list 查看全部）"),
+    org: Optional[str] = typer.Option(None, "--org", help="单位，如 市纪委"),
+    audience: Optional[str] = typer.Option(None, "--audience", help="参会对象，如 新任科级干部"),
+    date: Optional[str] = typer.Option(None, "--date", help="讲话日期，如 2026-05-18 或 2026年5月18日（默认今天）"),
+    theme: list[str] = typer.Option([], "--theme", "-t", help="侧重的主题，可重复，如 --theme 廉洁自律 --theme 家风建设"),
+    sections: Optional[int] = typer.Option(None, "--sections", help="一级标题个数（默认按模板）"),
+    seed: int = typer.Option(0, "--seed", help="随机种子：同一种子得到同一稿，换一个数得到另一种写法"),
+    bank: Optional[Path] = typer.Option(None, "--bank", help="词库文件夹（默认：内置词库，或环境变量 DRAFTER_BANK）"),
+    templates: Optional[Path] = typer.Option(None, "--templates", help="自己的模板文件夹（或环境变量 DRAFTER_TEMPLATES），同名覆盖内置"),
+    fmt: str = typer.Option("md", "--format", "-f", help="输出格式：md、txt、json、docx"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="写入文件（docx 必须给出）；默认打印到屏幕"),
+    force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件"),
+) -> None:
+    """按会议类型起草讲话提纲：标题、称呼、开头、并列的一级标题、要点、可用提法（附出处）和结尾。"""
+    from drafter.bank import load_bank
+    from drafter.draft import DraftOptions, build_draft, parse_date
+    from drafter.fileio import write_new_file
+    from drafter.templating import find_occasion, load_point_headings, sandbox, user_templates_dir
+
+    if fmt not in FORMATS:
+        raise DrafterError(f"不支持的格式：{fmt}。可用：{'、'.join(FORMATS)}。")
+    if fmt == "docx" and output is None:
+        raise DrafterError("Word 格式需要用 -o 指定文件名，如 -o 讲话稿.docx。")
+    user_dir = user_templates_dir(templates)
+    spec = find_occasion(occasion, user_dir)
+    env = sandbox(user_dir)
+    options = DraftOptions(
+        org=org, audience=audience, date=parse_date(date) if date else None, themes=list(theme), sections=sections, seed=seed
+    )
+    draft = build_draft(spec, load_bank(bank), options, load_point_headings(user_dir), env)
+    if fmt == "docx":
+        from drafter.docx import draft_to_docx
+
+        data = draft_to_docx(draft)
+    elif fmt == "json":
+        from drafter.render import render_json
+
+        data = render_json(draft).encode("utf-8")
+    else:
+        from drafter.render import render_text
+
+        data = render_text(draft, env, fmt).encode("utf-8")
+    if output is None:
+        typer.echo(data.decode("utf-8"), nl=False)
+    else:
+        write_new_file(output, data, force=force)
+        typer.echo(f"已写入 {output}", err=True)
+
+
+@_command(templates_app, name="list")
+def templates_list_command(
+    templates: Optional[Path] = typer.Option(None, "--templates", help="自己的模板文件夹（或环境变量 DRAFTER_TEMPLATES）"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
+) -> None:
+    """列出可用的会议类型（内置的和自己的）。"""
+    from drafter.templating import list_occasions, user_templates_dir
+
+    infos = list_occasions(user_templates_dir(templates))
+    data = [
+        {"name": i.name, "aliases": i.aliases, "description": i.description, "origin": i.origin, "path": str(i.path)}
+        for i in infos
+    ]
+
+    def plain(items) -> str:
+        lines = []
+        for item in items:
+            aliases = f"（又称：{'、'.join(item['aliases'])}）" if item["aliases"] else ""
+            lines.append(f"{item['name']}{aliases}  [{item['origin']}]  {item['description']}")
+        return "\n".join(lines)
+
+    emit(data, as_json, plain)
+
+
+@_command(templates_app, name="show")
+def templates_show_command(
+    name: str = typer.Argument(..., help="会议类型名称"),
+    templates: Optional[Path] = typer.Option(None, "--templates", help="自己的模板文件夹（或环境变量 DRAFTER_TEMPLATES）"),
+) -> None:
+    """显示一个会议类型模板的 YAML 原文。"""
+    from drafter.templating import find_occasion, user_templates_dir
+
+    occasion = find_occasion(name, user_templates_dir(templates))
+    typer.echo(f"# 文件：{occasion.path}", err=True)
+    typer.echo(occasion.path.read_text(encoding="utf-8-sig"), nl=False)
+
+
+@_command(templates_app, name="new")
+def templates_new_command(
+    name: str = typer.Argument(..., help="新会议类型的名称，如 我的廉政谈话"),
+    base: str = typer.Option(..., "--from", help="以哪个会议类型为底稿，如 廉政谈话"),
+    directory: Path = typer.Option(..., "--dir", help="自己的模板文件夹，新文件写到 DIR/occasions/NAME.yaml"),
+) -> None:
+    """复制一个会议类型模板，改名后写到自己的模板文件夹，供修改。"""
+    from drafter.templating import new_occasion
+
+    path = new_occasion(name, base, directory)
+    typer.echo(f"已创建 {path}\n修改后可用：drafter draft {name} --templates {directory}")
+
+
+@_command(templates_app, name="validate")
+def templates_validate_command(
+    file: Path = typer.Argument(..., help="要检查的模板文件（occasions/*.yaml）"),
+) -> None:
+    """检查一个会议类型模板：YAML 格式、必填字段、类型，并试渲染每段文字。"""
+    from drafter.templating import check_occasion
+
+    if not file.exists():
+        raise DrafterError(f"找不到模板文件：{file}")
+    _, problems = check_occasion(file)
+    if problems:
+        for problem in problems:
+            typer.echo(problem, err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{file}：检查通过。")
+
 
 def main() -> None:  # pragma: no cover - console entry for tools that want a function
     app(prog_name="drafter")
