@@ -61,8 +61,13 @@ def decode_bytes(raw: bytes, name: str) -> str:
     if raw.startswith(b"\xff\xfe") or raw.startswith(b"\xfe\xff"):
         return _strict(raw, "utf-16", name)
     if _looks_utf16(raw):
-        enc = "utf-16-le" if raw[1:2] == b"\x00" or raw[1::2].count(0) > raw[0::2].count(0) else "utf-16-be"
-        return _strict(raw, enc, name)
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                text = raw.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if _readable(text):
+                return text
     if b"\x00" in raw[:8192]:
         raise DrafterError(f"{name} 看起来是二进制文件，不是文本。请提供 .txt、.md、.docx 或 .jsonl 格式的讲话稿。")
     try:
@@ -110,6 +115,17 @@ def _looks_utf16(raw: bytes) -> bool:
         if cjk > 0.5 * min(len(text), 2000):
             return True
     return False
+
+
+def _readable(text: str) -> bool:
+    """Mostly Chinese, ASCII text, punctuation and spaces, as a real document is."""
+    sample = text[:4000]
+    good = sum(
+        1 for ch in sample
+        if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or " " <= ch <= "~" or ch in "\n\r\t"
+        or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or "\u2000" <= ch <= "\u206f" or "\u00a0" <= ch <= "\u00ff"
+    )
+    return good >= 0.8 * len(sample)
 
 
 def _mostly_control(text: str) -> bool:
@@ -279,7 +295,7 @@ _ADVERT_WEAK = re.compile(
     r"QQ|微信|订阅|会员|倒卖|版权所有|侵权|客服|免费(领取|赠送)|更多精彩|原创|文章来源|来源[：:]|责任编辑|编辑[：:]"
 )
 # The tail a web page or wiki adds after the text: licence notes, "责任编辑", print/close links.
-_TAIL_MARKER = re.compile(r"^(本作品(是|在|属于|屬於|来自|來自)|(这|這)部作品在|↑$|Public domain$|注：中文维基文库|版权声明|免责声明|【(打印|关闭)|（责任编辑|责任编辑[：:])")
+_TAIL_MARKER = re.compile(r"^(本作品(是|在|属于|屬於|来自|來自|不适用)|本模板|(这|這)部作品在|↑$|Public domain$|注：中文维基文库|版权声明|免责声明|【(打印|关闭)|（责任编辑|责任编辑[：:])")
 
 # Photo credits, also when glued to the end of a heading: "新华社记者 王晔/摄", "（记者 张三 摄）".
 _PHOTO_CREDIT = re.compile(
@@ -351,10 +367,10 @@ def clean_lines(raw_lines: list[str], source: str, title_hint: str | None = None
 
     content = [i for i, line in enumerate(normalized) if line]
     tail_start = len(normalized)
-    remaining = sum(len(normalized[i]) for i in content)
+    total = remaining = sum(len(normalized[i]) for i in content)
     for position, i in enumerate(content):
-        # a licence or notes tail: in the second half, and short compared with a speech
-        if position >= len(content) // 2 and remaining <= 3000 and _TAIL_MARKER.match(normalized[i]):
+        # a licence or notes tail: short, and not most of the document
+        if position > 0 and remaining <= min(3000, 0.6 * total) and _TAIL_MARKER.match(normalized[i]):
             tail_start = i
             break
         remaining -= len(normalized[i])

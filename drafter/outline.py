@@ -130,11 +130,7 @@ _TITLE_MEETING = re.compile(rf"^(?P<speaker>.{{0,16}}?)在(?P<meeting>.+?)(?:上
 _GLUED_TITLE = re.compile(
     rf"^(?P<title>.+?(?:{_SPEECH_WORDS}))[（(](?P<date>[^（）()]*?\d{{1,2}}\s*日|[^（）()]*?日)[）)](?P<speaker>[\u4e00-\u9fff·]{{2,8}})?$"
 )
-_SALUTATION = re.compile(
-    r"^(?:(?:尊敬的|亲爱的)[^。！？]{1,40}?|同志们|同志们、朋友们|同志们，朋友们|各位代表|各位委员|各位领导|各位同志|各位同事|各位来宾|"
-    r"女士们|先生们|朋友们|代表们|老师们|同学们|大家好)"
-    r"(?:[，、,](?:(?:尊敬的|亲爱的)?[^。！？，：:]{1,20}?(?:们|代表|同志|领导|来宾|朋友|嘉宾|委员)))*[：:！!，,]?"
-)
+_SALUTATION_START = re.compile(r"^(尊敬的|亲爱的|同志们|各位|女士们|先生们|朋友们|代表们|老师们|同学们|大家好)")
 _CLOSING_CUE = re.compile(  # used with .match(text, pos): no "^"
     r"(同志们[，！!]|同志们、朋友们|总之|总而言之|一言以蔽之|综上所述|最后，|最后,|我的讲话(就)?(到此|完了|结束)|我就讲(这些|这么多)|"
     r"以上(是|就是)|谢谢大家|让我们|各位代表[，！!]|在此，)"
@@ -157,8 +153,13 @@ def find_occasion(*texts: str | None) -> str | None:
 
 
 def _is_salutation(line: str) -> bool:
-    match = _SALUTATION.match(line)
-    return bool(match) and (match.end() == len(line) or len(line) - match.end() < 3)
+    """A line of address: "同志们：", "各位代表！", "尊敬的各位来宾，女士们，先生们："."""
+    return (
+        len(line) <= 40
+        and bool(_SALUTATION_START.match(line))
+        and line[-1] in "：:！!，,"
+        and not any(ch in line for ch in "。？?；;")
+    )
 
 
 @dataclass
@@ -438,6 +439,12 @@ def _build(text: str, markers: list[_Marker], start: int, end: int, level: int, 
         child_markers = [m for m in inside if marker.start < m.start < item_end]
         head_end = _heading_end(text, marker, min([m.start for m in child_markers if m.start > marker.end] + [item_end]))
         heading = text[marker.end:head_end].strip().rstrip(_TRAILING).strip()
+        if not heading and run.style != "para" and text[head_end:head_end + 1] == "\n":
+            # the marker stands alone on its line ("第一，" then the text): the heading is the
+            # first sentence of the next line
+            next_marker = _Marker(marker.style, marker.number, head_end + 1, head_end + 1, True)
+            head_end = _heading_end(text, next_marker, item_end)
+            heading = text[next_marker.end:head_end].strip().rstrip(_TRAILING).strip()
         if run.style == "para":
             marker_text = ""
             heading = text[marker.start:head_end].rstrip(_TRAILING)

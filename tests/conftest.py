@@ -1,0 +1,39 @@
+"""Shared fixtures: the seeds in the repository and the real corpora beside it (when present)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CORPORA = SHARED / "corpora"
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+
+
+def seed(prefix: str) -> Path:
+    return next(p for p in SEED_FILES if p.name.startswith(prefix))
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def corpus_docs():
+    if not CORPORA.is_dir():
+        pytest.skip("../shared/corpora is not present")
+    from drafter.corpus import load_corpus
+
+    return load_corpus([CORPORA])
+
+
+def run(runner: CliRunner, *args: str):
+    """Invoke the CLI; stdout and stderr are kept apart."""
+    from drafter.cli import app
+
+    return runner.invoke(app, list(args), catch_exceptions=False)
