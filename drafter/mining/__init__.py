@@ -202,7 +202,8 @@ def analyze(
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if characters >= PARALLEL_THRESHOLD else 1
     mined = _map(docs, max(1, workers), (lambda done, total: progress("分析", done, total)) if progress else None)
-    term_stats = find_terms(mined, **term_thresholds(len(mined), characters))
+    theme_words = frozenset(w for words in themes.values() for w in words if len(w) >= 2)
+    term_stats = find_terms(mined, theme_words=theme_words, **term_thresholds(len(mined), characters))
     entries = reduce_entries(mined, locate_terms(mined, term_stats), themes)
     files = write_bank(output, entries, len(docs))
     counts = Counter(e["kind"] for e in entries)

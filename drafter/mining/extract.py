@@ -116,7 +116,7 @@ def _idioms(line: str, number: int, tokens: list[str], idiom_words: frozenset[st
 # ---------------------------------------------------------------------------
 # parallel series 排比
 
-_CLAUSE = re.compile(r"[^，,；;：:。！？!?（）()\n]+")
+_CLAUSE = re.compile(r"[^，,；;：:。！？!?（）()“”\n]+")
 
 
 def _parallels(line: str, number: int, quoted_spans) -> list[Found]:
@@ -127,14 +127,15 @@ def _parallels(line: str, number: int, quoted_spans) -> list[Found]:
         if "、" not in text:
             continue
         raw_items = text.split("、")
-        items = [item.strip("“”‘’ ") for item in raw_items]
+        items = [item.strip("‘’ ") for item in raw_items]
+        offset = _trim_ends(items)
         run = _best_run(items)
         if not run:
             continue
         first, last = run
         chosen = items[first:last + 1]
-        start = clause.start() + sum(len(r) + 1 for r in raw_items[:first])
-        end = clause.start() + sum(len(r) + 1 for r in raw_items[:last + 1]) - 1
+        start = clause.start() + sum(len(r) + 1 for r in raw_items[:first]) + (offset if first == 0 else 0)
+        end = start + len("、".join(chosen))
         quoted = any(s <= start + 1 and end - 1 <= e for s, e in quoted_ranges)
         if len(chosen) < 3 and not (quoted and len(chosen) >= 2):
             continue
@@ -142,6 +143,32 @@ def _parallels(line: str, number: int, quoted_spans) -> list[Found]:
             Found("parallel", "、".join(chosen), number, context_of(line, start, end), {"items": chosen})
         )
     return found
+
+
+def _trim_ends(items: list[str]) -> int:
+    """A series glued into its sentence: "切实增强四个意识、四个自信" or "不敢腐、不能腐、不想腐的机制".
+    Cut the first and last items to the length of the inner ones when the cut piece fits the
+    series' shared pattern; returns how many characters were cut from the front of the first."""
+    if len(items) < 3:
+        width = len(items[0]) if len(items) == 2 and len(items[0]) <= len(items[1]) else 0
+        if len(items) == 2 and width and len(items[1]) > width and _same_pattern(items[0], items[1][:width]):
+            items[1] = items[1][:width]
+        return 0
+    inner = items[1:-1]
+    width = len(inner[0])
+    if any(len(i) != width for i in inner) or not 2 <= width <= 8:
+        return 0
+    cut = 0
+    if len(items[-1]) > width and _same_pattern(inner[-1], items[-1][:width]):
+        items[-1] = items[-1][:width]
+    if len(items[0]) > width and _same_pattern(inner[0], items[0][-width:]):
+        cut = len(items[0]) - width
+        items[0] = items[0][-width:]
+    return cut
+
+
+def _same_pattern(a: str, b: str) -> bool:
+    return len(a) == len(b) and any(x == y for x, y in zip(a, b))
 
 
 def _best_run(items: list[str]) -> tuple[int, int] | None:

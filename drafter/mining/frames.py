@@ -95,6 +95,8 @@ def _fit(anchors: list[tuple[int, str]], headings: list[str]) -> tuple[str, list
     slots = frame.count(SLOT)
     if not slots or strength < 2 + 0.25 * (slots - 1):  # more slots need more shared text
         return None
+    if slots == 1 and frame.startswith(SLOT) and strength < 3:  # "{}问题" says little; "始终{}" leads
+        return None
     pattern = re.compile("^" + "".join("(.+?)" if p == SLOT else re.escape(p) for p in parts) + "$")
     fills: list[list[str]] = []
     for heading in headings:
@@ -105,6 +107,10 @@ def _fit(anchors: list[tuple[int, str]], headings: list[str]) -> tuple[str, list
         if any(not g for g in groups):
             return None
         fills.append(groups)
+    if any(any(ch.isdigit() for ch in value) for fill in fills for value in fill):
+        return None  # "{}年政府工作任务": years are not a frame's slots
+    if frame.endswith(("{}过来", "{}起来", "{}下去")):
+        return None
     # every slot must vary, or it is part of the frame
     for column in zip(*fills):
         if len(set(column)) == 1:

@@ -32,9 +32,10 @@ _WEAK_STARTS = {
 }
 _WEAK_ENDS = {
     "来说", "不是", "起来", "一下", "什么", "等等", "之后", "以后", "以来", "时候", "方面", "问题", "的话",
-    "他们", "我们", "大家", "必须", "一套", "一件", "不行", "以为", "同志", "政治", "理论", "工作",
+    "他们", "我们", "大家", "必须", "一套", "一件", "不行", "以为", "同志",
 }
 _ONE_CHAR_STARTS = set("以为讲抓促新大全党")
+_BARE_NOUNS = {"政治", "理论", "工作", "思想", "组织"}
 
 
 @dataclass
@@ -70,6 +71,8 @@ def _usable(gram: tuple[str, ...]) -> bool:
         return False
     if "的" in gram and gram[0] != "党":  # "产品的产量", but "党的建设"
         return False
+    if len(gram) == 2 and gram[-1] in _BARE_NOUNS:  # "提高政治", "强化理论": a verb and half its object
+        return False
     if gram[0] in _WEAK_STARTS or gram[-1] in _WEAK_ENDS or len(gram[-1]) == 1:
         return False
     if len(gram[0]) == 1 and gram[0] not in _ONE_CHAR_STARTS:
@@ -78,8 +81,16 @@ def _usable(gram: tuple[str, ...]) -> bool:
 
 
 def find_terms(
-    mined: list[DocMined], min_count: int, min_docs: int, min_pmi: float = 3.0, min_entropy: float = 0.6
+    mined: list[DocMined],
+    min_count: int,
+    min_docs: int,
+    min_pmi: float = 3.0,
+    min_entropy: float = 0.6,
+    theme_words: frozenset[str] = frozenset(),
 ) -> list[TermStats]:
+    """Set phrases by cohesion and boundary statistics. A phrase from a single document passes
+    the document-count test only when it is frequent there and speaks of one of the themes
+    (党风廉政建设 in a five-speech corpus), so that one speech's place names do not."""
     flat: list[str] = []
     for doc in mined:
         for tokens in doc.line_tokens:
@@ -124,12 +135,35 @@ def find_terms(
     found: list[TermStats] = []
     for gram, pmi in candidates.items():
         if len(doc_sets[gram]) < min_docs:
-            continue
+            single_doc_ok = min_docs <= 2 and grams[len(gram)][gram] >= 3 and any(w in "".join(gram) for w in theme_words)
+            if not single_doc_ok:
+                continue
         le, re_ = _entropy(left[gram]), _entropy(right[gram])
         count = grams[len(gram)][gram]
         if min(le, re_) >= min_entropy:
             found.append(TermStats("".join(gram), gram, count, pmi, le, re_))
+    found.extend(_word_terms(grams[1], flat, bounds, mined, min_count, min_docs))
     return _drop_fragments(found)
+
+
+def _word_terms(unigrams: Counter, flat: list[str], bounds: list[int], mined, min_count: int, min_docs: int) -> list[TermStats]:
+    """Set phrases that jieba's dictionary already holds as one word (改革开放, 实事求是,
+    精神文明): long words that recur across documents."""
+    long_words = {w for w, n in unigrams.items() if len(w) >= 4 and n >= 2 * min_count and _CJK.match(w) and w[0] not in NUMERALS}
+    if not long_words:
+        return []
+    docs: dict[str, set[int]] = defaultdict(set)
+    doc_index = 0
+    for i, token in enumerate(flat):
+        if token in long_words:
+            while i >= bounds[doc_index + 1]:
+                doc_index += 1
+            docs[token].add(doc_index)
+    return [
+        TermStats(w, (w,), unigrams[w], 0.0, 0.0, 0.0)
+        for w in sorted(long_words)
+        if len(docs[w]) >= max(min_docs, 2 if len(mined) > 1 else 1) and w[0] not in FUNCTION_CHARS
+    ]
 
 
 def _count(grams: dict[int, Counter], part: tuple[str, ...]) -> int:

@@ -1,0 +1,175 @@
+"""Stage 3: mining the seeds and the real corpora into a phrasebank."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import CORPORA, ROOT, SEEDS
+from drafter.bank import load_bank, search
+from drafter.mining import analyze
+from drafter.mining.frames import align, frames_from_siblings
+
+FUNCTION_EDGE = set("的了和在把与及等或而并")
+
+
+@pytest.fixture(scope="module")
+def seed_bank(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bank")
+    analyze([SEEDS], out)
+    return load_bank(out)
+
+
+def _texts(bank, kind):
+    return {e.text for e in bank.entries if e.kind == kind}
+
+
+def test_genre_formulas_are_formulas(seed_bank):
+    formulas = _texts(seed_bank, "formula")
+    for text in ["四个意识", "四个自信", "两个维护", "五比五不比", "三个区分开来", "一岗双责", "四风", "七个有之", "两学一做"]:
+        assert text in formulas, text
+
+
+def test_stock_phrases_a_speechwriter_wants_are_found(seed_bank):
+    """Read off the seeds by hand: most of these must come out, under some kind."""
+    wanted = [
+        # set phrases
+        "全面从严治党", "主体责任", "旗帜鲜明讲政治", "高质量发展", "政治纪律", "政治规矩", "坚定理想信念", "党风廉政建设",
+        # idioms
+        "两袖清风", "以身作则", "率先垂范", "真抓实干", "埋头苦干", "防微杜渐", "锲而不舍", "谦虚谨慎", "戒骄戒躁",
+        "光明磊落", "表里如一", "触目惊心", "以权谋私", "如履薄冰", "守土有责", "不正之风", "糖衣炮弹", "击鼓传花",
+        # parallel series
+        "守土有责、守土担责、守土尽责", "不敢腐、不能腐、不想腐", "咬耳朵、扯袖子", "世界观、价值观、人生观、政绩观",
+        "心中有党、心中有民、心中有责、心中有戒", "观大势、讲大局、谋大事", "不吃重、不扛事、不揽杂",
+        # quotations
+        "名为招祸之本，利乃忘志之媒", "世界上的事情都是干出来的，不干，半点马克思主义也没有",
+    ]
+    texts = {e.text for e in seed_bank.entries}
+    missing = [w for w in wanted if w not in texts]
+    assert len(missing) <= len(wanted) // 10, missing
+
+
+def test_no_entry_starts_or_ends_on_a_function_word_or_spans_a_sentence_end(seed_bank):
+    for entry in seed_bank.entries:
+        if entry.kind in ("move", "quote", "frame"):
+            continue
+        text = entry.text
+        assert not re.search(r"[。！？；]", text), text
+        if entry.kind != "idiom":  # dictionary idioms may end on 在 or 过: 无处不在, 得过且过
+            assert text[0] not in FUNCTION_EDGE and text[-1] not in FUNCTION_EDGE, text
+
+
+# Entries read in the seed bank and judged not worth a speechwriter's time. The test holds the
+# junk share under 10%: an analysis change that lets more of this kind through fails it.
+KNOWN_JUNK = {
+    "找准工作", "基本的政治", "刚刚起步", "工作实际", "工作方法", "重点工作", "目标任务", "建设摆在重要位置",
+    "事业高度负责", "做到忠诚", "各种诱惑", "第一职责", "要带头遵纪守法", "实力坑夫", "暖壶救民", "遣子还里",
+    "十月红", "三宝", "不记笔记", "相距甚远", "各项工作", "强化理论", "转型发展", "依靠组织",
+}
+
+
+def test_junk_share_is_under_ten_percent(seed_bank):
+    entries = [e for e in seed_bank.entries if e.kind != "move"]
+    junk = [e.text for e in entries if e.text in KNOWN_JUNK]
+    assert len(junk) <= 0.1 * len(entries), junk
+
+
+def test_every_source_points_at_a_line_that_really_holds_the_entry(seed_bank):
+    for entry in seed_bank.entries:
+        assert entry.sources, entry.text
+        for source in entry.sources:
+            lines = (ROOT / source.doc).read_text(encoding="utf-8").splitlines()
+            line = lines[source.line - 1].replace("“", "").replace("”", "")
+            if entry.kind == "frame":
+                assert any(e.replace("“", "") in line for e in entry.examples), (entry.text, source)
+            else:
+                probe = entry.text.replace("“", "").replace("”", "")[:12]
+                assert probe in line, (entry.text, source)
+
+
+def test_heading_frame_with_its_fills(seed_bank):
+    frames = {e.text: e for e in seed_bank.entries if e.kind == "frame"}
+    frame = frames["以{}之心对待{}"]
+    for fill in (["赤诚", "组织"], ["责任", "工作"], ["敬畏", "权力"], ["警惕", "诱惑"], ["淡泊", "名利"]):
+        assert fill in frame.fills
+    assert frame.docs == 2  # recurs across speeches 002 and 003
+    assert "全面提升{}" in frames and "{}，重在{}、{}" in frames
+
+
+def test_quotes_keep_their_attribution(seed_bank):
+    quotes = {e.text: e.attribution for e in seed_bank.entries if e.kind == "quote"}
+    assert quotes["名为招祸之本，利乃忘志之媒"] == "古人"
+    assert quotes["古昔以来，国之乱臣、家之败子，才有余而德不足，以至于颠覆者多矣"] == "司马光"
+
+
+def test_moves_open_turn_and_close(seed_bank):
+    moves = {e.text: e for e in seed_bank.entries if e.kind == "move"}
+    assert moves["我的讲话完了，谢谢大家！"].role == "closing"
+    assert moves["下面，我再强调四个方面的意见，与同志们共勉。"].role == "transition"
+    assert moves["下面，我再强调四个方面的意见，与同志们共勉。"].occasion == "廉政谈话"
+    assert any(e.role == "opening" and e.text.startswith("今天召开这次座谈会") for e in moves.values())
+
+
+def test_themes_are_assigned(seed_bank):
+    entry = next(e for e in seed_bank.entries if e.text == "两袖清风")
+    assert "廉洁自律" in entry.themes
+    assert search(seed_bank, theme="廉洁自律")
+
+
+def test_rerun_gives_the_same_bytes_and_leaves_custom_yaml_alone(tmp_path):
+    out = tmp_path / "bank"
+    out.mkdir()
+    custom = out / "custom.yaml"
+    custom.write_bytes("# 我的词条\nentries:\n- text: 干净干事\n  kind: idiom\n".encode("utf-8"))
+    before = custom.read_bytes()
+    analyze([SEEDS], out)
+    first = (out / "phrases.yaml").read_bytes(), (out / "frames.yaml").read_bytes()
+    analyze([SEEDS], out, workers=2)
+    assert ((out / "phrases.yaml").read_bytes(), (out / "frames.yaml").read_bytes()) == first
+    assert custom.read_bytes() == before
+    assert not (out / "themes.yaml").exists()
+
+
+def test_a_run_killed_while_writing_leaves_the_old_bank_loadable(tmp_path, monkeypatch):
+    out = tmp_path / "bank"
+    analyze([SEEDS], out)
+    old = (out / "phrases.yaml").read_bytes()
+    import drafter.fileio as fileio
+
+    real_replace = fileio.os.replace
+
+    def dying_replace(src, dst):
+        raise KeyboardInterrupt  # the user pressed Ctrl-C at the worst moment
+
+    monkeypatch.setattr(fileio.os, "replace", dying_replace)
+    with pytest.raises(KeyboardInterrupt):
+        analyze([SEEDS / "000_7a7045657be6b44d.txt"], out)
+    monkeypatch.setattr(fileio.os, "replace", real_replace)
+    assert (out / "phrases.yaml").read_bytes() == old
+    assert load_bank(out).entries
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_align_sibling_headings():
+    assert align(["以赤诚之心对待组织", "以责任之心对待工作"]) == ("以{}之心对待{}", [["赤诚", "组织"], ["责任", "工作"]])
+    assert align(["2024年工作回顾", "2025年政府工作任务"]) is None  # shares only digits and 年
+    found = frames_from_siblings(["要提高理论水平", "要提高政策水平", "要提高专业化水平", "要做到知行合一"])
+    assert found[0] == "要提高{}水平" and found[1] == [0, 1, 2]
+
+
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not present")
+def test_real_reports_yield_the_genres_formulas_and_set_phrases(tmp_path):
+    summary = analyze([CORPORA], tmp_path)
+    assert summary.documents == 88
+    bank = load_bank(tmp_path)
+    texts = {e.text: e.kind for e in bank.entries}
+    for formula in ["四个现代化", "一国两制", "三个代表", "四个全面", "两个维护"]:
+        assert texts.get(formula) == "formula", formula
+    for term in ["改革开放", "全面建成小康社会", "供给侧结构性改革", "社会主义市场经济体制", "中国特色社会主义", "以人民为中心"]:
+        assert term in texts, term
+    # traditional-character documents are converted, not mined as garbage
+    for entry in bank.entries:
+        assert not re.search(r"[們會國說這個來時為對經動實現當發與體關於產黨]", entry.text), entry.text
+    # the bank stays a size a person can read
+    assert sum(1 for e in bank.entries if e.kind == "term") < 3000
