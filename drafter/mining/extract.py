@@ -145,13 +145,16 @@ def _parallels(line: str, number: int, quoted_spans) -> list[Found]:
     return found
 
 
+_SERIES_END = set("的地得和与及等是在中上下之为")
+
+
 def _trim_ends(items: list[str]) -> int:
     """A series glued into its sentence: "切实增强四个意识、四个自信" or "不敢腐、不能腐、不想腐的机制".
     Cut the first and last items to the length of the inner ones when the cut piece fits the
     series' shared pattern; returns how many characters were cut from the front of the first."""
     if len(items) < 3:
         width = len(items[0]) if len(items) == 2 and len(items[0]) <= len(items[1]) else 0
-        if len(items) == 2 and width and len(items[1]) > width and _same_pattern(items[0], items[1][:width]):
+        if len(items) == 2 and width and len(items[1]) > width and _same_pattern(items[0], items[1][:width]) and items[1][width] in _SERIES_END:
             items[1] = items[1][:width]
         return 0
     inner = items[1:-1]
@@ -159,8 +162,8 @@ def _trim_ends(items: list[str]) -> int:
     if any(len(i) != width for i in inner) or not 2 <= width <= 8:
         return 0
     cut = 0
-    if len(items[-1]) > width and _same_pattern(inner[-1], items[-1][:width]):
-        items[-1] = items[-1][:width]
+    if len(items[-1]) > width and _same_pattern(inner[-1], items[-1][:width]) and items[-1][width] in _SERIES_END:
+        items[-1] = items[-1][:width]  # "不想腐的机制" -> "不想腐", but never "不可持续" -> "不可持"
     if len(items[0]) > width and _same_pattern(inner[0], items[0][-width:]):
         cut = len(items[0]) - width
         items[0] = items[0][-width:]
@@ -188,6 +191,9 @@ def _best_run(items: list[str]) -> tuple[int, int] | None:
             j += 1
         if j > i and _CJK.match(items[i]) and items[i][0] not in FUNCTION_CHARS:
             group = items[i:j + 1]
+            if len(group[0]) <= 2 and all(item[0] in NUMERALS for item in group):
+                i = j + 1
+                continue  # "三中、四中、五中" (全会): numbering, not a series
             shares = any(len({item[k] for item in group}) == 1 for k in range(len(group[0])))
             if (shares or j - i == 1) and (best is None or j - i > best[1] - best[0]):
                 best = (i, j)

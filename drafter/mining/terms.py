@@ -130,8 +130,11 @@ def find_terms(
                 while i >= bounds[doc_index + 1]:
                     doc_index += 1
                 doc_sets[gram].add(doc_index)
-                left[gram][flat[i - 1] if i else BOUNDARY] += 1
-                right[gram][flat[i + n] if i + n < total else BOUNDARY] += 1
+                # a function word next to a phrase marks its edge as surely as punctuation does
+                before = flat[i - 1] if i else BOUNDARY
+                after = flat[i + n] if i + n < total else BOUNDARY
+                left[gram][BOUNDARY if before in _FUNCTION_TOKENS else before] += 1
+                right[gram][BOUNDARY if after in _FUNCTION_TOKENS else after] += 1
     found: list[TermStats] = []
     for gram, pmi in candidates.items():
         if len(doc_sets[gram]) < min_docs:
@@ -140,7 +143,9 @@ def find_terms(
                 continue
         le, re_ = _entropy(left[gram]), _entropy(right[gram])
         count = grams[len(gram)][gram]
-        if min(le, re_) >= min_entropy:
+        # free at both ends; or very free at one end and not tied at the other
+        # ("坚持|以人民为中心|的": nearly always after 坚持, always a clean break after)
+        if min(le, re_) >= min_entropy or (max(le, re_) >= min_entropy + 0.8 and min(le, re_) >= 0.7):
             found.append(TermStats("".join(gram), gram, count, pmi, le, re_))
     found.extend(_word_terms(grams[1], flat, bounds, mined, min_count, min_docs))
     return _drop_fragments(found)
