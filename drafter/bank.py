@@ -104,7 +104,11 @@ def load_bank(directory: str | os.PathLike | None = None) -> PhraseBank:
                 if not isinstance(raw.get("text"), str):
                     raise DrafterError(f"{path}：第 {index} 个条目有 hide 但缺少 text。请写明要隐藏的词句。")
                 hidden.add((raw["text"], raw.get("kind")))
-        for entry in _entries(data, path, custom=True):
+        lines = _entry_lines(path)
+        for index, entry in enumerate(_entries(data, path, custom=True)):
+            if not entry.sources and index < len(lines):
+                # the user's own phrase: its place is its line in custom.yaml
+                entry.sources = [Source(str(path), lines[index])]
             if not entry.themes and themes:
                 entry.themes = assign_themes(entry.text, entry.examples + [s.context for s in entry.sources], themes, entry.kind)
             custom.append(entry)
@@ -113,6 +117,28 @@ def load_bank(directory: str | os.PathLike | None = None) -> PhraseBank:
     custom_keys = {(e.text, e.kind) for e in custom}
     entries = custom + [e for e in entries if (e.text, e.kind) not in custom_keys]
     return PhraseBank(directory=folder, entries=entries, documents=documents)
+
+
+def _entry_lines(path: Path) -> list[int]:
+    """The 1-based line of each non-hidden entry in a bank file, in order."""
+    import yaml
+
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        return []
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    lines = []
+    for key, value in node.value:
+        if getattr(key, "value", None) == "entries" and isinstance(value, yaml.SequenceNode):
+            for item in value.value:
+                hidden = isinstance(item, yaml.MappingNode) and any(
+                    k.value == "hide" and getattr(v, "value", "") in ("true", "True", "yes") for k, v in item.value
+                )
+                if not hidden:
+                    lines.append(item.start_mark.line + 1)
+    return lines
 
 
 def _read_bank_file(path: Path) -> dict:

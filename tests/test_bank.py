@@ -1,0 +1,116 @@
+"""The phrasebank as users edit it: custom.yaml merged in and hiding, clear errors, look-up."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from conftest import ROOT, run
+from drafter.bank import load_bank, search
+from drafter.errors import DrafterError
+
+BUILTIN = ROOT / "phrasebank"
+
+
+@pytest.fixture
+def bank_dir(tmp_path):
+    target = tmp_path / "bank"
+    shutil.copytree(BUILTIN, target)
+    return target
+
+
+def test_builtin_bank_loads_and_has_every_kind():
+    bank = load_bank(BUILTIN)
+    kinds = {e.kind for e in bank.entries}
+    assert kinds == {"idiom", "formula", "term", "parallel", "quote", "frame", "move"}
+    assert bank.documents == 5
+
+
+def test_custom_entries_come_first_and_can_hide_mined_ones(bank_dir):
+    (bank_dir / "custom.yaml").write_text(
+        "entries:\n"
+        "- text: 干净干事、清白做人\n  kind: parallel\n  themes: [廉洁自律]\n"
+        "- text: 两袖清风\n  hide: true\n",
+        encoding="utf-8",
+    )
+    bank = load_bank(bank_dir)
+    texts = [e.text for e in bank.entries]
+    assert "两袖清风" not in texts
+    first = search(bank, "干净")[0]
+    assert first.text == "干净干事、清白做人" and first.custom
+    assert first.sources and first.sources[0].doc.endswith("custom.yaml") and first.sources[0].line == 2
+
+
+def test_custom_entry_without_themes_gets_them_from_the_lexicon(bank_dir):
+    (bank_dir / "custom.yaml").write_text("entries:\n- text: 廉洁从政是底线\n  kind: term\n", encoding="utf-8")
+    entry = search(load_bank(bank_dir), "廉洁从政")[0]
+    assert "廉洁自律" in entry.themes
+
+
+@pytest.mark.parametrize("name", ["phrases.yaml", "custom.yaml"])
+def test_broken_yaml_names_file_and_line(bank_dir, name):
+    (bank_dir / name).write_text("entries:\n- text: 好\n  kind: idiom\n   bad: [\n", encoding="utf-8")
+    with pytest.raises(DrafterError) as info:
+        load_bank(bank_dir)
+    message = str(info.value)
+    assert name in message and "第 4 行" in message
+
+
+def test_broken_themes_yaml_names_file_and_line(tmp_path):
+    from drafter.mining import analyze
+
+    out = tmp_path / "bank"
+    out.mkdir()
+    (out / "themes.yaml").write_text("themes:\n  廉洁: [廉洁\n", encoding="utf-8")
+    with pytest.raises(DrafterError) as info:
+        analyze([ROOT / "seeds" / "000_7a7045657be6b44d.txt"], out)
+    assert "themes.yaml" in str(info.value) and "行" in str(info.value)
+
+
+def test_wrong_kind_in_custom_is_reported(bank_dir):
+    (bank_dir / "custom.yaml").write_text("entries:\n- text: 某词\n  kind: 成语\n", encoding="utf-8")
+    with pytest.raises(DrafterError, match="kind"):
+        load_bank(bank_dir)
+
+
+def test_search_by_query_theme_and_kind():
+    bank = load_bank(BUILTIN)
+    assert all("担当" in e.text or any("担当" in t for t in e.themes) or e.fills or e.items for e in search(bank, "担当"))
+    assert all(e.kind == "formula" for e in search(bank, kind="formula"))
+    assert all("廉洁自律" in e.themes for e in search(bank, theme="廉洁自律"))
+    assert search(bank, "四个意识")[0].text == "四个意识"
+    with pytest.raises(DrafterError, match="类别"):
+        search(bank, kind="nonsense")
+    with pytest.raises(DrafterError, match="主题"):
+        search(bank, theme="不存在的主题")
+
+
+def test_phrases_command_json_shape(runner):
+    result = run(runner, "phrases", "四个意识", "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data[0]["text"] == "四个意识" and data[0]["kind"] == "formula"
+    assert {"text", "kind", "themes", "count", "docs", "sources"} <= set(data[0])
+    assert {"doc", "line"} <= set(data[0]["sources"][0])
+
+
+def test_phrases_command_plain_shows_where(runner):
+    result = run(runner, "phrases", "--theme", "廉洁自律", "--kind", "quote")
+    assert result.exit_code == 0
+    assert "seeds/" in result.stdout and "〔引语〕" in result.stdout
+
+
+def test_phrases_command_no_result_is_friendly(runner):
+    result = run(runner, "phrases", "绝对不会出现的词组合")
+    assert result.exit_code == 0 and "没有找到" in result.stdout
+
+
+def test_phrases_does_not_import_jieba(tmp_path):
+    import subprocess
+    import sys
+
+    code = "import sys; from drafter.cli import app; from typer.testing import CliRunner; CliRunner().invoke(app, ['phrases', '担当']); print('jieba' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "False"
