@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -103,3 +105,71 @@ def dump_yaml(data: Any) -> str:
         default_flow_style=False,
         width=10_000,
     )
+
+
+# ---------------------------------------------------------------------------
+# A fast YAML writer for the generated bank. PyYAML's representer costs seconds on a bank mined
+# from a large corpus; the bank is plain data (mappings, lists, strings, integers, None), so it
+# is written directly: plain scalars where YAML reads them back unchanged, JSON-style double
+# quotes (valid YAML) everywhere else. tests/test_fileio.py checks the round trip.
+
+_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_PATH = re.compile(r"^[A-Za-z0-9_.][A-Za-z0-9_./-]*/[A-Za-z0-9_./-]*$")  # seeds/000_x.txt
+_NUMBER = re.compile(r"^[-+.0-9_eE]+$")
+_YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf"}
+# characters YAML does not allow even inside quotes, written as \\u escapes
+_NOT_PRINTABLE = re.compile("[\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_PLAIN = re.compile(r"^[\u2000-\ud7ff\ue000-\ufefe][^\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff:#'\"{}\[\],&*!|>%@`\\]*$")
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    path_like = _PATH.match(text) and not _NUMBER.match(text)
+    if (_PLAIN.match(text) or path_like or (_WORD.match(text) and text.lower() not in _YAML_WORDS)) and not text.endswith(" "):
+        return text
+    return _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json.dumps(text, ensure_ascii=False))
+
+
+def _emit(value: Any, indent: int, out: list[str]) -> None:
+    pad = " " * indent
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, (dict, list)) and item:
+                out.append(f"{pad}{_scalar(key)}:")
+                _emit(item, indent + (2 if isinstance(item, dict) else 0), out)
+            else:
+                out.append(f"{pad}{_scalar(key)}: {_empty(item) if isinstance(item, (dict, list)) else _scalar(item)}")
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict) and item:
+                lines: list[str] = []
+                _emit(item, indent + 2, lines)
+                lines[0] = f"{pad}- " + lines[0][indent + 2:]
+                out.extend(lines)
+            elif isinstance(item, list) and item and all(not isinstance(x, (dict, list)) for x in item):
+                out.append(f"{pad}- [" + ", ".join(_scalar(x) for x in item) + "]")
+            elif isinstance(item, (dict, list)):
+                if item:
+                    out.append(f"{pad}-")
+                    _emit(item, indent + 2, out)
+                else:
+                    out.append(f"{pad}- {_empty(item)}")
+            else:
+                out.append(f"{pad}- {_scalar(item)}")
+
+
+def _empty(value: Any) -> str:
+    return "{}" if isinstance(value, dict) else "[]"
+
+
+def dump_bank_yaml(data: dict) -> str:
+    """Block-style YAML for plain data, byte-for-byte stable for the same input."""
+    out: list[str] = []
+    _emit(data, 0, out)
+    return "\n".join(out) + "\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from itertools import chain
 from dataclasses import dataclass
 
 from drafter.mining.extract import BOUNDARY, FUNCTION_CHARS, NUMERALS, DocMined, Found, context_of
@@ -80,6 +81,25 @@ def _usable(gram: tuple[str, ...]) -> bool:
     return 4 <= sum(map(len, gram)) <= 12
 
 
+class NgramCounts:
+    """Token n-gram counts (n = 1..4), fed one document at a time so that counting can run while
+    worker processes are still segmenting the rest of the corpus."""
+
+    def __init__(self) -> None:
+        self.grams: dict[int, Counter] = {n: Counter() for n in (1, 2, 3, 4)}
+        self.streams: dict[int, list[str]] = {}
+
+    def add(self, index: int, line_tokens: list[list[str]]) -> None:
+        flat: list[str] = []
+        for tokens in line_tokens:
+            flat.extend(tokens)
+            flat.append(BOUNDARY)
+        self.streams[index] = flat
+        self.grams[1].update(flat)
+        for n in (2, 3, 4):
+            self.grams[n].update(zip(*(flat[i:] for i in range(n))))
+
+
 def find_terms(
     mined: list[DocMined],
     min_count: int,
@@ -87,19 +107,19 @@ def find_terms(
     min_pmi: float = 3.0,
     min_entropy: float = 0.6,
     theme_words: frozenset[str] = frozenset(),
+    counts: NgramCounts | None = None,
 ) -> list[TermStats]:
     """Set phrases by cohesion and boundary statistics. A phrase from a single document passes
     the document-count test only when it is frequent there and speaks of one of the themes
-    (党风廉政建设 in a five-speech corpus), so that one speech's place names do not."""
-    flat: list[str] = []
-    for doc in mined:
-        for tokens in doc.line_tokens:
-            flat.extend(tokens)
-            flat.append(BOUNDARY)
+    (党风廉政建设 in a five-speech corpus), so that one speech's place names do not.
+    `counts`, when given, holds the n-gram counts of `mined` already."""
+    if counts is None:
+        counts = NgramCounts()
+        for index, doc in enumerate(mined):
+            counts.add(index, doc.line_tokens)
+    flat = list(chain.from_iterable(counts.streams[i] for i in range(len(mined))))
     total = len(flat)
-    grams: dict[int, Counter] = {1: Counter(flat)}
-    for n in (2, 3, 4):
-        grams[n] = Counter(zip(*(flat[i:] for i in range(n))))
+    grams = counts.grams
     candidates: dict[tuple[str, ...], float] = {}
     for n in (2, 3, 4):
         frequent = [(gram, count) for gram, count in grams[n].items() if count >= min_count]
