@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from drafter.errors import DrafterError
-from drafter.fileio import load_yaml
+from drafter.fileio import load_yaml, load_yaml_cached
 from drafter.resources import builtin_dir
 
 PHRASES_FILE = "phrases.yaml"
@@ -142,7 +142,7 @@ def _entry_lines(path: Path) -> list[int]:
 
 
 def _read_bank_file(path: Path) -> dict:
-    data = load_yaml(path, "词库文件")
+    data = load_yaml_cached(path, "词库文件")
     if data is None:
         return {}
     if not isinstance(data, dict):

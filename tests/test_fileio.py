@@ -37,3 +37,20 @@ def test_round_trip_of_the_shipped_bank():
 def test_readable_output():
     text = dump_bank_yaml({"entries": [{"text": "四个意识", "kind": "formula", "themes": ["政治建设"], "fills": [["赤诚", "组织"]]}]})
     assert text == "entries:\n- text: 四个意识\n  kind: formula\n  themes:\n  - 政治建设\n  fills:\n  - [赤诚, 组织]\n"
+
+
+def test_cached_yaml_follows_the_file(tmp_path, monkeypatch):
+    import os
+
+    from drafter.fileio import load_yaml_cached
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = tmp_path / "bank.yaml"
+    path.write_text("entries: [一]\n", encoding="utf-8")
+    assert load_yaml_cached(path) == {"entries": ["一"]}
+    assert load_yaml_cached(path) == {"entries": ["一"]}  # from the cache
+    assert len(list((tmp_path / "cache" / "drafter").iterdir())) == 1
+    path.write_text("entries: [一, 二]\n", encoding="utf-8")
+    os.utime(path, ns=(1, 1))
+    assert load_yaml_cached(path) == {"entries": ["一", "二"]}
+    assert len(list((tmp_path / "cache" / "drafter").iterdir())) == 1
