@@ -32,6 +32,8 @@ KINDS = {
     "move": "开头/过渡/结尾句",
 }
 ROLES = {"opening": "开头", "transition": "过渡", "closing": "结尾"}
+# look-up lists short stock phrases before long sentences
+_LOOKUP_ORDER = {"formula": 0, "term": 1, "idiom": 2, "parallel": 3, "frame": 4, "quote": 5, "move": 6}
 
 
 @dataclass
@@ -278,7 +280,7 @@ def search(
                 rank = 3
             else:
                 continue
-        results.append(((not entry.custom, rank, -entry.docs, -entry.count, list(KINDS).index(entry.kind), entry.text), entry))
+        results.append(((not entry.custom, rank, _LOOKUP_ORDER[entry.kind], -entry.docs, -entry.count, len(entry.text), entry.text), entry))
     results.sort(key=lambda item: item[0])
     found = [entry for _, entry in results]
     return found[:limit] if limit else found

@@ -21,7 +21,7 @@ _FUNCTION_TOKENS = {
     "从", "向", "给", "对", "是", "有", "要", "我", "我们", "你", "他", "它", "这", "那", "这个", "那个", "一个",
     "一些", "一定", "不", "没有", "就是", "还", "又", "再", "很", "更", "最", "所", "其", "之", "以及", "但",
     "但是", "如果", "因为", "所以", "为了", "通过", "进行", "各", "每", "该", "此", "其中", "已经", "正在",
-    "继续", "进一步", "大家", "自己", "同志", "地", "得", "中", "上", "下", "里", "时", "后", "前", "年",
+    "继续", "进一步", "大家", "自己", "地", "得", "中", "上", "下", "里", "时", "后", "前", "年",
 }
 # Words that open or close a stretch of speech rather than a set phrase: "对于领导干部来说",
 # "按照习近平总书记", "真正做到".
@@ -187,7 +187,9 @@ def _word_terms(unigrams: Counter, flat: list[str], bounds: list[int], mined, mi
     return [
         TermStats(w, (w,), unigrams[w], 0.0, 0.0, 0.0)
         for w in sorted(long_words)
-        if len(docs[w]) >= max(min_docs, 2 if len(mined) > 1 else 1) and w[0] not in FUNCTION_CHARS
+        if len(docs[w]) >= max(min_docs, 2 if len(mined) > 1 else 1)
+        and w[0] not in FUNCTION_CHARS
+        and not any(w.startswith(p) for p in _WEAK_STARTS)  # 切实增强, 不断提高
     ]
 
 
