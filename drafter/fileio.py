@@ -165,8 +165,9 @@ def _scalar(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     text = str(value)
-    path_like = _PATH.match(text) and not _NUMBER.match(text)
-    if (_PLAIN.match(text) or path_like or (_WORD.match(text) and text.lower() not in _YAML_WORDS)) and not text.endswith(" "):
+    # fullmatch, not match: "$" would let a trailing newline through
+    path_like = _PATH.fullmatch(text) and not _NUMBER.fullmatch(text)
+    if (_PLAIN.fullmatch(text) or path_like or (_WORD.fullmatch(text) and text.lower() not in _YAML_WORDS)) and not text.endswith(" "):
         return text
     return _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json.dumps(text, ensure_ascii=False))
 

@@ -54,3 +54,8 @@ def test_cached_yaml_follows_the_file(tmp_path, monkeypatch):
     os.utime(path, ns=(1, 1))
     assert load_yaml_cached(path) == {"entries": ["一", "二"]}
     assert len(list((tmp_path / "cache" / "drafter").iterdir())) == 1
+
+
+def test_trailing_newlines_survive():
+    for value in ["A\n", "四个意识\n", "seeds/a.txt\n", "x\n\n"]:
+        assert yaml.safe_load(dump_bank_yaml({"k": value})) == {"k": value}
