@@ -7,7 +7,9 @@ drafting never segment text."""
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -232,14 +234,21 @@ def load_themes(path: str | os.PathLike) -> dict[str, list[str]]:
 def assign_themes(text: str, contexts: list[str], themes: dict[str, list[str]], kind: str) -> list[str]:
     """Themes whose words occur in the entry; for short entries with none, the themes the
     entry's contexts mostly speak of."""
-    found = [name for name, words in themes.items() if name in text or any(w in text for w in words)]
+    patterns = _theme_patterns(tuple((name, tuple(words)) for name, words in themes.items()))
+    found = [name for name, pattern in patterns if pattern.search(text)]
     if found or kind in ("quote", "move") or not contexts:
         return found
     need = max(1, (len(contexts) + 1) // 2)
+    return [name for name, pattern in patterns if sum(1 for c in contexts if pattern.search(c)) >= need][:2]
+
+
+@functools.lru_cache(maxsize=8)
+def _theme_patterns(themes: tuple[tuple[str, tuple[str, ...]], ...]) -> list[tuple[str, re.Pattern]]:
+    """One alternation per theme (its name and its words), so a look-up is one regex search."""
     return [
-        name for name, words in themes.items()
-        if sum(1 for c in contexts if any(w in c for w in words)) >= need
-    ][:2]
+        (name, re.compile("|".join(re.escape(w) for w in sorted({name, *words}, key=len, reverse=True))))
+        for name, words in themes
+    ]
 
 
 # ---------------------------------------------------------------------------

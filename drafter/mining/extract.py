@@ -79,6 +79,8 @@ def _formulas(line: str, number: int, tokens: list[str], quoted_spans: list[tupl
     for i, token in enumerate(tokens):
         start = position
         position += len(token)
+        if not any(ch in NUMERALS for ch in token):
+            continue  # the common case, kept cheap
         if any(s <= start < e for s, e in inside_quotes):
             continue  # already seen as a quoted formula
         # unquoted: a numeral-measure token and the word it counts (四个 + 意识); kept only when

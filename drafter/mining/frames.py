@@ -27,8 +27,8 @@ def align(headings: list[str]) -> tuple[str, list[list[str]]] | None:
         return None
     best: tuple[str, list[list[str]]] | None = None
     # The pairwise alignment depends on which heading leads (a stray shared character can hide
-    # a real anchor), so try each as the base and keep the frame with the most literal text.
-    for lead in range(len(headings)):
+    # a real anchor), so try the first few as the base and keep the frame with the most literal text.
+    for lead in range(min(len(headings), 3)):
         order = [headings[lead]] + headings[:lead] + headings[lead + 1:]
         found = _align_with_base(order)
         if found:
@@ -120,11 +120,12 @@ def _fit(anchors: list[tuple[int, str]], headings: list[str]) -> tuple[str, list
 
 def frames_from_siblings(headings: list[str]) -> tuple[str, list[int], list[list[str]]] | None:
     """Align a set of sibling headings; when all of them do not share a frame, try leaving one
-    out (four points where three share "要提高{}水平" and one is "要做到知行合一")."""
+    out (four points where three share "要提高{}水平" and one is "要做到知行合一"). Long lists
+    (a report's dozen headings) are aligned whole only: the search grows with the cube."""
     whole = align(headings)
     if whole:
         return whole[0], list(range(len(headings))), whole[1]
-    if len(headings) >= 4:
+    if 4 <= len(headings) <= 8:
         for subset in combinations(range(len(headings)), len(headings) - 1):
             found = align([headings[i] for i in subset])
             if found:

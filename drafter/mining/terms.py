@@ -7,11 +7,12 @@ neighbours: branching entropy), and it may not start or end on a function word."
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter, defaultdict
 from itertools import chain
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from drafter.mining.extract import BOUNDARY, FUNCTION_CHARS, NUMERALS, DocMined, Found, context_of
 
@@ -47,6 +48,7 @@ class TermStats:
     pmi: float
     left_entropy: float
     right_entropy: float
+    positions: list[int] = field(default_factory=list)  # where it stands in the corpus token stream
 
 
 def _entropy(neighbours: Counter) -> float:
@@ -137,6 +139,7 @@ def find_terms(
     left: dict[tuple[str, ...], Counter] = defaultdict(Counter)
     right: dict[tuple[str, ...], Counter] = defaultdict(Counter)
     doc_sets: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    positions: dict[tuple[str, ...], list[int]] = defaultdict(list)
     by_length: dict[int, set] = defaultdict(set)
     for gram in candidates:
         by_length[len(gram)].add(gram)
@@ -150,6 +153,7 @@ def find_terms(
                 while i >= bounds[doc_index + 1]:
                     doc_index += 1
                 doc_sets[gram].add(doc_index)
+                positions[gram].append(i)
                 # a function word next to a phrase marks its edge as surely as punctuation does
                 before = flat[i - 1] if i else BOUNDARY
                 after = flat[i + n] if i + n < total else BOUNDARY
@@ -166,7 +170,7 @@ def find_terms(
         # free at both ends; or very free at one end and not tied at the other
         # ("坚持|以人民为中心|的": nearly always after 坚持, always a clean break after)
         if min(le, re_) >= min_entropy or (max(le, re_) >= min_entropy + 0.8 and min(le, re_) >= 0.7):
-            found.append(TermStats("".join(gram), gram, count, pmi, le, re_))
+            found.append(TermStats("".join(gram), gram, count, pmi, le, re_, positions[gram]))
     found.extend(_word_terms(grams[1], flat, bounds, mined, min_count, min_docs))
     return _drop_fragments(found)
 
@@ -178,14 +182,16 @@ def _word_terms(unigrams: Counter, flat: list[str], bounds: list[int], mined, mi
     if not long_words:
         return []
     docs: dict[str, set[int]] = defaultdict(set)
+    positions: dict[str, list[int]] = defaultdict(list)
     doc_index = 0
     for i, token in enumerate(flat):
         if token in long_words:
             while i >= bounds[doc_index + 1]:
                 doc_index += 1
             docs[token].add(doc_index)
+            positions[token].append(i)
     return [
-        TermStats(w, (w,), unigrams[w], 0.0, 0.0, 0.0)
+        TermStats(w, (w,), unigrams[w], 0.0, 0.0, 0.0, positions[w])
         for w in sorted(long_words)
         if len(docs[w]) >= max(min_docs, 2 if len(mined) > 1 else 1)
         and w[0] not in FUNCTION_CHARS
@@ -218,16 +224,22 @@ def _drop_fragments(terms: list[TermStats]) -> list[TermStats]:
 
 
 def locate_terms(mined: list[DocMined], terms: list[TermStats]) -> list[tuple[str, Found]]:
-    """Every occurrence of each term: (document, Found with original line and context)."""
-    wanted = {t.tokens: t.text for t in terms}
-    sizes = sorted({len(t.tokens) for t in terms})
-    found: list[tuple[str, Found]] = []
+    """Every occurrence of each term: (document, Found with original line and context), from the
+    positions the statistics pass recorded in the corpus token stream (one token per position,
+    a BOUNDARY after every line, documents in order)."""
+    starts: list[int] = []
+    places: list[tuple[DocMined, int]] = []
+    position = 0
     for doc in mined:
-        for tokens, line, number in zip(doc.line_tokens, doc.lines, doc.line_numbers):
-            for n in sizes:
-                for gram in zip(*(tokens[j:] for j in range(n))):  # BOUNDARY never matches a term
-                    text = wanted.get(gram)
-                    if text:
-                        pos = line.find(text)
-                        found.append((doc.source, Found("term", text, number, context_of(line, pos, pos + len(text)))))
+        for index, tokens in enumerate(doc.line_tokens):
+            starts.append(position)
+            places.append((doc, index))
+            position += len(tokens) + 1
+    found: list[tuple[str, Found]] = []
+    for term in terms:
+        for at in term.positions:
+            doc, index = places[bisect.bisect_right(starts, at) - 1]
+            line = doc.lines[index]
+            pos = line.find(term.text)
+            found.append((doc.source, Found("term", term.text, doc.line_numbers[index], context_of(line, pos, pos + len(term.text)))))
     return found
