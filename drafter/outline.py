@@ -127,6 +127,7 @@ OCCASIONS = (
 _OCCASION_RE = re.compile("|".join(sorted(map(re.escape, OCCASIONS), key=len, reverse=True)))
 _SPEECH_WORDS = r"讲话|报告|发言|致辞|讲稿|党课|讲话提纲|总结讲话|主持词|谈话"
 _TITLE_MEETING = re.compile(rf"^(?P<speaker>.{{0,16}}?)在(?P<meeting>.+?)(?:上|时|中|期间)的(?:{_SPEECH_WORDS})")
+_TITLE_THEN_BODY = re.compile(rf"^(.{{0,30}}?在[^，。！？；：]{{2,40}}?(?:上|时)的(?:{_SPEECH_WORDS}))")
 _GLUED_TITLE = re.compile(
     rf"^(?P<title>.+?(?:{_SPEECH_WORDS}))[（(](?P<date>[^（）()]*?\d{{1,2}}\s*日|[^（）()]*?日)[）)](?P<speaker>[\u4e00-\u9fff·]{{2,8}})?$"
 )
@@ -202,6 +203,11 @@ def _parse_header(doc: Document) -> _Header:
             index += 1
             continue
         if not _looks_like_title_line(line):
+            glued_body = _TITLE_THEN_BODY.match(line) if not title_parts and not people else None
+            if glued_body and len(line) - glued_body.end() > 20:
+                # no line breaks at all: "在…上的讲话同志们：今天…"
+                title_parts.append(glued_body.group(1))
+                header.salutation_prefix = glued_body.end()
             break
         glued = _GLUED_TITLE.match(line)
         if glued:
@@ -221,6 +227,7 @@ def _parse_header(doc: Document) -> _Header:
     if title_parts and len("".join(title_parts)) > 80:
         title_parts, index = [], 0  # not a title: a long unpunctuated opening
     header.body_start = index
+    title_split = header.salutation_prefix  # characters of the first body line that were the title
     title = "".join(title_parts) if len(title_parts) <= 1 else " ".join(title_parts)
     if subtitle:
         title = f"{title}——{subtitle}" if title else subtitle
@@ -236,15 +243,15 @@ def _parse_header(doc: Document) -> _Header:
     elif match and 2 <= len(match.group("speaker")) <= 16:
         header.speaker = match.group("speaker").strip("：:，, ")
     if index < len(lines):
-        first = lines[index]
-        if _is_salutation(first):
+        first = lines[index][title_split:]
+        if _is_salutation(first) and not title_split:
             header.salutation = first
             header.body_start = index + 1
         else:
             inline = re.match(r"^(同志们|各位代表|同志们、朋友们|女士们、先生们|各位领导、同志们)[，,！!：:]", first)
             if inline:
                 header.salutation = inline.group(0)
-                header.salutation_prefix = inline.end()
+                header.salutation_prefix = title_split + inline.end()
     return header
 
 

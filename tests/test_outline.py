@@ -303,3 +303,18 @@ def test_outline_command_plain(runner):
     assert result.exit_code == 0
     assert "一、提高政治站位，时刻保持清醒" in result.stdout
     assert "会议类型：集体约谈" in result.stdout
+
+
+@pytest.mark.parametrize("prefix", sorted(SEEDS_EXPECTED))
+def test_seed_with_no_line_breaks_at_all(prefix):
+    """The same speech pasted as one paragraph: title, occasion and the top-level sections are
+    still found; a heading with no sentence end after it runs on into its text, as the
+    heading rule (up to the first 。！？) says."""
+    expected = SEEDS_EXPECTED[prefix]
+    doc = load_document(seed(prefix))
+    outline = parse_outline(clean_lines(["".join(doc.lines)], "flat.txt"))
+    assert outline.title == expected["title"]
+    assert outline.occasion == expected["occasion"]
+    assert [s.marker for s in outline.sections] == expected["markers"]
+    for section, heading in zip(outline.sections, expected["top"]):
+        assert section.heading.startswith(heading)
