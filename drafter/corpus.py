@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from drafter.errors import DrafterError
+from drafter.fileio import read_bytes
 
 log = logging.getLogger(__name__)
 
@@ -166,15 +167,7 @@ def read_docx_paragraphs(path: Path) -> list[str]:
 
 
 def read_text_file(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DrafterError(f"找不到文件：{path}。请检查路径是否正确。") from None
-    except IsADirectoryError:
-        raise DrafterError(f"{path} 是一个文件夹，这里需要一个文件。") from None
-    except PermissionError:
-        raise DrafterError(f"没有权限读取 {path}。请检查文件权限。") from None
-    return decode_bytes(raw, str(path))
+    return decode_bytes(read_bytes(path), str(path))
 
 
 def _check_file(path: Path) -> None:

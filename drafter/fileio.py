@@ -65,17 +65,25 @@ def write_new_file(path: str | os.PathLike, data: bytes, force: bool = False) ->
     atomic_write_bytes(path, data)
 
 
+def read_bytes(path: str | os.PathLike, what: str = "文件") -> bytes:
+    """A file's bytes; a missing file, a folder or a permission problem is a Chinese message."""
+    path = Path(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DrafterError(f"找不到{what}：{path}。请检查路径是否正确。") from None
+    except IsADirectoryError:
+        raise DrafterError(f"{path} 是一个文件夹，这里需要一个{what}。") from None
+    except PermissionError:
+        raise DrafterError(f"没有权限读取{what} {path}。请检查文件权限。") from None
+    except OSError as exc:
+        raise DrafterError(f"无法读取{what} {path}：{exc.strerror}") from None
+
+
 def load_yaml(path: str | os.PathLike, what: str = "YAML 文件") -> Any:
     """Load a YAML file safely; a syntax error names the file and line, in Chinese."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DrafterError(f"找不到{what}：{path}") from None
-    except IsADirectoryError:
-        raise DrafterError(f"{path} 是一个文件夹，这里需要一个{what}。") from None
-    except OSError as exc:
-        raise DrafterError(f"无法读取{what} {path}：{exc.strerror}") from None
+    raw = read_bytes(path, what)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -277,32 +277,33 @@ def sandbox(user_dir: Path | None = None) -> SandboxedEnvironment:
 
 
 def render_string(env: SandboxedEnvironment, source: str, context: dict[str, Any], where: str) -> str:
+    """Render one string from a template's YAML (a title, an opening paragraph …)."""
     try:
-        return env.from_string(source).render(**context)
-    except SecurityError as exc:
-        raise DrafterError(f"{where}：模板试图访问不安全的内容（{exc}），已拒绝执行。请删除这段模板代码。") from None
-    except UndefinedError as exc:
-        raise DrafterError(f"{where}：模板用到了不存在的字段（{exc.message}）。可用的占位：{'、'.join(PLACEHOLDERS)}。") from None
+        template = env.from_string(source)
     except TemplateSyntaxError as exc:
         raise DrafterError(f"{where}：模板语法错误（{exc.message}）。请检查 {{{{ }}}} 和 {{% %}} 是否成对。") from None
-    except TemplateError as exc:
-        raise DrafterError(f"{where}：模板出错（{exc}）。") from None
+    hint = f"可用的占位：{'、'.join(PLACEHOLDERS)}。"
+    return _render(template, context, where, hint)
 
 
 def render_layout(env: SandboxedEnvironment, name: str, context: dict[str, Any]) -> str:
+    """Render a layout file (speech.md.j2 …), the user's folder first."""
     try:
         template = env.get_template(name)
     except TemplateNotFound:
         raise DrafterError(f"找不到版式文件 {name}。模板文件夹里应有 {name}（可从内置 templates/ 复制）。") from None
     except TemplateSyntaxError as exc:
         raise DrafterError(f"版式文件 {exc.filename or name} 第 {exc.lineno} 行语法错误（{exc.message}）。") from None
-    where = f"版式文件 {template.filename or name}"
+    return _render(template, context, f"版式文件 {template.filename or name}", "")
+
+
+def _render(template, context: dict[str, Any], where: str, hint: str) -> str:
     try:
         return template.render(**context)
     except SecurityError as exc:
-        raise DrafterError(f"{where}：试图访问不安全的内容（{exc}），已拒绝执行。请删除这段模板代码。") from None
+        raise DrafterError(f"{where}：模板试图访问不安全的内容（{exc}），已拒绝执行。请删除这段模板代码。") from None
     except UndefinedError as exc:
-        raise DrafterError(f"{where}：用到了不存在的字段（{exc.message}）。") from None
+        raise DrafterError(f"{where}：模板用到了不存在的字段（{exc.message}）。{hint}") from None
     except TemplateError as exc:
         raise DrafterError(f"{where}：模板出错（{exc}）。") from None
 
