@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, run
+from conftest import run
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,6 @@ def test_fonts_and_sizes_on_every_run(document):
 
 
 def test_page_number_field_in_the_footer(document):
-    from docx.oxml.ns import qn
     from docx.shared import Pt
 
     _, doc = document
