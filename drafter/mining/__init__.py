@@ -11,7 +11,7 @@ import logging
 import multiprocessing
 import os
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -40,7 +40,6 @@ class AnalysisSummary:
     counts: dict[str, int]
     files: list[str]
     output: str
-    skipped: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
