@@ -21,7 +21,7 @@ from drafter.errors import DrafterError
 from drafter.fileio import atomic_write_text, dump_bank_yaml
 from drafter.mining.extract import DocMined, Found, mine_document
 from drafter.mining.segment import idiom_words, segment
-from drafter.mining.terms import NgramCounts, find_terms, locate_terms
+from drafter.mining.terms import find_terms, locate_terms
 from drafter.resources import builtin_dir
 
 log = logging.getLogger(__name__)
@@ -59,18 +59,13 @@ def _mine_one(doc: Document) -> DocMined:
     return mine_document(doc, idiom_words(), segment)
 
 
-def _map(
-    docs: list[Document], workers: int, progress: Callable[[int, int], None] | None, counts: NgramCounts | None = None
-) -> list[DocMined]:
-    """Mine every document; n-gram counting for the set phrases runs here in the main process
-    as each document comes back, overlapping with the workers' segmentation."""
+def _map(docs: list[Document], workers: int, progress: Callable[[int, int], None] | None) -> list[DocMined]:
+    """Mine every document, in `workers` processes when there is more than one."""
     idiom_words()  # load jieba and its tags once, before any fork, so workers inherit them
     if workers <= 1 or len(docs) < 2:
         results = []
         for i, doc in enumerate(docs):
             results.append(_mine_one(doc))
-            if counts is not None:
-                counts.add(i, results[-1].line_tokens)
             if progress:
                 progress(i + 1, len(docs))
         return results
@@ -81,8 +76,6 @@ def _map(
     with context.Pool(workers) as pool:
         for done, (index, mined) in enumerate(pool.imap_unordered(_mine_indexed, [(i, docs[i]) for i in order]), 1):
             results[index] = mined
-            if counts is not None:
-                counts.add(index, mined.line_tokens)
             if progress:
                 progress(done, len(docs))
     return [r for r in results if r is not None]
@@ -208,10 +201,11 @@ def analyze(
     themes = load_themes(_themes_file(output, themes_path))
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if characters >= PARALLEL_THRESHOLD else 1
-    counts = NgramCounts()
-    mined = _map(docs, max(1, workers), (lambda done, total: progress("分析", done, total)) if progress else None, counts)
+    mined = _map(docs, max(1, workers), (lambda done, total: progress("分析", done, total)) if progress else None)
     theme_words = frozenset(w for words in themes.values() for w in words if len(w) >= 2)
-    term_stats = find_terms(mined, theme_words=theme_words, counts=counts, **term_thresholds(len(mined), characters))
+    term_stats = find_terms(
+        mined, theme_words=theme_words, parallel=workers > 1, **term_thresholds(len(mined), characters)
+    )
     entries = reduce_entries(mined, locate_terms(mined, term_stats), themes)
     files = write_bank(output, entries, len(docs))
     counts = Counter(e["kind"] for e in entries)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import bisect
 import math
+import multiprocessing
 import re
 from collections import Counter, defaultdict
-from itertools import chain
 from dataclasses import dataclass, field
 
 from drafter.mining.extract import BOUNDARY, FUNCTION_CHARS, NUMERALS, DocMined, Found, context_of
@@ -83,23 +83,42 @@ def _usable(gram: tuple[str, ...]) -> bool:
     return 4 <= sum(map(len, gram)) <= 12
 
 
-class NgramCounts:
-    """Token n-gram counts (n = 1..4), fed one document at a time so that counting can run while
-    worker processes are still segmenting the rest of the corpus."""
+def count_ngrams(flat: list[str], min_count: int, parallel: bool = False) -> dict[int, Counter | dict]:
+    """Token n-gram counts, n = 1..4. Unigrams and bigrams are kept whole (they are the
+    denominators of the cohesion test); trigrams and 4-grams only where frequent enough to be
+    candidates (a frequent n-gram's parts are frequent too, so nothing the tests ask for is lost).
+    With `parallel`, a forked child counts the 4-grams while this process counts the rest.""" 
+    if parallel and "fork" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        child = context.Process(target=_count_long, args=(flat, min_count, send), daemon=True)
+        child.start()
+        send.close()
+        short = {**_count_short(flat), **_frequent(flat, min_count, (3,))}
+        try:
+            long = receive.recv()
+        except EOFError:  # the child died: count here instead
+            long = _frequent(flat, min_count, (4,))
+        child.join()
+        return {**short, **long}
+    return {**_count_short(flat), **_frequent(flat, min_count, (3, 4))}
 
-    def __init__(self) -> None:
-        self.grams: dict[int, Counter] = {n: Counter() for n in (1, 2, 3, 4)}
-        self.streams: dict[int, list[str]] = {}
 
-    def add(self, index: int, line_tokens: list[list[str]]) -> None:
-        flat: list[str] = []
-        for tokens in line_tokens:
-            flat.extend(tokens)
-            flat.append(BOUNDARY)
-        self.streams[index] = flat
-        self.grams[1].update(flat)
-        for n in (2, 3, 4):
-            self.grams[n].update(zip(*(flat[i:] for i in range(n))))
+def _count_short(flat: list[str]) -> dict[int, Counter]:
+    return {1: Counter(flat), 2: Counter(zip(flat, flat[1:]))}
+
+
+def _frequent(flat: list[str], min_count: int, sizes: tuple[int, ...]) -> dict[int, dict]:
+    result = {}
+    for n in sizes:
+        counts = Counter(zip(*(flat[i:] for i in range(n))))
+        result[n] = {gram: count for gram, count in counts.items() if count >= min_count}
+    return result
+
+
+def _count_long(flat: list[str], min_count: int, send) -> None:
+    send.send(_frequent(flat, min_count, (4,)))
+    send.close()
 
 
 def find_terms(
@@ -109,19 +128,18 @@ def find_terms(
     min_pmi: float = 3.0,
     min_entropy: float = 0.6,
     theme_words: frozenset[str] = frozenset(),
-    counts: NgramCounts | None = None,
+    parallel: bool = False,
 ) -> list[TermStats]:
     """Set phrases by cohesion and boundary statistics. A phrase from a single document passes
     the document-count test only when it is frequent there and speaks of one of the themes
-    (党风廉政建设 in a five-speech corpus), so that one speech's place names do not.
-    `counts`, when given, holds the n-gram counts of `mined` already."""
-    if counts is None:
-        counts = NgramCounts()
-        for index, doc in enumerate(mined):
-            counts.add(index, doc.line_tokens)
-    flat = list(chain.from_iterable(counts.streams[i] for i in range(len(mined))))
+    (党风廉政建设 in a five-speech corpus), so that one speech's place names do not."""
+    flat: list[str] = []
+    for doc in mined:
+        for tokens in doc.line_tokens:
+            flat.extend(tokens)
+            flat.append(BOUNDARY)
     total = len(flat)
-    grams = counts.grams
+    grams = count_ngrams(flat, min_count, parallel)
     candidates: dict[tuple[str, ...], float] = {}
     for n in (2, 3, 4):
         frequent = [(gram, count) for gram, count in grams[n].items() if count >= min_count]
@@ -199,10 +217,10 @@ def _word_terms(unigrams: Counter, flat: list[str], bounds: list[int], mined, mi
     ]
 
 
-def _count(grams: dict[int, Counter], part: tuple[str, ...]) -> int:
+def _count(grams: dict[int, Counter | dict], part: tuple[str, ...]) -> int:
     if len(part) == 1:
         return grams[1][part[0]] or 1
-    return grams[len(part)][part] or 1
+    return grams[len(part)].get(part) or 1
 
 
 def _drop_fragments(terms: list[TermStats]) -> list[TermStats]:
