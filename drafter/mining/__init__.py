@@ -136,12 +136,13 @@ def reduce_entries(mined: list[DocMined], terms: list[tuple[str, Found]], themes
             seen_places.add((source, found.line))
             if len(sources) < MAX_SOURCES:
                 sources.append({"doc": source, "line": found.line, "context": found.context})
+        totals = founds[0].extra  # set terms: located by position, counted in full there
         entry: dict = {
             "text": text,
             "kind": kind,
             "themes": [],
-            "count": len(items),
-            "docs": len(doc_names),
+            "count": totals.get("total", len(items)),
+            "docs": totals.get("total_docs", len(doc_names)),
             "sources": sources,
         }
         _merge_extra(entry, kind, founds)
@@ -206,7 +207,7 @@ def analyze(
     term_stats = find_terms(
         mined, theme_words=theme_words, parallel=workers > 1, **term_thresholds(len(mined), characters)
     )
-    entries = reduce_entries(mined, locate_terms(mined, term_stats), themes)
+    entries = reduce_entries(mined, locate_terms(mined, term_stats, MAX_SOURCES), themes)
     files = write_bank(output, entries, len(docs))
     counts = Counter(e["kind"] for e in entries)
     return AnalysisSummary(

@@ -241,10 +241,11 @@ def _drop_fragments(terms: list[TermStats]) -> list[TermStats]:
     return kept
 
 
-def locate_terms(mined: list[DocMined], terms: list[TermStats]) -> list[tuple[str, Found]]:
+def locate_terms(mined: list[DocMined], terms: list[TermStats], max_sources: int = 20) -> list[tuple[str, Found]]:
     """Every occurrence of each term: (document, Found with original line and context), from the
     positions the statistics pass recorded in the corpus token stream (one token per position,
-    a BOUNDARY after every line, documents in order)."""
+    a BOUNDARY after every line, documents in order). Only the first `max_sources` lines get a
+    Found; every Found carries the term's total occurrences and documents in its extra."""
     starts: list[int] = []
     places: list[tuple[DocMined, int]] = []
     position = 0
@@ -255,9 +256,17 @@ def locate_terms(mined: list[DocMined], terms: list[TermStats]) -> list[tuple[st
             position += len(tokens) + 1
     found: list[tuple[str, Found]] = []
     for term in terms:
-        for at in term.positions:
-            doc, index = places[bisect.bisect_right(starts, at) - 1]
+        where = [places[bisect.bisect_right(starts, at) - 1] for at in term.positions]
+        totals = {"total": len(where), "total_docs": len({id(doc) for doc, _ in where})}
+        seen: set[tuple[int, int]] = set()
+        for doc, index in where:
+            if (id(doc), index) in seen:
+                continue
+            seen.add((id(doc), index))
+            if len(seen) > max_sources:
+                break  # the rest only count, and totals carries the count
             line = doc.lines[index]
             pos = line.find(term.text)
-            found.append((doc.source, Found("term", term.text, doc.line_numbers[index], context_of(line, pos, pos + len(term.text)))))
+            context = context_of(line, pos, pos + len(term.text))
+            found.append((doc.source, Found("term", term.text, doc.line_numbers[index], context, totals)))
     return found
