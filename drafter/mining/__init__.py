@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from drafter.bank import PHRASES_FILE, FRAMES_FILE, THEMES_FILE, load_themes, assign_themes
-from drafter.corpus import Document, load_corpus
+from drafter.corpus import Document, expand_paths, load_corpus
 from drafter.errors import DrafterError
 from drafter.fileio import atomic_write_text, dump_bank_yaml
 from drafter.mining.extract import DocMined, Found, mine_document
@@ -59,25 +59,28 @@ def _mine_one(doc: Document) -> DocMined:
     return mine_document(doc, idiom_words(), segment)
 
 
-def _map(docs: list[Document], workers: int, progress: Callable[[int, int], None] | None) -> list[DocMined]:
-    """Mine every document, in `workers` processes when there is more than one."""
-    idiom_words()  # load jieba and its tags once, before any fork, so workers inherit them
-    if workers <= 1 or len(docs) < 2:
+def _start_pool(workers: int):
+    """Worker processes that load jieba while the main process reads the corpus."""
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    return context.Pool(workers, initializer=idiom_words)
+
+
+def _map(docs: list[Document], pool, progress: Callable[[int, int], None] | None) -> list[DocMined]:
+    """Mine every document, in the pool's worker processes when there is a pool."""
+    if pool is None or len(docs) < 2:
         results = []
         for i, doc in enumerate(docs):
             results.append(_mine_one(doc))
             if progress:
                 progress(i + 1, len(docs))
         return results
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    # big documents first, so the two workers finish together
+    # big documents first, so the workers finish together
     order = sorted(range(len(docs)), key=lambda i: -len(docs[i].text))
     results: list[DocMined | None] = [None] * len(docs)
-    with context.Pool(workers) as pool:
-        for done, (index, mined) in enumerate(pool.imap_unordered(_mine_indexed, [(i, docs[i]) for i in order]), 1):
-            results[index] = mined
-            if progress:
-                progress(done, len(docs))
+    for done, (index, mined) in enumerate(pool.imap_unordered(_mine_indexed, [(i, docs[i]) for i in order]), 1):
+        results[index] = mined
+        if progress:
+            progress(done, len(docs))
     return [r for r in results if r is not None]
 
 
@@ -195,14 +198,22 @@ def analyze(
     output = Path(output_dir)
     if output.exists() and not output.is_dir():
         raise DrafterError(f"{output} 是一个文件，-o 需要一个文件夹。")
-    docs = load_corpus(list(paths))
-    if not docs:
-        raise DrafterError("没有找到可分析的文档。请给出讲话稿文件、文件夹或 JSONL 文件。")
-    characters = sum(len(d.text) for d in docs)
+    files = expand_paths(list(paths))
     themes = load_themes(_themes_file(output, themes_path))
-    if workers is None:
-        workers = min(2, os.cpu_count() or 1) if characters >= PARALLEL_THRESHOLD else 1
-    mined = _map(docs, max(1, workers), (lambda done, total: progress("分析", done, total)) if progress else None)
+    if workers is None:  # about three bytes a character in UTF-8
+        size = sum(f.stat().st_size for f in files)
+        workers = min(2, os.cpu_count() or 1) if size >= 3 * PARALLEL_THRESHOLD else 1
+    pool = _start_pool(workers) if workers > 1 else None
+    try:
+        docs = load_corpus(files)
+        if not docs:
+            raise DrafterError("没有找到可分析的文档。请给出讲话稿文件、文件夹或 JSONL 文件。")
+        mined = _map(docs, pool, (lambda done, total: progress("分析", done, total)) if progress else None)
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+    characters = sum(len(d.text) for d in docs)
     theme_words = frozenset(w for words in themes.values() for w in words if len(w) >= 2)
     term_stats = find_terms(
         mined, theme_words=theme_words, parallel=workers > 1, **term_thresholds(len(mined), characters)
