@@ -162,7 +162,7 @@ _NUMBER = re.compile(r"^[-+.0-9_eE]+$")
 _YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf"}
 # characters YAML does not allow even inside quotes, written as \\u escapes
 _NOT_PRINTABLE = re.compile("[\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-_PLAIN = re.compile(r"^[\u2000-\ud7ff\ue000-\ufefe][^\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff:#'\"{}\[\],&*!|>%@`\\]*$")
+_PLAIN = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff…“‘《（【][^\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff:#'\"{}\[\],&*!|>%@`\\]*$")
 
 
 def _scalar(value: Any) -> str:
@@ -178,6 +178,16 @@ def _scalar(value: Any) -> str:
     if (_PLAIN.fullmatch(text) or path_like or (_WORD.fullmatch(text) and text.lower() not in _YAML_WORDS)) and not text.endswith(" "):
         return text
     return _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json.dumps(text, ensure_ascii=False))
+
+
+_FLOW_PLAIN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def _flow_scalar(value: Any) -> str:
+    """Inside [ … ] only Chinese characters stay plain ([赤诚, 组织]); anything else is quoted."""
+    if isinstance(value, str) and not _FLOW_PLAIN.fullmatch(value):
+        return _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json.dumps(value, ensure_ascii=False))
+    return _scalar(value)
 
 
 def _emit(value: Any, indent: int, out: list[str]) -> None:
@@ -197,7 +207,7 @@ def _emit(value: Any, indent: int, out: list[str]) -> None:
                 lines[0] = f"{pad}- " + lines[0][indent + 2:]
                 out.extend(lines)
             elif isinstance(item, list) and item and all(not isinstance(x, (dict, list)) for x in item):
-                out.append(f"{pad}- [" + ", ".join(_scalar(x) for x in item) + "]")
+                out.append(f"{pad}- [" + ", ".join(_flow_scalar(x) for x in item) + "]")
             elif isinstance(item, (dict, list)):
                 if item:
                     out.append(f"{pad}-")

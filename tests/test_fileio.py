@@ -59,3 +59,9 @@ def test_cached_yaml_follows_the_file(tmp_path, monkeypatch):
 def test_trailing_newlines_survive():
     for value in ["A\n", "四个意识\n", "seeds/a.txt\n", "x\n\n"]:
         assert yaml.safe_load(dump_bank_yaml({"k": value})) == {"k": value}
+
+
+def test_odd_spaces_and_flow_indicators_survive():
+    for value in ["\u2000?", "\u3000开头", "a, b", "[x]", "? 问", "：冒号", "赤诚?"]:
+        data = {"k": value, "fills": [[value, "组织"]]}
+        assert yaml.safe_load(dump_bank_yaml(data)) == data
