@@ -55,8 +55,8 @@ def _command(group: typer.Typer = app, **options: Any) -> Callable:
                 raise typer.Exit(130)
             except (typer.Exit, typer.Abort, SystemExit):
                 raise
-            except BrokenPipeError:  # `drafter ... | head`
-                sys.stderr.close()
+            except BrokenPipeError:  # `drafter phrases … | head`: the reader has gone, stop quietly
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
                 raise typer.Exit(0)
             except OSError as exc:
                 where = f"{exc.filename}：" if getattr(exc, "filename", None) else ""
