@@ -272,6 +272,7 @@ _FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}
 _FULLWIDTH_ALNUM.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})
 _FULLWIDTH_ALNUM.update({c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)})
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_INVISIBLE.update(dict.fromkeys([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F], None))  # control characters
 _SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009\u202f\f\v]+")
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}0-9０-９，。、；：！？“”（）《》])\s+(?=[{_CJK}0-9，。、；：！？“”（）《》])")

@@ -140,3 +140,7 @@ def test_traditional_documents_are_detected(corpus_docs):
     traditional = [d.source for d in corpus_docs if is_traditional(d.text)]
     assert any(s.endswith("government_work_reports.jsonl#71") for s in traditional)  # 1954
     assert len(traditional) < 10
+
+
+def test_control_characters_are_dropped():
+    assert clean_lines(["同志们\x01：", "一、加\x07强学习\x7f"], "x").lines == ["同志们：", "一、加强学习"]
