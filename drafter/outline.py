@@ -275,6 +275,7 @@ _STYLES: list[tuple[str, int, re.Pattern[str]]] = [
     ("ar_dun", 4, re.compile(r"(\d{1,2})、")),
     ("paren_ar", 5, re.compile(r"[（(](\d{1,2})[）)]\s*")),
     ("circled", 6, re.compile(r"([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*")),
+    ("cn_bare", 0, re.compile(rf"([{_CN}]{{1,3}})[ \t]*(?=\n|\Z)")),  # a numeral alone on its line
 ]
 _RANK = {style: rank for style, rank, _ in _STYLES}
 _SEQ_NUMBERS = {"首先": 1, "其次": 2, "再次": 3}
@@ -345,6 +346,8 @@ def _find_markers(text: str) -> list[_Marker]:
                 number = cn_number(token) or 0
                 if number == 0:
                     continue
+            if style == "cn_bare" and not line_start:
+                continue
             if style == "di" and text.startswith(("一个", "一次", "一位", "一批", "一线"), match.start(1)):
                 continue
             markers.append(_Marker(style, number, match.start(), match.end(), line_start))
@@ -419,6 +422,33 @@ def _choose_run(runs: list[_Run], text: str, span_end: int) -> _Run | None:
     )
 
 
+def _compact(run: _Run, text: str) -> bool:
+    """Items on consecutive lines: a short list, not a set of sections."""
+    return all(text.count("\n", a.start, b.start) <= 1 for a, b in zip(run.markers, run.markers[1:]))
+
+
+def _sibling_runs(run: _Run, runs: list[_Run], text: str) -> list[_Run]:
+    """A run of heading lines may be followed by more runs of the same style that start again
+    from one (a report whose parts each number their points 一、二、三、 anew). They are its
+    siblings, not children of its last item: nobody numbers 一、 inside 一、. Not so when
+    heading lines of another style come in between (they own the new run), or when a
+    short list follows sections with long text (a list inside the last section)."""
+    group = [run]
+    if not run.line_start:
+        return group
+    heading_lines = sorted(m.start for r in runs if r.line_start and r.style not in (run.style, "para") for m in r.markers)
+    for other in sorted(runs, key=lambda r: r.markers[0].start):
+        after, first = group[-1].markers[-1].start, other.markers[0].start
+        if other.style != run.style or not other.line_start or first <= after:
+            continue
+        if bisect.bisect_left(heading_lines, first) > bisect.bisect_right(heading_lines, after):
+            break  # heading lines of another style in between: the new run belongs to them
+        if _compact(other, text) and not _compact(group[-1], text):
+            break
+        group.append(other)
+    return group
+
+
 def _heading_end(text: str, marker: _Marker, limit: int) -> int:
     """Where a heading's text ends: the line end for a heading line of its own, else the first
     sentence end (。！？), or the next heading, whichever comes first."""
@@ -436,12 +466,15 @@ _TRAILING = "，,。；;：:、！!？? "
 
 def _build(text: str, markers: list[_Marker], start: int, end: int, level: int, to_line) -> list[Section]:
     inside = [m for m in markers if start <= m.start < end]
-    run = _choose_run(_runs(inside), text, end)
+    runs = _runs(inside)
+    run = _choose_run(runs, text, end)
     if run is None:
         return []
+    group = _sibling_runs(run, runs, text)
+    run_markers = [m for r in group for m in r.markers]
     sections: list[Section] = []
-    starts = [m.start for m in run.markers] + [run.last_item_end(text, end)]
-    for i, marker in enumerate(run.markers):
+    starts = [m.start for m in run_markers] + [group[-1].last_item_end(text, end)]
+    for i, marker in enumerate(run_markers):
         item_end = starts[i + 1]
         child_markers = [m for m in inside if marker.start < m.start < item_end]
         head_end = _heading_end(text, marker, min([m.start for m in child_markers if m.start > marker.end] + [item_end]))
@@ -459,7 +492,7 @@ def _build(text: str, markers: list[_Marker], start: int, end: int, level: int, 
             marker_text = text[marker.start:marker.end].strip()
         section = Section(
             level=level,
-            number=i + 1,
+            number=marker.number,
             marker=marker_text,
             heading=heading,
             line=to_line(marker.start),
@@ -583,6 +616,8 @@ def render_outline_text(outline: Outline) -> str:
         for section in iter_sections(outline.sections):
             indent = "  " * section.level
             marker = section.marker or "·"
+            if marker[-1] in _CN:  # a bare numeral ("一" alone on its line in the source)
+                marker += " "
             out.append(f"{indent}{marker}{section.heading}  （第 {section.line} 行）")
     else:
         out.append("结构：未发现编号标题")

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from conftest import CORPORA, SEED_FILES, run, seed
 from drafter.corpus import clean_lines, load_document
-from drafter.outline import iter_sections, outline_to_dict, parse_date, parse_outline
+from drafter.outline import iter_sections, outline_to_dict, parse_date, parse_outline, render_outline_text
 
 SEEDS_EXPECTED = {
     "000": {
@@ -180,6 +180,45 @@ def test_nested_levels():
     ]
 
 
+def test_runs_that_start_again_from_one_are_siblings_not_children():
+    """A report whose parts each number their sections anew: the second 一、 run is not
+    nested inside the last item of the first (nobody numbers 一、 inside 一、)."""
+    body = ["正文第一段。", "正文第二段。"]
+    outline = _outline(
+        "一、回顾成绩", *body, "二、总结经验", *body, "我们的任务是：", "一、发展农业", *body, "二、发展工业", *body,
+    )
+    assert [(s.marker, s.heading, s.level) for s in outline.sections] == [
+        ("一、", "回顾成绩", 1), ("二、", "总结经验", 1), ("一、", "发展农业", 1), ("二、", "发展工业", 1),
+    ]
+    assert [s.number for s in outline.sections] == [1, 2, 1, 2]
+    assert all(not s.children for s in outline.sections)
+
+
+def test_a_short_list_after_long_sections_stays_inside_the_last_one():
+    body = ["正文第一段。", "正文第二段。"]
+    outline = _outline("一、回顾成绩", *body, "二、今后任务", *body, "一、坚持学习；", "二、加强宣传；", "三、改进作风。")
+    assert [s.heading for s in outline.sections] == ["回顾成绩", "今后任务"]
+    assert [c.heading for c in outline.sections[1].children] == ["坚持学习", "加强宣传", "改进作风"]
+
+
+def test_a_new_run_under_headings_of_another_style_belongs_to_them():
+    outline = _outline(
+        "一、成绩", "正文。", "二、措施", "正文。", "第一、控制投资", "一、统一审批。", "二、统一管理。", "第二、整顿企业", "一、关停亏损企业。", "二、合并小企业。",
+    )
+    assert [s.heading for s in outline.sections] == ["成绩", "措施"]
+    second = outline.sections[1]
+    assert [c.heading for c in second.children] == ["控制投资", "整顿企业"]
+    assert [g.heading for g in second.children[1].children] == ["关停亏损企业", "合并小企业"]
+
+
+def test_a_numeral_alone_on_its_line_marks_a_section():
+    outline = _outline("各位代表：", "我作报告。", "一", "农业发展纲要是纲领。正文。", "二", "下面说执行情况。正文。", "三", "人民公社是保障。")
+    assert [(s.marker, s.heading) for s in outline.sections] == [("一", "农业发展纲要是纲领"), ("二", "下面说执行情况"), ("三", "人民公社是保障")]
+    assert [s.line for s in outline.sections] == [3, 5, 7]
+    assert "  一 农业发展纲要是纲领" in render_outline_text(outline)
+    assert _outline("这是一", "一个句子。", "这是二", "二个句子。").sections == []
+
+
 def test_two_line_title_with_subtitle_date_and_speaker():
     outline = _outline(
         "决胜全面建成小康社会", "——在中国共产党第十九次全国代表大会上的报告", "习近平", "（2017年10月18日）", "同志们：", "现在，我代表…作报告。"
@@ -235,6 +274,12 @@ def test_docx_copy_gives_the_same_outline_headings(tmp_path):
         assert a == b
 
 
+def _counts_up(sections) -> bool:
+    """Numbers run in sequence: 1, 2, 3 …, possibly starting again from 1 (a new run)."""
+    numbers = [s.number for s in sections]
+    return not numbers or (numbers[0] == 1 and all(b in (a + 1, 1) for a, b in zip(numbers, numbers[1:])))
+
+
 @pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not present")
 def test_corpora_outlines_hold_their_invariants(corpus_docs):
     with_sections = 0
@@ -246,9 +291,9 @@ def test_corpora_outlines_hold_their_invariants(corpus_docs):
             assert section.heading, doc.source
             assert "。" not in section.heading, (doc.source, section.heading)
             assert section.line in lines
-            assert [c.number for c in section.children] == list(range(1, len(section.children) + 1))
+            assert _counts_up(section.children), (doc.source, section.heading)
             assert all(c.level == section.level + 1 for c in section.children)
-        assert [s.number for s in outline.sections] == list(range(1, len(outline.sections) + 1))
+        assert _counts_up(outline.sections), doc.source
     assert with_sections >= 60  # resolutions and fragments have none; real reports do
 
 
@@ -259,6 +304,63 @@ def test_2025_government_work_report(corpus_docs):
     assert outline.title == "2025年中华人民共和国国务院政府工作报告"
     assert outline.salutation == "各位代表："
     assert [s.heading for s in outline.sections] == ["2024年工作回顾", "2025年经济社会发展总体要求和政策取向", "2025年政府工作任务"]
+
+
+def _doc(corpus_docs, name):
+    return next(d for d in corpus_docs if d.source.endswith(name))
+
+
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not present")
+def test_corpora_headings_are_headings(corpus_docs):
+    """Headings hold no sentence end and stay short: the few long ones are inline points
+    whose first sentence runs on with commas (old reports)."""
+    lengths = []
+    for doc in corpus_docs:
+        for section in iter_sections(parse_outline(doc).sections):
+            assert not any(ch in section.heading for ch in "。！？!?"), (doc.source, section.heading)
+            assert section.heading == section.heading.strip(" ，,。；;：:、"), (doc.source, section.heading)
+            assert 0 < len(section.heading) <= 150, (doc.source, section.heading)
+            lengths.append(len(section.heading))
+    assert sum(n <= 40 for n in lengths) >= 0.85 * len(lengths)
+
+
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not present")
+def test_reports_that_number_their_parts_anew(corpus_docs):
+    # 1988: three 一、 runs (price measures, lessons, ten tasks), all at the top
+    top = parse_outline(_doc(corpus_docs, "government_work_reports.jsonl#51")).sections
+    assert [s.number for s in top] == [1, 2, 3, 4, 5] * 2 + list(range(1, 11))
+    assert top[10].heading == "大力发展农业生产和加强基础工业、基础设施的建设，以保持国民经济的持续稳定增长"
+    # 1964: two 第一，…第四， runs, the second one is not inside 第四
+    top = parse_outline(_doc(corpus_docs, "government_work_reports.jsonl#63")).sections
+    assert [s.marker for s in top] == ["第一，", "第二，", "第三，", "第四，"] * 2
+    assert top[4].heading == "正确处理农业、轻工业、重工业的关系"
+    # 1982: 第一、…第四、 under 六、, with their own 一、 lists under them
+    top = parse_outline(_doc(corpus_docs, "government_work_reports.jsonl#57")).sections
+    assert [s.marker for s in top] == ["一、", "二、", "三、", "四、", "五、", "六、"]
+    assert [c.marker for c in top[5].children] == ["第一、", "第二、", "第三、", "第四、"]
+    assert [len(c.children) for c in top[5].children] == [5, 3, 0, 3]
+
+
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not present")
+def test_1960_report_numbers_its_parts_with_bare_numerals(corpus_docs):
+    outline = parse_outline(_doc(corpus_docs, "government_work_reports.jsonl#65"))
+    assert [(s.marker, s.line) for s in outline.sections] == [("一", 9), ("二", 28), ("三", 65), ("四", 84)]
+
+
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not present")
+def test_government_reports_with_part_headings(corpus_docs):
+    """Since 1992 every report is built from 一、 parts; check their count and that the
+    （一） sections of the 2025 report sit under its third part."""
+    for doc in corpus_docs:
+        if "government_work_reports" not in doc.source or "决议" in (doc.title_hint or ""):
+            continue
+        year = int((doc.title_hint or "0")[:4]) if (doc.title_hint or "")[:4].isdigit() else None
+        outline = parse_outline(doc)
+        if year and year >= 1992:
+            assert outline.sections and all(s.marker.endswith("、") for s in outline.sections), doc.source
+            assert 2 <= len(outline.sections) <= 10, doc.source
+    outline = parse_outline(_doc(corpus_docs, "government_work_reports.jsonl#0"))
+    assert [c.marker for c in outline.sections[2].children][:3] == ["（一）", "（二）", "（三）"]
 
 
 @pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not present")
