@@ -409,8 +409,9 @@ def _continues(previous: str, line: str) -> bool:
         return True
     if previous[-1] in _OPENERS:
         return True
-    # a lone character left over from a broken word: "政府工作报 / 告"
-    return len(line) == 1 and "\u4e00" <= line <= "\u9fff" and previous[-1] not in _SENTENCE_END + "：:"
+    # a lone character left over from a broken word: "政府工作报 / 告"; not a numeral alone on
+    # its line, which numbers a part of the speech
+    return len(line) == 1 and "\u4e00" <= line <= "\u9fff" and line not in "一二三四五六七八九十" and previous[-1] not in _SENTENCE_END + "：:"
 
 
 def strip_repeated_lines(docs: list[Document], min_docs: int = 3, min_share: float = 0.5) -> None:

@@ -175,7 +175,12 @@ class _Header:
 
 
 def _looks_like_title_line(line: str) -> bool:
-    return len(line) <= 70 and line[-1] not in _END + "；;，," and not _MARKER_AT_START.match(line)
+    return (
+        len(line) <= 70
+        and line[-1] not in _END + "；;，,"
+        and not _MARKER_AT_START.match(line)
+        and not _BARE_NUMERAL_LINE.fullmatch(line)
+    )
 
 
 def _parse_header(doc: Document) -> _Header:
@@ -280,6 +285,7 @@ _STYLES: list[tuple[str, int, re.Pattern[str]]] = [
 _RANK = {style: rank for style, rank, _ in _STYLES}
 _SEQ_NUMBERS = {"首先": 1, "其次": 2, "再次": 3}
 _BOUNDARY = "\n。！？；：!?;:"
+_BARE_NUMERAL_LINE = re.compile(rf"[{_CN}]{{1,3}}\s*")  # "一" alone on its line: a section mark, not a title
 _MARKER_AT_START = re.compile("|".join(f"(?:{p.pattern})" for _, _, p in _STYLES[:3]))
 # Unnumbered parallel points: short "要…。" sentences opening paragraphs or following a sentence end.
 _PARALLEL_POINT = re.compile(r"要[^，。；！？,;!?\n]{2,16}[。！!]")

@@ -219,6 +219,12 @@ def test_a_numeral_alone_on_its_line_marks_a_section():
     assert _outline("这是一", "一个句子。", "这是二", "二个句子。").sections == []
 
 
+def test_a_numeral_alone_on_its_line_is_not_part_of_the_title():
+    outline = _outline("关于农业的报告", "", "一", "总体要求", "这是内容。", "二", "主要任务", "内容二。")
+    assert outline.title == "关于农业的报告"
+    assert [(s.marker, s.line) for s in outline.sections] == [("一", 3), ("二", 6)]
+
+
 def test_two_line_title_with_subtitle_date_and_speaker():
     outline = _outline(
         "决胜全面建成小康社会", "——在中国共产党第十九次全国代表大会上的报告", "习近平", "（2017年10月18日）", "同志们：", "现在，我代表…作报告。"
