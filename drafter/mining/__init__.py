@@ -216,7 +216,7 @@ def analyze(
     characters = sum(len(d.text) for d in docs)
     theme_words = frozenset(w for words in themes.values() for w in words if len(w) >= 2)
     term_stats = find_terms(
-        mined, theme_words=theme_words, parallel=workers > 1, **term_thresholds(len(mined), characters)
+        mined, theme_words=theme_words, **term_thresholds(len(mined), characters)
     )
     entries = reduce_entries(mined, locate_terms(mined, term_stats, MAX_SOURCES), themes)
     files = write_bank(output, entries, len(docs))

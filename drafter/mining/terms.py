@@ -8,8 +8,10 @@ neighbours: branching entropy), and it may not start or end on a function word."
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
 import math
-import multiprocessing
+import operator
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -51,15 +53,16 @@ class TermStats:
     positions: list[int] = field(default_factory=list)  # where it stands in the corpus token stream
 
 
-def _entropy(neighbours: Counter) -> float:
+def _entropy(neighbours: Counter, free: set[int]) -> float:
+    """Branching entropy of a phrase's neighbours (token ids). A line edge, punctuation or a
+    function word is a free boundary: each such occurrence counts as a neighbour of its own."""
     total = sum(neighbours.values())
     if not total:
         return 0.0
-    # a line edge or punctuation is a free boundary: count each such occurrence as its own neighbour
-    free = neighbours.pop(BOUNDARY, 0)
-    h = -sum(n / total * math.log(n / total) for n in neighbours.values())
-    if free:
-        h += free / total * math.log(total)
+    edges = sum(n for token, n in neighbours.items() if token in free)
+    h = -sum(n / total * math.log(n / total) for token, n in neighbours.items() if token not in free)
+    if edges:
+        h += edges / total * math.log(total)
     return h
 
 
@@ -83,42 +86,43 @@ def _usable(gram: tuple[str, ...]) -> bool:
     return 4 <= sum(map(len, gram)) <= 12
 
 
-def count_ngrams(flat: list[str], min_count: int, parallel: bool = False) -> dict[int, Counter | dict]:
-    """Token n-gram counts, n = 1..4. Unigrams and bigrams are kept whole (they are the
-    denominators of the cohesion test); trigrams and 4-grams only where frequent enough to be
-    candidates (a frequent n-gram's parts are frequent too, so nothing the tests ask for is lost).
-    With `parallel`, a forked child counts the 4-grams while this process counts the rest.""" 
-    if parallel and "fork" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("fork")
-        receive, send = context.Pipe(duplex=False)
-        child = context.Process(target=_count_long, args=(flat, min_count, send), daemon=True)
-        child.start()
-        send.close()
-        short = {**_count_short(flat), **_frequent(flat, min_count, (3,))}
-        try:
-            long = receive.recv()
-        except EOFError:  # the child died: count here instead
-            long = _frequent(flat, min_count, (4,))
-        child.join()
-        return {**short, **long}
-    return {**_count_short(flat), **_frequent(flat, min_count, (3, 4))}
+class TokenStream:
+    """The corpus as one stream of token ids (a BOUNDARY after every line, documents in order).
+    An n-gram is keyed by one integer, its ids read as digits in base `base`: counting ints is
+    about twice as fast as counting tuples of strings, and a key's prefix and suffix are one
+    division away."""
 
+    def __init__(self, mined: list[DocMined]):
+        vocabulary: defaultdict[str, int] = defaultdict()
+        vocabulary.default_factory = vocabulary.__len__  # a new token gets the next id
+        vocabulary[BOUNDARY] = 0
+        tokens: list[str] = []
+        bounds = [0]
+        for doc in mined:
+            for line in doc.line_tokens:
+                tokens.extend(line)
+                tokens.append(BOUNDARY)
+            bounds.append(len(tokens))
+        self.ids = list(map(vocabulary.__getitem__, tokens))
+        vocabulary.default_factory = None
+        self.vocabulary = vocabulary
+        self.words = list(vocabulary)
+        self.bounds = bounds  # where each document starts in the stream
+        self.base = len(self.words)
 
-def _count_short(flat: list[str]) -> dict[int, Counter]:
-    return {1: Counter(flat), 2: Counter(zip(flat, flat[1:]))}
+    def __len__(self) -> int:
+        return len(self.ids)
 
+    def next_keys(self, keys: list[int], n: int) -> list[int]:
+        """Keys of the n-grams from the keys of the (n-1)-grams."""
+        return list(map(operator.add, map(operator.mul, keys, itertools.repeat(self.base)), self.ids[n - 1:]))
 
-def _frequent(flat: list[str], min_count: int, sizes: tuple[int, ...]) -> dict[int, dict]:
-    result = {}
-    for n in sizes:
-        counts = Counter(zip(*(flat[i:] for i in range(n))))
-        result[n] = {gram: count for gram, count in counts.items() if count >= min_count}
-    return result
-
-
-def _count_long(flat: list[str], min_count: int, send) -> None:
-    send.send(_frequent(flat, min_count, (4,)))
-    send.close()
+    def decode(self, key: int, n: int) -> tuple[str, ...]:
+        parts = []
+        for _ in range(n):
+            key, last = divmod(key, self.base)
+            parts.append(self.words[last])
+        return tuple(reversed(parts))
 
 
 def find_terms(
@@ -128,99 +132,88 @@ def find_terms(
     min_pmi: float = 3.0,
     min_entropy: float = 0.6,
     theme_words: frozenset[str] = frozenset(),
-    parallel: bool = False,
 ) -> list[TermStats]:
     """Set phrases by cohesion and boundary statistics. A phrase from a single document passes
     the document-count test only when it is frequent there and speaks of one of the themes
     (党风廉政建设 in a five-speech corpus), so that one speech's place names do not."""
-    flat: list[str] = []
-    for doc in mined:
-        for tokens in doc.line_tokens:
-            flat.extend(tokens)
-            flat.append(BOUNDARY)
-    total = len(flat)
-    grams = count_ngrams(flat, min_count, parallel)
-    candidates: dict[tuple[str, ...], float] = {}
+    stream = TokenStream(mined)
+    ids, base = stream.ids, stream.base
+    total = len(ids)
+    document_of = functools.partial(bisect.bisect_right, stream.bounds)
+    # a function word next to a phrase marks its edge as surely as punctuation does
+    free = {stream.vocabulary[w] for w in _FUNCTION_TOKENS if w in stream.vocabulary} | {stream.vocabulary[BOUNDARY]}
+    counts: dict[int, dict[int, int]] = {1: Counter(ids)}
+    found: list[TermStats] = []
+    keys = ids
     for n in (2, 3, 4):
-        frequent = [(gram, count) for gram, count in grams[n].items() if count >= min_count]
-        for gram, count in frequent:
+        keys = stream.next_keys(keys, n)
+        every = Counter(keys)
+        # Only frequent n-grams are candidates, and the parts of a frequent n-gram are frequent
+        # too: the rest need not be kept for the longer n-grams' cohesion test.
+        counts[n] = {key: every[key] for key in itertools.compress(every.keys(), map(min_count.__le__, every.values()))}
+        del every
+        # cohesion: pointwise mutual information at the weakest split
+        candidates: dict[int, tuple[tuple[str, ...], float]] = {}
+        for key, count in counts[n].items():
+            gram = stream.decode(key, n)
             if not _usable(gram):
                 continue
             weakest = min(
-                math.log(count * total / (_count(grams, gram[:k]) * _count(grams, gram[k:])))
+                math.log(count * total / ((counts[k].get(key // base ** (n - k)) or 1) * (counts[n - k].get(key % base ** (n - k)) or 1)))
                 for k in range(1, n)
             )
             if weakest >= min_pmi:
-                candidates[gram] = weakest
-    if not candidates:
-        return []
-    left: dict[tuple[str, ...], Counter] = defaultdict(Counter)
-    right: dict[tuple[str, ...], Counter] = defaultdict(Counter)
-    doc_sets: dict[tuple[str, ...], set[int]] = defaultdict(set)
-    positions: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    by_length: dict[int, set] = defaultdict(set)
-    for gram in candidates:
-        by_length[len(gram)].add(gram)
-    bounds = [0]
-    for doc in mined:
-        bounds.append(bounds[-1] + sum(len(t) + 1 for t in doc.line_tokens))
-    for n, wanted in by_length.items():
-        doc_index = 0
-        for i, gram in enumerate(zip(*(flat[j:] for j in range(n)))):
-            if gram in wanted:
-                while i >= bounds[doc_index + 1]:
-                    doc_index += 1
-                doc_sets[gram].add(doc_index)
-                positions[gram].append(i)
-                # a function word next to a phrase marks its edge as surely as punctuation does
-                before = flat[i - 1] if i else BOUNDARY
-                after = flat[i + n] if i + n < total else BOUNDARY
-                left[gram][BOUNDARY if before in _FUNCTION_TOKENS else before] += 1
-                right[gram][BOUNDARY if after in _FUNCTION_TOKENS else after] += 1
-    found: list[TermStats] = []
-    for gram, pmi in candidates.items():
-        if len(doc_sets[gram]) < min_docs:
-            single_doc_ok = min_docs <= 2 and grams[len(gram)][gram] >= 3 and any(w in "".join(gram) for w in theme_words)
-            if not single_doc_ok:
-                continue
-        le, re_ = _entropy(left[gram]), _entropy(right[gram])
-        count = grams[len(gram)][gram]
-        # free at both ends; or very free at one end and not tied at the other
-        # ("坚持|以人民为中心|的": nearly always after 坚持, always a clean break after)
-        if min(le, re_) >= min_entropy or (max(le, re_) >= min_entropy + 0.8 and min(le, re_) >= 0.7):
-            found.append(TermStats("".join(gram), gram, count, pmi, le, re_, positions[gram]))
-    found.extend(_word_terms(grams[1], flat, bounds, mined, min_count, min_docs))
+                candidates[key] = (gram, weakest)
+        if not candidates:
+            continue
+        # boundaries: where each candidate stands, in how many documents, and its neighbours
+        positions: dict[int, list[int]] = defaultdict(list)
+        for i in itertools.compress(itertools.count(), map(candidates.__contains__, keys)):
+            positions[keys[i]].append(i)
+        for key, (gram, pmi) in candidates.items():
+            count = counts[n][key]
+            where = positions[key]
+            if len(set(map(document_of, where))) < min_docs:
+                single_doc_ok = min_docs <= 2 and count >= 3 and any(w in "".join(gram) for w in theme_words)
+                if not single_doc_ok:
+                    continue
+            # no candidate holds a boundary and the stream ends with one, so i + n is inside
+            # it, and for i = 0 the neighbour at -1 is that final boundary
+            le = _entropy(Counter(map(ids.__getitem__, map((-1).__add__, where))), free)
+            re_ = _entropy(Counter(map(ids.__getitem__, map(n.__add__, where))), free)
+            # free at both ends; or very free at one end and not tied at the other
+            # ("坚持|以人民为中心|的": nearly always after 坚持, always a clean break after)
+            if min(le, re_) >= min_entropy or (max(le, re_) >= min_entropy + 0.8 and min(le, re_) >= 0.7):
+                found.append(TermStats("".join(gram), gram, count, pmi, le, re_, where))
+    found.extend(_word_terms(stream, counts[1], mined, min_count, min_docs))
     return _drop_fragments(found)
 
 
-def _word_terms(unigrams: Counter, flat: list[str], bounds: list[int], mined, min_count: int, min_docs: int) -> list[TermStats]:
+def _word_terms(stream: TokenStream, unigrams: Counter, mined, min_count: int, min_docs: int) -> list[TermStats]:
     """Set phrases that jieba's dictionary already holds as one word (改革开放, 实事求是,
     精神文明): long words that recur across documents."""
-    long_words = {w for w, n in unigrams.items() if len(w) >= 4 and n >= 2 * min_count and _CJK.match(w) and w[0] not in NUMERALS}
+    words = stream.words
+    long_words = {
+        i for i, n in unigrams.items()
+        if n >= 2 * min_count and len(words[i]) >= 4 and _CJK.match(words[i]) and words[i][0] not in NUMERALS
+    }
     if not long_words:
         return []
-    docs: dict[str, set[int]] = defaultdict(set)
-    positions: dict[str, list[int]] = defaultdict(list)
-    doc_index = 0
-    for i, token in enumerate(flat):
-        if token in long_words:
-            while i >= bounds[doc_index + 1]:
-                doc_index += 1
-            docs[token].add(doc_index)
-            positions[token].append(i)
-    return [
-        TermStats(w, (w,), unigrams[w], 0.0, 0.0, 0.0, positions[w])
-        for w in sorted(long_words)
-        if len(docs[w]) >= max(min_docs, 2 if len(mined) > 1 else 1)
-        and w[0] not in FUNCTION_CHARS
-        and not any(w.startswith(p) for p in _WEAK_STARTS)  # 切实增强, 不断提高
-    ]
-
-
-def _count(grams: dict[int, Counter | dict], part: tuple[str, ...]) -> int:
-    if len(part) == 1:
-        return grams[1][part[0]] or 1
-    return grams[len(part)].get(part) or 1
+    docs: dict[int, set[int]] = defaultdict(set)
+    positions: dict[int, list[int]] = defaultdict(list)
+    for i in itertools.compress(itertools.count(), map(long_words.__contains__, stream.ids)):
+        docs[stream.ids[i]].add(bisect.bisect_right(stream.bounds, i) - 1)
+        positions[stream.ids[i]].append(i)
+    terms = []
+    for i in sorted(long_words, key=words.__getitem__):
+        w = words[i]
+        if (
+            len(docs[i]) >= max(min_docs, 2 if len(mined) > 1 else 1)
+            and w[0] not in FUNCTION_CHARS
+            and not any(w.startswith(p) for p in _WEAK_STARTS)  # 切实增强, 不断提高
+        ):
+            terms.append(TermStats(w, (w,), unigrams[i], 0.0, 0.0, 0.0, positions[i]))
+    return terms
 
 
 def _drop_fragments(terms: list[TermStats]) -> list[TermStats]:
