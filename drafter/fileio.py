@@ -190,20 +190,27 @@ def _flow_scalar(value: Any) -> str:
     return _scalar(value)
 
 
-def _emit(value: Any, indent: int, out: list[str]) -> None:
+def _emit(value: Any, indent: int, out: list[str], memo: dict) -> None:
+    """`memo` remembers how short strings were written: keys and source names recur thousands
+    of times in a bank, and each costs several regular expressions."""
     pad = " " * indent
     if isinstance(value, dict):
         for key, item in value.items():
+            written_key = memo.get(key) or _memo_scalar(key, memo)
             if isinstance(item, (dict, list)) and item:
-                out.append(f"{pad}{_scalar(key)}:")
-                _emit(item, indent + (2 if isinstance(item, dict) else 0), out)
+                out.append(f"{pad}{written_key}:")
+                _emit(item, indent + (2 if isinstance(item, dict) else 0), out, memo)
+            elif isinstance(item, (dict, list)):
+                out.append(f"{pad}{written_key}: {_empty(item)}")
+            elif type(item) is int:
+                out.append(f"{pad}{written_key}: {item}")
             else:
-                out.append(f"{pad}{_scalar(key)}: {_empty(item) if isinstance(item, (dict, list)) else _scalar(item)}")
+                out.append(f"{pad}{written_key}: {memo.get(item) or _memo_scalar(item, memo)}")
     elif isinstance(value, list):
         for item in value:
             if isinstance(item, dict) and item:
                 lines: list[str] = []
-                _emit(item, indent + 2, lines)
+                _emit(item, indent + 2, lines, memo)
                 lines[0] = f"{pad}- " + lines[0][indent + 2:]
                 out.extend(lines)
             elif isinstance(item, list) and item and all(not isinstance(x, (dict, list)) for x in item):
@@ -211,11 +218,18 @@ def _emit(value: Any, indent: int, out: list[str]) -> None:
             elif isinstance(item, (dict, list)):
                 if item:
                     out.append(f"{pad}-")
-                    _emit(item, indent + 2, out)
+                    _emit(item, indent + 2, out, memo)
                 else:
                     out.append(f"{pad}- {_empty(item)}")
             else:
                 out.append(f"{pad}- {_scalar(item)}")
+
+
+def _memo_scalar(value: Any, memo: dict) -> str:
+    written = _scalar(value)
+    if isinstance(value, str) and len(value) <= 40:
+        memo[value] = written
+    return written
 
 
 def _empty(value: Any) -> str:
@@ -225,5 +239,5 @@ def _empty(value: Any) -> str:
 def dump_bank_yaml(data: dict) -> str:
     """Block-style YAML for plain data, byte-for-byte stable for the same input."""
     out: list[str] = []
-    _emit(data, 0, out)
+    _emit(data, 0, out, {})
     return "\n".join(out) + "\n"

@@ -285,6 +285,9 @@ _STYLES: list[tuple[str, int, re.Pattern[str]]] = [
 _RANK = {style: rank for style, rank, _ in _STYLES}
 _SEQ_NUMBERS = {"首先": 1, "其次": 2, "再次": 3}
 _BOUNDARY = "\n。！？；：!?;:"
+_BOUNDARY_CHAR = re.compile(f"[{_BOUNDARY}]")
+# the characters a marker (or an unnumbered 要-point) can start with, besides digits
+_MARKER_FIRST = set(_CN + "第（(首其再最要①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
 _BARE_NUMERAL_LINE = re.compile(rf"[{_CN}]{{1,3}}\s*")  # "一" alone on its line: a section mark, not a title
 _MARKER_AT_START = re.compile("|".join(f"(?:{p.pattern})" for _, _, p in _STYLES[:3]))
 # Unnumbered parallel points: short "要…。" sentences opening paragraphs or following a sentence end.
@@ -332,12 +335,14 @@ class _Run:
 
 def _find_markers(text: str) -> list[_Marker]:
     markers: list[_Marker] = []
-    positions = [0] + [i + 1 for i, ch in enumerate(text) if ch in _BOUNDARY]
+    positions = [0] + [m.end() for m in _BOUNDARY_CHAR.finditer(text)]
     for pos in positions:
         while pos < len(text) and text[pos] in " ”’」』":  # a sentence end inside quotes: 。”二是
             pos += 1
         if pos >= len(text):
             continue
+        if text[pos] not in _MARKER_FIRST and not text[pos].isdecimal():
+            continue  # no marker starts here: most sentences
         line_start = pos == 0 or text[pos - 1] == "\n"
         for style, _, pattern in _STYLES:
             match = pattern.match(text, pos)

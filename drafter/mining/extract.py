@@ -7,6 +7,7 @@ statistics) is done in terms.py from the tokens this step returns."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -88,12 +89,13 @@ def _formulas(line: str, number: int, tokens: list[str], quoted_spans: list[tupl
         elif _is_formula(inner) and _FORMULA_SHAPES[1].match(inner):
             found.append(Found("formula", inner, number, context_of(line, start, end)))
     inside_quotes = [(start, end) for start, end, _ in quoted_spans]
-    position = 0
-    for i, token in enumerate(tokens):
-        start = position
-        position += len(token)
-        if not _NUMERAL_CHAR.search(token):
-            continue  # the common case, kept cheap
+    offsets = None
+    # the common case, a token without a numeral, is skipped without a Python-level step
+    for i in itertools.compress(itertools.count(), map(_NUMERAL_CHAR.search, tokens)):
+        token = tokens[i]
+        if offsets is None:
+            offsets = list(itertools.accumulate(map(len, tokens), initial=0))
+        start = offsets[i]
         if any(s <= start < e for s, e in inside_quotes):
             continue  # already seen as a quoted formula
         # unquoted: a numeral-measure token and the word it counts (四个 + 意识); kept only when
@@ -117,11 +119,14 @@ _NOT_IDIOM_START = re.compile(r"^(在|各|不断|切实|进一步|党的|走起|
 
 def _idioms(line: str, number: int, tokens: list[str], idiom_words: frozenset[str], quoted_spans) -> list[Found]:
     found: list[Found] = []
-    position = 0
-    for token in tokens:
-        if token in idiom_words and not _NOT_IDIOM_START.match(token):
-            found.append(Found("idiom", token, number, context_of(line, position, position + len(token))))
-        position += len(token)
+    offsets = None
+    for i in itertools.compress(itertools.count(), map(idiom_words.__contains__, tokens)):
+        token = tokens[i]
+        if _NOT_IDIOM_START.match(token):
+            continue
+        if offsets is None:
+            offsets = list(itertools.accumulate(map(len, tokens), initial=0))
+        found.append(Found("idiom", token, number, context_of(line, offsets[i], offsets[i] + len(token))))
     for start, end, inner in quoted_spans:  # a quoted four-character expression: “击鼓传花”
         if len(inner) == 4 and _CJK.match(inner) and inner not in idiom_words and not _is_formula(inner):
             found.append(Found("idiom", inner, number, context_of(line, start, end), {"weak": True}))

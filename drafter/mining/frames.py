@@ -48,6 +48,8 @@ def _align_with_base(headings: list[str]) -> tuple[str, list[list[str]]] | None:
             for i in range(block.a, block.a + block.size):
                 matched[i] = True
         keep = [k and m for k, m in zip(keep, matched)]
+        if sum(_strength(ch) for ch, kept in zip(base, keep) if kept) < 2:
+            return None  # what is left shared is too little for any frame (_fit would say so)
     anchors = _anchors(base, keep)
     while anchors:
         result = _fit(anchors, headings)

@@ -36,20 +36,17 @@ def _idiom_form(word: str) -> bool:
     return (a == b and c == d) or a == c or b == d
 
 
+# a dictionary row "word frequency tag", tagged idiom (i) or set phrase (l)
+_IDIOM_ROW = re.compile(r"^([\u4e00-\u9fff]{4,})[ \t]+(\d+)[ \t]+[il][ \t]*\r?$", re.MULTILINE)
+
+
 @functools.lru_cache(maxsize=1)
 def idiom_words() -> frozenset[str]:
-    """Words jieba's dictionary tags as idioms (i) or set phrases (l), four characters or more."""
+    """Words jieba's dictionary tags as idioms (i) or set phrases (l), four characters or more.
+    Frequency 3 is what jieba gives bulk-added compounds (生态环境, 体制改革); real idioms carry
+    counts, or show the idiom's form (风风火火, 又富又美, 苦干实干)."""
     jieba = _jieba()
-    words: set[str] = set()
-    path = jieba.get_dict_file()
-    try:
-        for raw in path:
-            parts = raw.decode("utf-8").split() if isinstance(raw, bytes) else raw.split()
-            if len(parts) == 3 and parts[2] in ("i", "l") and len(parts[0]) >= 4 and _CJK_WORD.match(parts[0]):
-                # frequency 3 is what jieba gives bulk-added compounds (生态环境, 体制改革); real
-                # idioms carry counts, or show the idiom's form (风风火火, 又富又美, 苦干实干)
-                if int(parts[1]) >= 5 or _idiom_form(parts[0]):
-                    words.add(parts[0])
-    finally:
-        path.close()
-    return frozenset(words)
+    with jieba.get_dict_file() as handle:
+        raw = handle.read()
+    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    return frozenset(word for word, count in _IDIOM_ROW.findall(text) if int(count) >= 5 or _idiom_form(word))
