@@ -8,7 +8,8 @@ import pytest
 
 from conftest import CORPORA, ROOT, SEEDS
 from drafter.bank import load_bank, search
-from drafter.mining import analyze
+from drafter.corpus import clean_lines
+from drafter.mining import _mine_one, analyze
 from drafter.mining.frames import align, frames_from_siblings
 
 FUNCTION_EDGE = set("的了和在把与及等或而并")
@@ -159,14 +160,47 @@ def test_align_sibling_headings():
     assert found[0] == "要提高{}水平" and found[1] == [0, 1, 2]
 
 
+def _mine(*lines: str):
+    return _mine_one(clean_lines(list(lines), "t.txt"))
+
+
+def test_numbers_quantities_and_congresses_are_not_formulas():
+    mined = _mine(
+        "全年增长百分之二十，产量达到十一点七亿吨，新增就业二十八万人，完成四十项重大科技成果。",
+        "第十一届全国人大召开以后，九十年代以来，特别是十六大以来，变化巨大。",
+        "大家千方百计完成任务，三个月内见效。",
+    )
+    assert [f.text for f in mined.found if f.kind == "formula"] == []
+    assert "千方百计" in {f.text for f in mined.found if f.kind == "idiom"}  # an idiom with numerals
+
+
+def test_a_formula_runs_as_far_as_its_words_belong_together(tmp_path):
+    speeches = [
+        "坚持四项基本原则，坚持改革开放，这两个基本点相互贯通。",
+        "我们必须坚持四项基本原则。全党要牢记“一个中心、两个基本点”的基本路线。",
+        "四项基本原则是立国之本。要打好三大攻坚战，实现“两个一百年”奋斗目标。",
+        "打好三大攻坚战，坚持两个基本点，为实现两个一百年奋斗目标而努力。",
+    ]
+    for i, text in enumerate(speeches):
+        (tmp_path / f"{i}.txt").write_text(f"讲话{i}\n{text}\n", encoding="utf-8")
+    analyze([tmp_path], tmp_path / "bank")
+    formulas = _texts(load_bank(tmp_path / "bank"), "formula")
+    assert {"四项基本原则", "两个基本点", "三大攻坚战", "两个一百年"} <= formulas
+    assert not formulas & {"四项基本", "两个基本点相互", "三大攻坚"}
+
+
 @pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not present")
 def test_real_reports_yield_the_genres_formulas_and_set_phrases(tmp_path):
     summary = analyze([CORPORA], tmp_path)
     assert summary.documents == 88
     bank = load_bank(tmp_path)
     texts = {e.text: e.kind for e in bank.entries}
-    for formula in ["四个现代化", "一国两制", "三个代表", "四个全面", "两个维护"]:
+    for formula in ["四个现代化", "一国两制", "三个代表", "四个全面", "两个维护", "四项基本原则", "两个一百年", "三大攻坚战", "八项规定"]:
         assert texts.get(formula) == "formula", formula
+    # quantities, dates and fragments are not formulas
+    formulas = [t for t, kind in texts.items() if kind == "formula"]
+    assert not [t for t in formulas if re.search(r"分之|[万亿]|年代|世纪|^第|以来$", t)]
+    assert "四项基本" not in texts and texts.get("千方百计") == "idiom"
     for term in ["改革开放", "全面建成小康社会", "供给侧结构性改革", "社会主义市场经济体制", "中国特色社会主义", "以人民为中心"]:
         assert term in texts, term
     # traditional-character documents are converted, not mined as garbage

@@ -20,7 +20,7 @@ from drafter.corpus import Document, expand_paths, load_corpus
 from drafter.errors import DrafterError
 from drafter.fileio import atomic_write_text, dump_bank_yaml
 from drafter.mining.extract import DocMined, Found, mine_document
-from drafter.mining.segment import idiom_words, segment
+from drafter.mining.segment import lexicon, segment
 from drafter.mining.terms import find_terms, locate_terms
 from drafter.resources import builtin_dir
 
@@ -56,13 +56,13 @@ class AnalysisSummary:
 
 
 def _mine_one(doc: Document) -> DocMined:
-    return mine_document(doc, idiom_words(), segment)
+    return mine_document(doc, lexicon(), segment)
 
 
 def _start_pool(workers: int):
     """Worker processes that load jieba while the main process reads the corpus."""
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    return context.Pool(workers, initializer=idiom_words)
+    return context.Pool(workers, initializer=lexicon)
 
 
 def _map(docs: list[Document], pool, progress: Callable[[int, int], None] | None) -> list[DocMined]:
@@ -105,6 +105,39 @@ def _keep_weak(kind: str, founds: list[Found], docs: int, strong_texts: set[str]
     return True
 
 
+def _choose_counted_phrases(groups: dict[tuple[str, str], list[tuple[str, Found]]]) -> None:
+    """An unquoted numeral and measure was mined with one, two and three of the words after it
+    (四项基本 / 四项基本原则 / …), all marked with the same place. Read across the corpus, these
+    form a tree: keep a length where most places that reach it stop there (四个意识, and not
+    四项基本, which always goes on as 四项基本原则), and where most places that reach the
+    shortest length go on to it (四项基本原则, but not 两个基本点统一). Drop the unquoted
+    lengths that fail; quoted formulas are never dropped."""
+    chains: dict[tuple, list[str]] = defaultdict(list)
+    for (kind, text), items in groups.items():
+        if kind == "formula":
+            for source, found in items:
+                if "at" in found.extra:
+                    chains[(source, found.line, found.extra["at"])].append(text)
+    reached: Counter = Counter()
+    stopped: Counter = Counter()
+    stems: dict[str, Counter] = defaultdict(Counter)  # the shortest length at the same places
+    for texts in chains.values():
+        texts.sort(key=len)
+        reached.update(texts)
+        stopped[texts[-1]] += 1
+        for longer in texts[1:]:
+            stems[longer][texts[0]] += 1
+    for text, count in reached.items():
+        items = groups[("formula", text)]
+        if not all(f.extra.get("weak") for _, f in items):
+            continue
+        stem = stems[text].most_common(1)[0][0] if stems[text] else None
+        goes_on = stopped[text] < 0.5 * count
+        branch = stem is not None and count < 0.5 * reached[stem]
+        if goes_on or branch:
+            del groups[("formula", text)]
+
+
 def reduce_entries(mined: list[DocMined], terms: list[tuple[str, Found]], themes: dict[str, list[str]]) -> list[dict]:
     order = {m.source: i for i, m in enumerate(mined)}
     groups: dict[tuple[str, str], list[tuple[str, Found]]] = defaultdict(list)
@@ -114,6 +147,7 @@ def reduce_entries(mined: list[DocMined], terms: list[tuple[str, Found]], themes
     for source, found in terms:
         groups[("term", found.text)].append((source, found))
 
+    _choose_counted_phrases(groups)
     strong_formulas = {
         text for (kind, text), items in groups.items() if kind == "formula" and not all(f.extra.get("weak") for _, f in items)
     }

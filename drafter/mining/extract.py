@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from drafter.corpus import Document, is_traditional, to_simplified
 from drafter.mining.frames import frames_from_siblings, normalize_heading
+from drafter.mining.segment import Lexicon
 from drafter.outline import Outline, Section, parse_outline
 
 NUMERALS = "一二两三四五六七八九十百千双"
@@ -66,29 +67,46 @@ _FORMULA_SHAPES = (
     re.compile(rf"^(?=(?:.*[{NUMERALS}]){{2}})[\u4e00-\u9fff]{{3,6}}$"),  # 一国两制, 三严三实, 五比五不比, 一岗双责
     re.compile(rf"^[{NUMERALS}]{{1,2}}[\u4e00-\u9fff]{{1,2}}$"),  # 四风, 三定, 十三五
 )
-_NOT_FORMULA_END = re.compile(r"[年月日天次人元倍岁点个]$|^[一二两三四五六七八九十百千]+$")
+_NOT_FORMULA_END = re.compile(rf"[{NUMERALS}个项条种位][年月日天次人元倍岁点个]$")  # 三个月, 五年, 两个人, 三点
 _NUMERAL_CHAR = re.compile(f"[{NUMERALS}]")
 _MEASURE_TOKEN = re.compile(rf"^[{NUMERALS}]{{1,2}}[个项大条种]$")
+_NUMERAL_TOKEN = re.compile(rf"^[{NUMERALS}]{{1,2}}$")
+_MEASURES = set("个项大条种")
 _FORMULA_STOP_HEADS = {
     "方面", "问题", "小时", "月份", "部分", "阶段", "环节", "单位", "部门", "同志", "干部", "人员", "地方",
     "国家", "城市", "项目", "企业", "地区", "省份", "领域", "重点", "多月", "多小时", "百分点", "星期",
+    "以来", "以后", "以前", "期间", "之后", "之前", "召开", "提出", "确定", "确立", "胜利", "精神", "路线",
 }
+# Numbers and quantities are not formulas: 一百零五, 百分之二十, 十一点七, 二十八万, 十五亿元,
+# 四十项, 第十一届, 九十年代, 二十世纪; nor is a party congress: 十六大以来, 十一大路线.
+_PURE_NUMBER = re.compile(f"^[{NUMERALS}万亿零多几余]+$")
+_QUANTITY = re.compile(rf"分之|[{NUMERALS}]点[{NUMERALS}]|[{NUMERALS}][万亿]|[二三四五六七八九]十|^第|年代$|世纪$|届$")
+_CONGRESS = re.compile(r"^(十[一二三四五六七八九]|[二三]十[一二三四五六七八九]?)大")
+_FIVE_YEAR_PLAN = re.compile(r"^十[一二三四五六七八九]?五$")  # 十五, 十一五 … 十四五
+_SPANS_OF_YEARS = re.compile(rf"^[{NUMERALS}]{{1,2}}个[{NUMERALS}]{{2,}}年$")  # 两个一百年
+_HEAD_CHARS = 6  # a formula counts at most a few words: 四项基本原则, 三个区分开来
 
 
-def _is_formula(text: str) -> bool:
-    if _NOT_FORMULA_END.search(text) and not text.startswith("十") or any(ch.isdigit() for ch in text):
+def _is_formula(text: str, lexicon: Lexicon, quoted: bool = False) -> bool:
+    if any(ch.isdigit() for ch in text):
         return False
+    if _FIVE_YEAR_PLAN.match(text) or _SPANS_OF_YEARS.match(text):
+        return True
+    if _PURE_NUMBER.match(text) or _QUANTITY.search(text) or _CONGRESS.match(text) or _NOT_FORMULA_END.search(text):
+        return False
+    if text in lexicon.numeral_idioms:
+        return False  # 千方百计, 四通八达: idioms with numerals, mined as idioms
+    if text in lexicon.numbers and not quoted:
+        return False  # 三台, 四尺; but a quoted “一把手” is a stock phrase
     return any(shape.match(text) for shape in _FORMULA_SHAPES)
 
 
-def _formulas(line: str, number: int, tokens: list[str], quoted_spans: list[tuple[int, int, str]]) -> list[Found]:
+def _formulas(line: str, number: int, tokens: list[str], quoted_spans: list[tuple[int, int, str]], lexicon: Lexicon) -> list[Found]:
     found: list[Found] = []
     for start, end, inner in quoted_spans:
-        if _is_formula(inner) and inner[0] in NUMERALS:
+        if _is_formula(inner, lexicon, quoted=True) and (inner[0] in NUMERALS or _FORMULA_SHAPES[1].match(inner)):
             found.append(Found("formula", inner, number, context_of(line, start, end)))
-        elif _is_formula(inner) and _FORMULA_SHAPES[1].match(inner):
-            found.append(Found("formula", inner, number, context_of(line, start, end)))
-    inside_quotes = [(start, end) for start, end, _ in quoted_spans]
+    inside_quotes = [(start, end) for start, end, inner in quoted_spans if any(f.text == inner for f in found)]
     offsets = None
     # the common case, a token without a numeral, is skipped without a Python-level step
     for i in itertools.compress(itertools.count(), map(_NUMERAL_CHAR.search, tokens)):
@@ -98,16 +116,53 @@ def _formulas(line: str, number: int, tokens: list[str], quoted_spans: list[tupl
         start = offsets[i]
         if any(s <= start < e for s, e in inside_quotes):
             continue  # already seen as a quoted formula
-        # unquoted: a numeral-measure token and the word it counts (四个 + 意识); kept only when
+        # unquoted: a numeral and measure (四个, 三 + 大) and the words it counts; kept only when
         # the corpus confirms it (weak): quoted somewhere, or in several documents.
-        if _MEASURE_TOKEN.match(token) and not token.startswith("一") and i + 1 < len(tokens):
-            head = tokens[i + 1]
-            if 2 <= len(head) <= 4 and _CJK.match(head) and head not in _FORMULA_STOP_HEADS:
-                text = token + head
-                found.append(Found("formula", text, number, context_of(line, start, start + len(text)), {"weak": True}))
-        elif 4 <= len(token) <= 5 and sum(ch in NUMERALS for ch in token) >= 2 and _is_formula(token):
+        first = _counted_from(tokens, i)
+        if first:
+            for text in _counted_phrases(tokens, i, first):
+                if _is_formula(text, lexicon):
+                    # "at" tells reduce which lengths came from one place in the text
+                    found.append(Found("formula", text, number, context_of(line, start, start + len(text)), {"weak": True, "at": start}))
+        elif 4 <= len(token) <= 5 and sum(ch in NUMERALS for ch in token) >= 2 and _is_formula(token, lexicon):
             found.append(Found("formula", token, number, context_of(line, start, start + len(token)), {"weak": True}))
     return found
+
+
+def _counted_from(tokens: list[str], i: int) -> int:
+    """Where the counted words start after a numeral and measure at token i (四个|意识,
+    三|大|攻坚战), or 0. 一个 is left out: it counts anything."""
+    token = tokens[i]
+    if token.startswith("一"):
+        return 0
+    if _MEASURE_TOKEN.match(token):
+        return i + 1
+    if _NUMERAL_TOKEN.match(token) and i + 1 < len(tokens) and tokens[i + 1] in _MEASURES:
+        return i + 2
+    return 0
+
+
+def _counted_phrases(tokens: list[str], i: int, first: int) -> list[str]:
+    """The numeral and measure with one, two and three of the words after it (四项基本,
+    四项基本原则, …): reduce keeps the longest that the corpus says belongs together."""
+    head = tokens[first] if first < len(tokens) else ""
+    if not (2 <= len(head) <= 4 and _CJK.match(head) and head not in _FORMULA_STOP_HEADS):
+        return []
+    prefix = "".join(tokens[i:first])
+    phrases = [prefix + head]
+    for token in tokens[first + 1:first + 3]:
+        if (
+            len(token) < 2
+            or not _CJK.match(token)
+            or token[0] in FUNCTION_CHARS
+            or token[-1] in FUNCTION_CHARS
+            or token in _FORMULA_STOP_HEADS
+            or len(head + token) > _HEAD_CHARS
+        ):
+            break  # 八项规定|精神, 四个意识|的
+        head += token
+        phrases.append(prefix + head)
+    return phrases
 
 
 # ---------------------------------------------------------------------------
@@ -117,9 +172,10 @@ def _formulas(line: str, number: int, tokens: list[str], quoted_spans: list[tupl
 _NOT_IDIOM_START = re.compile(r"^(在|各|不断|切实|进一步|党的|走起|回过|那么|有期|认真|严格|高度|深刻|明确|共同|重要|组成|科学|文化|长期)")
 
 
-def _idioms(line: str, number: int, tokens: list[str], idiom_words: frozenset[str], quoted_spans) -> list[Found]:
+def _idioms(line: str, number: int, tokens: list[str], lexicon: Lexicon, quoted_spans) -> list[Found]:
     found: list[Found] = []
     offsets = None
+    idiom_words = lexicon.idioms
     for i in itertools.compress(itertools.count(), map(idiom_words.__contains__, tokens)):
         token = tokens[i]
         if _NOT_IDIOM_START.match(token):
@@ -128,7 +184,7 @@ def _idioms(line: str, number: int, tokens: list[str], idiom_words: frozenset[st
             offsets = list(itertools.accumulate(map(len, tokens), initial=0))
         found.append(Found("idiom", token, number, context_of(line, offsets[i], offsets[i] + len(token))))
     for start, end, inner in quoted_spans:  # a quoted four-character expression: “击鼓传花”
-        if len(inner) == 4 and _CJK.match(inner) and inner not in idiom_words and not _is_formula(inner):
+        if len(inner) == 4 and _CJK.match(inner) and inner not in idiom_words and not _is_formula(inner, lexicon):
             found.append(Found("idiom", inner, number, context_of(line, start, end), {"weak": True}))
     return found
 
@@ -338,7 +394,7 @@ def _frames(outline: Outline, line_text: dict[int, str]) -> list[Found]:
 # ---------------------------------------------------------------------------
 
 
-def mine_document(doc: Document, idiom_words: frozenset[str], segment) -> DocMined:
+def mine_document(doc: Document, lexicon: Lexicon, segment) -> DocMined:
     """Everything one document yields on its own, plus its tokens for the corpus statistics."""
     lines = doc.lines
     if is_traditional(doc.text):
@@ -351,8 +407,8 @@ def mine_document(doc: Document, idiom_words: frozenset[str], segment) -> DocMin
         # for the corpus statistics, anything that is not a Chinese word is a boundary
         line_tokens.append([t if "\u4e00" <= t[0] <= "\u9fff" else BOUNDARY for t in tokens])
         quoted = [(m.start(), m.end(), m.group(1)) for m in _QUOTED.finditer(line)]
-        found.extend(_formulas(line, number, tokens, quoted))
-        found.extend(_idioms(line, number, tokens, idiom_words, quoted))
+        found.extend(_formulas(line, number, tokens, quoted, lexicon))
+        found.extend(_idioms(line, number, tokens, lexicon, quoted))
         found.extend(_parallels(line, number, quoted))
         found.extend(_quotes(line, number))
     outline = parse_outline(doc)
