@@ -9,7 +9,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -97,17 +97,24 @@ def _cache_dir() -> Path | None:
 
 
 def load_yaml_cached(path: str | os.PathLike, what: str = "YAML 文件") -> Any:
-    """load_yaml, with the parsed data kept in a marshal file in the user's cache folder, keyed
-    by the file's path, size and modification time: a large generated bank loads in a few
-    milliseconds the second time. Any trouble with the cache falls back to parsing."""
+    """load_yaml, with the parsed data kept in the user's cache folder: a large generated bank
+    loads in a few milliseconds the second time."""
+    return cached_for_file(path, "yaml", lambda: load_yaml(path, what))
+
+
+def cached_for_file(path: str | os.PathLike, kind: str, compute: Callable[[], Any]) -> Any:
+    """What `compute` derives from the file at `path`, kept in a marshal file in the user's
+    cache folder, keyed by the file's path and `kind`, and checked against the file's size and
+    modification time. Any trouble with the cache falls back to computing."""
     path = Path(path)
     try:
         stat = path.stat()
     except OSError:
-        return load_yaml(path, what)
+        return compute()
     stamp = (stat.st_size, stat.st_mtime_ns)
     folder = _cache_dir()
-    cached = folder / (hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest() + ".marshal") if folder else None
+    key = f"{kind}:{path.resolve()}".encode("utf-8")
+    cached = folder / (hashlib.sha1(key).hexdigest() + ".marshal") if folder else None
     if cached and cached.exists():
         try:
             saved_stamp, data = marshal.loads(cached.read_bytes())
@@ -115,7 +122,7 @@ def load_yaml_cached(path: str | os.PathLike, what: str = "YAML 文件") -> Any:
                 return data
         except (OSError, EOFError, ValueError, TypeError):
             pass
-    data = load_yaml(path, what)
+    data = compute()
     if cached:
         try:
             atomic_write_bytes(cached, marshal.dumps((stamp, data)))

@@ -189,6 +189,21 @@ def test_a_formula_runs_as_far_as_its_words_belong_together(tmp_path):
     assert not formulas & {"四项基本", "两个基本点相互", "三大攻坚"}
 
 
+def test_set_phrases_by_cohesion_and_free_edges(tmp_path):
+    speeches = [
+        "我们要推动构建人类命运共同体。坚持以经济建设为中心不动摇。",
+        "中国始终致力于构建人类命运共同体。必须坚持以经济建设为中心。",
+        "携手构建人类命运共同体，倡导人类命运共同体理念。以经济建设为中心是兴国之要。",
+    ]
+    filler = "过去一年，各项工作取得新进展，经济运行总体平稳，城乡居民收入稳步增加，社会大局保持稳定。"
+    for i, text in enumerate(speeches):
+        (tmp_path / f"{i}.txt").write_text(f"讲话{i}\n{filler}\n{text}\n{filler}\n", encoding="utf-8")
+    analyze([tmp_path], tmp_path / "bank")
+    terms = _texts(load_bank(tmp_path / "bank"), "term")
+    assert {"人类命运共同体", "以经济建设为中心"} <= terms
+    assert not terms & {"经济建设为中心", "以经济建设", "人类命运"}
+
+
 @pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not present")
 def test_real_reports_yield_the_genres_formulas_and_set_phrases(tmp_path):
     summary = analyze([CORPORA], tmp_path)
@@ -201,8 +216,16 @@ def test_real_reports_yield_the_genres_formulas_and_set_phrases(tmp_path):
     formulas = [t for t, kind in texts.items() if kind == "formula"]
     assert not [t for t in formulas if re.search(r"分之|[万亿]|年代|世纪|^第|以来$", t)]
     assert "四项基本" not in texts and texts.get("千方百计") == "idiom"
-    for term in ["改革开放", "全面建成小康社会", "供给侧结构性改革", "社会主义市场经济体制", "中国特色社会主义", "以人民为中心"]:
+    for term in [
+        "改革开放", "全面建成小康社会", "供给侧结构性改革", "社会主义市场经济体制", "中国特色社会主义", "以人民为中心",
+        # the object of a verb (构建|人类命运共同体), five jieba tokens (以|经济|建设|为|中心), a word
+        # starting with 和, a phrase jieba cut apart (可|持续|发展), one cut two ways
+        "人类命运共同体", "新发展格局", "精准扶贫", "以经济建设为中心", "和平统一", "可持续发展", "社会主义市场经济",
+    ]:
         assert term in texts, term
+    terms = [t for t, kind in texts.items() if kind == "term"]
+    # clauses are not set phrases
+    assert not set(terms) & {"审议了国务院总理", "持久地开展", "在思想上", "从今年起", "与此同时", "人民币汇率在合理", "思想为指导"}
     # traditional-character documents are converted, not mined as garbage
     for entry in bank.entries:
         assert not re.search(r"[們會國說這個來時為對經動實現當發與體關於產黨]", entry.text), entry.text

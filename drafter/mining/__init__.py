@@ -20,7 +20,7 @@ from drafter.corpus import Document, expand_paths, load_corpus
 from drafter.errors import DrafterError
 from drafter.fileio import atomic_write_text, dump_bank_yaml
 from drafter.mining.extract import DocMined, Found, mine_document
-from drafter.mining.segment import lexicon, segment
+from drafter.mining.segment import lexicon, prepare, segment, word_classes
 from drafter.mining.terms import find_terms, locate_terms
 from drafter.resources import builtin_dir
 
@@ -62,7 +62,7 @@ def _mine_one(doc: Document) -> DocMined:
 def _start_pool(workers: int):
     """Worker processes that load jieba while the main process reads the corpus."""
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    return context.Pool(workers, initializer=lexicon)
+    return context.Pool(workers, initializer=prepare)
 
 
 def _map(docs: list[Document], pool, progress: Callable[[int, int], None] | None) -> list[DocMined]:
@@ -250,7 +250,7 @@ def analyze(
     characters = sum(len(d.text) for d in docs)
     theme_words = frozenset(w for words in themes.values() for w in words if len(w) >= 2)
     term_stats = find_terms(
-        mined, theme_words=theme_words, **term_thresholds(len(mined), characters)
+        mined, theme_words=theme_words, classes=word_classes(), **term_thresholds(len(mined), characters)
     )
     entries = reduce_entries(mined, locate_terms(mined, term_stats, MAX_SOURCES), themes)
     files = write_bank(output, entries, len(docs))

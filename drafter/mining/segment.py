@@ -6,9 +6,13 @@ from the file costs a fraction of what jieba.posseg would cost per token."""
 from __future__ import annotations
 
 import functools
+import importlib.util
 import logging
 import re
 from dataclasses import dataclass
+from pathlib import Path
+
+from drafter.fileio import cached_for_file
 
 log = logging.getLogger(__name__)
 
@@ -48,20 +52,90 @@ _IDIOM_ROW = re.compile(r"^([\u4e00-\u9fff]{4,})[ \t]+(\d+)[ \t]+[il][ \t]*\r?$"
 _NUMERAL_ROW = re.compile(r"^([^\s一二两三四五六七八九十百千万双]*[一二两三四五六七八九十百千万双]\S*)[ \t]+\d+[ \t]+([im])[ \t]*\r?$", re.MULTILINE)
 
 
+# Bump when what is read from the dictionary changes: the results are cached per dict.txt.
+_CACHE_VERSION = 1
+
+
+def _dictionary_path() -> Path | None:
+    """jieba's dict.txt, found without importing jieba."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(spec.submodule_search_locations[0]) / "dict.txt"
+
+
+def _from_dictionary(kind: str, derive):
+    """`derive(text of dict.txt)`, cached in the user's cache folder until dict.txt changes."""
+    path = _dictionary_path()
+
+    def compute():
+        try:
+            text = path.read_text(encoding="utf-8") if path else ""
+        except OSError:
+            text = ""
+        return derive(text)
+
+    return cached_for_file(path, f"jieba-{kind}-{_CACHE_VERSION}", compute) if path else compute()
+
+
 @functools.lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """From jieba's dict.txt ("word frequency tag" rows). Frequency 3 is what jieba gives
     bulk-added compounds (生态环境, 体制改革); real idioms carry counts, or show the idiom's
     form (风风火火, 又富又美, 苦干实干)."""
-    jieba = _jieba()
-    with jieba.get_dict_file() as handle:
-        raw = handle.read()
-    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-    idioms = frozenset(word for word, count in _IDIOM_ROW.findall(text) if int(count) >= 5 or _idiom_form(word))
-    numeral_rows = _NUMERAL_ROW.findall(text)
-    return Lexicon(
-        idioms,
-        frozenset(word for word, tag in numeral_rows if tag == "i"),
-        frozenset(word for word, tag in numeral_rows if tag == "m"),
-    )
 
+    def derive(text: str) -> tuple:
+        idioms = frozenset(word for word, count in _IDIOM_ROW.findall(text) if int(count) >= 5 or _idiom_form(word))
+        numeral_rows = _NUMERAL_ROW.findall(text)
+        numeral_idioms = frozenset(word for word, tag in numeral_rows if tag == "i")
+        return idioms, numeral_idioms, frozenset(word for word, tag in numeral_rows if tag == "m")
+
+    return Lexicon(*_from_dictionary("lexicon", derive))
+
+
+def prepare() -> None:
+    """Load what segmenting and mining a document need (in each worker process, at start)."""
+    _jieba()
+    lexicon()
+
+
+@dataclass(frozen=True)
+class WordClasses:
+    """Word classes from jieba's dictionary tags, for telling set phrases from stretches of
+    speech without tagging the corpus."""
+
+    verbs: frozenset[str] = frozenset()  # v: 构建, 坚持, 实施 (jieba tags 发展, 建设 vn)
+    adverbs: frozenset[str] = frozenset()  # d, ad: 更加, 逐步, 切实
+    prepositions: frozenset[str] = frozenset()  # p: 在, 向, 把, 经过, 以, 为
+    # no set phrase ends with a pronoun, time word, numeral, conjunction, measure, particle or
+    # preposition (世界各国, 领导岗位上来, 平均每年), nor starts with a conjunction, measure or
+    # particle. Adverbs are not on these lists: jieba tags 进步, 互动, 更新 as adverbs.
+    no_end: frozenset[str] = frozenset()
+    no_start: frozenset[str] = frozenset()
+
+
+_CLASS_ROW = re.compile(r"^(\S+)[ \t]+\d+[ \t]+(v|d|ad|p|r|t|m|c|q|u)[ \t]*\r?$", re.MULTILINE)
+
+
+@functools.lru_cache(maxsize=1)
+def word_classes() -> WordClasses:
+    """Read from the dictionary file without loading jieba: the main process of `analyze`
+    needs them and never segments."""
+
+    def derive(text: str) -> dict:
+        by_tag: dict[str, set[str]] = {}
+        for word, tag in _CLASS_ROW.findall(text):
+            by_tag.setdefault(tag, set()).add(word)
+
+        def tagged(*tags: str) -> frozenset[str]:
+            return frozenset().union(*(by_tag.get(tag, ()) for tag in tags))
+
+        return {
+            "verbs": tagged("v"),
+            "adverbs": tagged("d", "ad"),
+            "prepositions": tagged("p"),
+            "no_end": tagged("r", "t", "m", "c", "q", "u", "p"),
+            "no_start": tagged("c", "q", "u"),
+        }
+
+    return WordClasses(**_from_dictionary("classes", derive))

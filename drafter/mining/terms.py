@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from drafter.mining.extract import BOUNDARY, FUNCTION_CHARS, NUMERALS, DocMined, Found, context_of
+from drafter.mining.segment import WordClasses
 
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _FUNCTION_TOKENS = {
@@ -36,10 +37,16 @@ _WEAK_STARTS = {
 }
 _WEAK_ENDS = {
     "来说", "不是", "起来", "一下", "什么", "等等", "之后", "以后", "以来", "时候", "方面", "问题", "的话",
-    "他们", "我们", "大家", "必须", "一套", "一件", "不行", "以为", "同志",
+    "他们", "我们", "大家", "必须", "一套", "一件", "不行", "以为", "同志", "亲自", "尚未", "不少", "空前",
 }
-_ONE_CHAR_STARTS = set("以为讲抓促新大全党")
+_INNER_PARTICLES = {"了", "地", "着", "过", "要", "得"}
+# prepositions that may stand in a set phrase: 以人民为中心, 为人民服务, 世界和平与发展, 党同人民群众
+_LINKING_PREPOSITIONS = {"以", "为", "与", "同", "和", "及"}
+_ONE_CHAR_STARTS = set("以为讲抓促新大全党可")  # 可|持续|发展
 _BARE_NOUNS = {"政治", "理论", "工作", "思想", "组织"}
+
+
+MAX_TOKENS = 5  # 以|经济|建设|为|中心
 
 
 @dataclass
@@ -66,9 +73,32 @@ def _entropy(neighbours: Counter, free: set[int]) -> float:
     return h
 
 
-def _usable(gram: tuple[str, ...]) -> bool:
+def _frames_with_yi_wei(gram: tuple[str, ...]) -> bool:
+    """以 and 为 inside a phrase: 坚持以人民为中心, 依法治国和以德治国, 全心全意为人民服务; but
+    not 行动上同以习近平 (以 without its 为) or 思想为指导 (…为 + one word without its 以)."""
+    for i, token in enumerate(gram[1:], 1):
+        if token == "以" and "为" not in gram[i + 1:] and gram[i - 1] not in ("和", "与", "及"):
+            return False
+        if token == "为" and "以" not in gram[:i] and i >= len(gram) - 2:
+            return False
+    return True
+
+
+def _usable(gram: tuple[str, ...], classes: WordClasses) -> bool:
     if BOUNDARY in gram or not all(_CJK.match(t) for t in gram):
         return False
+    if gram[-1] in classes.no_end or gram[0] in classes.no_start:
+        return False  # 世界各国, 领导岗位上来
+    if gram[0] in classes.adverbs and gram[1] in classes.verbs:
+        return False  # an adverb and its verb: 稳步推进, 牢牢把握, 逐步建立
+    if any(t in classes.prepositions and t not in _LINKING_PREPOSITIONS for t in gram):
+        return False  # a clause, not a phrase: 人民币汇率在合理, 代表国务院向大会, 经过几年
+    if not _frames_with_yi_wei(gram):
+        return False
+    if any(t in _INNER_PARTICLES for t in gram[1:-1]):
+        return False  # 持久地开展, 审议了国务院总理, 各级政府要大力支持
+    if gram[0] == "以" and "为" not in "".join(gram[1:]):
+        return False  # 以人民为中心, but not 以公有制 (…为主体) or 以优异成绩
     if gram[0] in _FUNCTION_TOKENS or gram[-1] in _FUNCTION_TOKENS:
         return False
     if gram[0][0] in FUNCTION_CHARS or gram[-1][-1] in FUNCTION_CHARS:
@@ -114,7 +144,7 @@ class TokenStream:
         return len(self.ids)
 
     def next_keys(self, keys: list[int], n: int) -> list[int]:
-        """Keys of the n-grams from the keys of the (n-1)-grams."""
+        """Keys of the n-grams at every position from the keys of the (n-1)-grams."""
         return list(map(operator.add, map(operator.mul, keys, itertools.repeat(self.base)), self.ids[n - 1:]))
 
     def decode(self, key: int, n: int) -> tuple[str, ...]:
@@ -132,6 +162,7 @@ def find_terms(
     min_pmi: float = 3.0,
     min_entropy: float = 0.6,
     theme_words: frozenset[str] = frozenset(),
+    classes: WordClasses = WordClasses(),
 ) -> list[TermStats]:
     """Set phrases by cohesion and boundary statistics. A phrase from a single document passes
     the document-count test only when it is frequent there and speaks of one of the themes
@@ -140,24 +171,47 @@ def find_terms(
     ids, base = stream.ids, stream.base
     total = len(ids)
     document_of = functools.partial(bisect.bisect_right, stream.bounds)
-    # a function word next to a phrase marks its edge as surely as punctuation does
-    free = {stream.vocabulary[w] for w in _FUNCTION_TOKENS if w in stream.vocabulary} | {stream.vocabulary[BOUNDARY]}
+    # A function word next to a phrase marks its edge as surely as punctuation does. So does a
+    # verb before a phrase that does not start with a verb, or after one that does not end with
+    # one: 构建|人类命运共同体, 坚持|精准扶贫 — the phrase is the verb's object, not part of it.
+    vocabulary = stream.vocabulary
+    free = {vocabulary[w] for w in _FUNCTION_TOKENS if w in vocabulary} | {vocabulary[BOUNDARY]}
+    verbs = classes.verbs
+    free_beside_nouns = free | {vocabulary[w] for w in verbs if w in vocabulary}
+    # tokens no candidate starts or ends with, tested on the integer key before decoding it
+    # (the same tests as in _usable, only sooner)
+    cannot_start = {vocabulary[w] for w in _FUNCTION_TOKENS | _WEAK_STARTS | classes.no_start if w in vocabulary}
+    cannot_end = {vocabulary[w] for w in _FUNCTION_TOKENS | _WEAK_ENDS | classes.no_end if w in vocabulary}
+    boundary = vocabulary[BOUNDARY]  # 0: a key holds a boundary where one of its digits is 0
     counts: dict[int, dict[int, int]] = {1: Counter(ids)}
     found: list[TermStats] = []
-    keys = ids
-    for n in (2, 3, 4):
-        keys = stream.next_keys(keys, n)
+    keys = stream.next_keys(ids, 2)
+    starts: list[int] | range = range(len(keys))  # where each of `keys` starts in the stream
+    for n in range(2, MAX_TOKENS + 1):
+        if n > 2:
+            # Only frequent n-grams are candidates, and the parts of a frequent n-gram are
+            # frequent too: an n-gram needs counting only where its first n - 1 tokens are a
+            # frequent (n-1)-gram without a boundary (which also keeps i + n - 1 inside the
+            # stream, since it ends with a boundary).
+            extend = list(map(clean.__contains__, keys))
+            starts = list(itertools.compress(starts, extend))
+            shorter = itertools.compress(keys, extend)
+            last_tokens = map(ids.__getitem__, map((n - 1).__add__, starts))
+            keys = list(map(operator.add, map(operator.mul, shorter, itertools.repeat(base)), last_tokens))
         every = Counter(keys)
-        # Only frequent n-grams are candidates, and the parts of a frequent n-gram are frequent
-        # too: the rest need not be kept for the longer n-grams' cohesion test.
         counts[n] = {key: every[key] for key in itertools.compress(every.keys(), map(min_count.__le__, every.values()))}
         del every
+        clean = {key for key in counts[n] if key % base != boundary and (n > 2 or key // base != boundary)}
         # cohesion: pointwise mutual information at the weakest split
         candidates: dict[int, tuple[tuple[str, ...], float]] = {}
-        for key, count in counts[n].items():
-            gram = stream.decode(key, n)
-            if not _usable(gram):
+        first_digit = base ** (n - 1)
+        for key in counts[n]:
+            if key not in clean or key // first_digit in cannot_start or key % base in cannot_end:
                 continue
+            gram = stream.decode(key, n)
+            if not _usable(gram, classes):
+                continue
+            count = counts[n][key]
             weakest = min(
                 math.log(count * total / ((counts[k].get(key // base ** (n - k)) or 1) * (counts[n - k].get(key % base ** (n - k)) or 1)))
                 for k in range(1, n)
@@ -168,8 +222,8 @@ def find_terms(
             continue
         # boundaries: where each candidate stands, in how many documents, and its neighbours
         positions: dict[int, list[int]] = defaultdict(list)
-        for i in itertools.compress(itertools.count(), map(candidates.__contains__, keys)):
-            positions[keys[i]].append(i)
+        for index in itertools.compress(itertools.count(), map(candidates.__contains__, keys)):
+            positions[keys[index]].append(starts[index])
         for key, (gram, pmi) in candidates.items():
             count = counts[n][key]
             where = positions[key]
@@ -179,14 +233,18 @@ def find_terms(
                     continue
             # no candidate holds a boundary and the stream ends with one, so i + n is inside
             # it, and for i = 0 the neighbour at -1 is that final boundary
-            le = _entropy(Counter(map(ids.__getitem__, map((-1).__add__, where))), free)
-            re_ = _entropy(Counter(map(ids.__getitem__, map(n.__add__, where))), free)
+            le = _entropy(Counter(map(ids.__getitem__, map((-1).__add__, where))), free if gram[0] in verbs else free_beside_nouns)
+            re_ = _entropy(Counter(map(ids.__getitem__, map(n.__add__, where))), free if gram[-1] in verbs else free_beside_nouns)
             # free at both ends; or very free at one end and not tied at the other
             # ("坚持|以人民为中心|的": nearly always after 坚持, always a clean break after)
             if min(le, re_) >= min_entropy or (max(le, re_) >= min_entropy + 0.8 and min(le, re_) >= 0.7):
                 found.append(TermStats("".join(gram), gram, count, pmi, le, re_, where))
     found.extend(_word_terms(stream, counts[1], mined, min_count, min_docs))
-    return _drop_fragments(found)
+    return _drop_fragments(found, verbs)
+
+
+
+_ADVERBIAL_WORD = re.compile(r"^([在从于当].*[上中起下里时后]|与此|由此|从而)")  # 在思想上, 从今年起, 与此同时
 
 
 def _word_terms(stream: TokenStream, unigrams: Counter, mined, min_count: int, min_docs: int) -> list[TermStats]:
@@ -209,28 +267,46 @@ def _word_terms(stream: TokenStream, unigrams: Counter, mined, min_count: int, m
         w = words[i]
         if (
             len(docs[i]) >= max(min_docs, 2 if len(mined) > 1 else 1)
-            and w[0] not in FUNCTION_CHARS
+            and w[0] not in "的了着过"  # but 和平统一, 与时俱进, 从严治党 are dictionary words
+            and not _ADVERBIAL_WORD.match(w)
             and not any(w.startswith(p) for p in _WEAK_STARTS)  # 切实增强, 不断提高
         ):
             terms.append(TermStats(w, (w,), unigrams[i], 0.0, 0.0, 0.0, positions[i]))
     return terms
 
 
-def _drop_fragments(terms: list[TermStats]) -> list[TermStats]:
-    """A shorter term that (almost) only occurs inside a longer one is a fragment of it."""
+def _drop_fragments(terms: list[TermStats], verbs: frozenset[str] = frozenset()) -> list[TermStats]:
+    """A shorter term that (almost) always occurs inside one longer term is a fragment of it:
+    创新驱动 inside 创新驱动发展战略 (but not 小康社会, found inside many). Counted by position in
+    the token stream, so that 社会主义市场经济 is not taken for a fragment of 社会主义市场经济体制
+    where jieba cut the two differently. The object of a verb phrase is no fragment:
+    人类命运共同体 stands on its own, though it mostly comes as 构建人类命运共同体."""
     terms.sort(key=lambda t: (-len(t.text), t.text))
-    container_count: dict[str, int] = {}  # substring of a kept term -> the largest such term's count
+    # start -> (end, index of the kept term, whether that term is a verb phrase)
+    spans: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
+    longest = 1
+    within_kept: set[str] = set()  # every substring of a kept term: only these can be fragments
     kept: list[TermStats] = []
     for term in terms:
-        if term.count <= container_count.get(term.text, 0) * 1.25:
-            continue
+        n = len(term.tokens)
+        if term.text in within_kept:
+            inside: Counter = Counter()
+            for i in term.positions:
+                for j in range(i - longest + 1, i + 1):
+                    if j in spans:
+                        inside.update({
+                            index for end, index, verb_phrase in spans[j]
+                            if end >= i + n and (end, j) != (i + n, i) and not (verb_phrase and j < i)
+                        })
+            if inside and max(inside.values()) >= 0.8 * len(term.positions):
+                continue
+        verb_phrase = n > 1 and term.tokens[0] in verbs
+        for i in term.positions:
+            spans[i].append((i + n, len(kept), verb_phrase))
         kept.append(term)
+        longest = max(longest, n)
         text = term.text
-        for i in range(len(text)):
-            for j in range(i + 4, len(text) + (1 if i else 0)):
-                sub = text[i:j]
-                if container_count.get(sub, 0) < term.count:
-                    container_count[sub] = term.count
+        within_kept.update(text[i:j] for i in range(len(text)) for j in range(i + 2, len(text) + 1))
     return kept
 
 
