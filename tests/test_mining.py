@@ -204,6 +204,22 @@ def test_set_phrases_by_cohesion_and_free_edges(tmp_path):
     assert not terms & {"经济建设为中心", "以经济建设", "人类命运"}
 
 
+def test_slogans_quoted_in_several_speeches_are_set_phrases(tmp_path):
+    speeches = [
+        "深化“放管服”改革，坚持“走出去”。我们热爱和平，维护和平，“和平”是共同心愿。",
+        "继续推进“放管服”改革。和平与发展是时代主题，世界需要和平，和平来之不易。",
+        "“放管服”改革要抓实，“走出去”步伐加快。我们坚持“和平”共处，捍卫和平，和平最可贵。",
+    ]
+    for i, text in enumerate(speeches):
+        (tmp_path / f"{i}.txt").write_text(f"讲话{i}\n{text}\n", encoding="utf-8")
+    analyze([tmp_path], tmp_path / "bank")
+    bank = load_bank(tmp_path / "bank")
+    terms = {e.text: e for e in bank.entries if e.kind == "term"}
+    assert terms["放管服"].docs == 3 and terms["放管服"].count == 3
+    assert "走出去" in terms
+    assert "和平" not in terms  # quoted for emphasis, used unquoted far more
+
+
 @pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not present")
 def test_real_reports_yield_the_genres_formulas_and_set_phrases(tmp_path):
     summary = analyze([CORPORA], tmp_path)
@@ -221,6 +237,8 @@ def test_real_reports_yield_the_genres_formulas_and_set_phrases(tmp_path):
         # the object of a verb (构建|人类命运共同体), five jieba tokens (以|经济|建设|为|中心), a word
         # starting with 和, a phrase jieba cut apart (可|持续|发展), one cut two ways
         "人类命运共同体", "新发展格局", "精准扶贫", "以经济建设为中心", "和平统一", "可持续发展", "社会主义市场经济",
+        # slogans the reports put in quotation marks
+        "放管服", "走出去", "互联网+", "菜篮子",
     ]:
         assert term in texts, term
     terms = [t for t, kind in texts.items() if kind == "term"]

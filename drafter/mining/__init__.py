@@ -138,6 +138,30 @@ def _choose_counted_phrases(groups: dict[tuple[str, str], list[tuple[str, Found]
             del groups[("formula", text)]
 
 
+QUOTED_SHARE = 0.5  # at least half of its occurrences in quotation marks: a slogan
+
+
+def _choose_quoted_terms(groups: dict[tuple[str, str], list[tuple[str, Found]]]) -> None:
+    """A quoted expression is a set phrase when several documents quote it and they mostly use
+    it in quotes (“放管服”, “走出去”; not “和平”). Where statistics found the term as well, its
+    counts stand and the quoted finds go."""
+    for key in [k for k in groups if k[0] == "term"]:
+        items = groups[key]
+        quoted = [(source, f) for source, f in items if f.extra.get("quoted")]
+        if not quoted:
+            continue
+        if len(quoted) < len(items):
+            groups[key] = [(source, f) for source, f in items if not f.extra.get("quoted")]
+            continue
+        occurrences = {source: f.extra["in_document"] for source, f in quoted}
+        if len(occurrences) < 2 or len(quoted) < QUOTED_SHARE * sum(occurrences.values()):
+            del groups[key]
+            continue
+        totals = {"total": sum(occurrences.values()), "total_docs": len(occurrences)}
+        for _, found in quoted:
+            found.extra = totals
+
+
 def reduce_entries(mined: list[DocMined], terms: list[tuple[str, Found]], themes: dict[str, list[str]]) -> list[dict]:
     order = {m.source: i for i, m in enumerate(mined)}
     groups: dict[tuple[str, str], list[tuple[str, Found]]] = defaultdict(list)
@@ -148,6 +172,7 @@ def reduce_entries(mined: list[DocMined], terms: list[tuple[str, Found]], themes
         groups[("term", found.text)].append((source, found))
 
     _choose_counted_phrases(groups)
+    _choose_quoted_terms(groups)
     strong_formulas = {
         text for (kind, text), items in groups.items() if kind == "formula" and not all(f.extra.get("weak") for _, f in items)
     }

@@ -289,6 +289,31 @@ _ATTRIBUTION = re.compile(
 )
 
 
+# a quoted slogan: Chinese, possibly with digits or a plus (“互联网+”, “中国制造2025”), no list
+_SLOGAN = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff0-9+＋]*$")
+
+
+def _quoted_terms(line: str, number: int, quoted_spans) -> list[Found]:
+    """Short expressions the speaker puts in quotation marks: “放管服”, “走出去”, “菜篮子”. Reduce
+    keeps those quoted in several documents and mostly used in quotes (not “和平” or “自由”,
+    words quoted once for emphasis)."""
+    return [
+        Found("term", inner, number, context_of(line, start, end), {"quoted": True})
+        for start, end, inner in quoted_spans
+        if _SLOGAN.match(inner)
+    ]
+
+
+def _count_quoted_terms(found: list[Found], text: str) -> None:
+    """How often each quoted expression occurs in the document, quoted or not."""
+    occurrences: dict[str, int] = {}
+    for item in found:
+        if item.extra.get("quoted"):
+            if item.text not in occurrences:
+                occurrences[item.text] = text.count(item.text)
+            item.extra["in_document"] = occurrences[item.text]
+
+
 def _quotes(line: str, number: int) -> list[Found]:
     found: list[Found] = []
     for match in _QUOTE_VERB.finditer(line):
@@ -411,6 +436,8 @@ def mine_document(doc: Document, lexicon: Lexicon, segment) -> DocMined:
         found.extend(_idioms(line, number, tokens, lexicon, quoted))
         found.extend(_parallels(line, number, quoted))
         found.extend(_quotes(line, number))
+        found.extend(_quoted_terms(line, number, quoted))
+    _count_quoted_terms(found, "\n".join(lines))
     outline = parse_outline(doc)
     found.extend(_moves(outline, doc, lines))
     found.extend(_frames(outline, dict(zip(doc.line_numbers, lines))))
