@@ -160,6 +160,14 @@ def test_align_sibling_headings():
     assert found[0] == "要提高{}水平" and found[1] == [0, 1, 2]
 
 
+def _bank_of(folder, speeches: list[str]):
+    """The bank mined from one small speech file per text."""
+    for i, text in enumerate(speeches):
+        (folder / f"{i}.txt").write_text(f"讲话{i}\n{text}\n", encoding="utf-8")
+    analyze([folder], folder / "bank")
+    return load_bank(folder / "bank")
+
+
 def _mine(*lines: str):
     return _mine_one(clean_lines(list(lines), "t.txt"))
 
@@ -181,10 +189,7 @@ def test_a_formula_runs_as_far_as_its_words_belong_together(tmp_path):
         "四项基本原则是立国之本。要打好三大攻坚战，实现“两个一百年”奋斗目标。",
         "打好三大攻坚战，坚持两个基本点，为实现两个一百年奋斗目标而努力。",
     ]
-    for i, text in enumerate(speeches):
-        (tmp_path / f"{i}.txt").write_text(f"讲话{i}\n{text}\n", encoding="utf-8")
-    analyze([tmp_path], tmp_path / "bank")
-    formulas = _texts(load_bank(tmp_path / "bank"), "formula")
+    formulas = _texts(_bank_of(tmp_path, speeches), "formula")
     assert {"四项基本原则", "两个基本点", "三大攻坚战", "两个一百年"} <= formulas
     assert not formulas & {"四项基本", "两个基本点相互", "三大攻坚"}
 
@@ -196,10 +201,7 @@ def test_set_phrases_by_cohesion_and_free_edges(tmp_path):
         "携手构建人类命运共同体，倡导人类命运共同体理念。以经济建设为中心是兴国之要。",
     ]
     filler = "过去一年，各项工作取得新进展，经济运行总体平稳，城乡居民收入稳步增加，社会大局保持稳定。"
-    for i, text in enumerate(speeches):
-        (tmp_path / f"{i}.txt").write_text(f"讲话{i}\n{filler}\n{text}\n{filler}\n", encoding="utf-8")
-    analyze([tmp_path], tmp_path / "bank")
-    terms = _texts(load_bank(tmp_path / "bank"), "term")
+    terms = _texts(_bank_of(tmp_path, [f"{filler}\n{text}\n{filler}" for text in speeches]), "term")
     assert {"人类命运共同体", "以经济建设为中心"} <= terms
     assert not terms & {"经济建设为中心", "以经济建设", "人类命运"}
 
@@ -210,11 +212,7 @@ def test_slogans_quoted_in_several_speeches_are_set_phrases(tmp_path):
         "继续推进“放管服”改革。和平与发展是时代主题，世界需要和平，和平来之不易。",
         "“放管服”改革要抓实，“走出去”步伐加快。我们坚持“和平”共处，捍卫和平，和平最可贵。",
     ]
-    for i, text in enumerate(speeches):
-        (tmp_path / f"{i}.txt").write_text(f"讲话{i}\n{text}\n", encoding="utf-8")
-    analyze([tmp_path], tmp_path / "bank")
-    bank = load_bank(tmp_path / "bank")
-    terms = {e.text: e for e in bank.entries if e.kind == "term"}
+    terms = {e.text: e for e in _bank_of(tmp_path, speeches).entries if e.kind == "term"}
     assert terms["放管服"].docs == 3 and terms["放管服"].count == 3
     assert "走出去" in terms
     assert "和平" not in terms  # quoted for emphasis, used unquoted far more
