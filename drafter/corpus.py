@@ -40,14 +40,25 @@ class Document:
     line_numbers: list[int]
     title_hint: str | None = None  # a title given outside the text (a JSONL "title" field)
     removed: list[tuple[int, str]] = field(default_factory=list)  # (line, text) stripped as boilerplate
+    # for a clean line re-joined from several original lines (a web page's broken sentence):
+    # (offset in the clean line, original line number) where each later piece begins
+    joins: list[tuple[tuple[int, int], ...]] = field(default_factory=list)
 
     @property
     def text(self) -> str:
         return "\n".join(self.lines)
 
-    def line_of(self, index: int) -> int:
-        """The original 1-based line number of clean line `index` (0-based)."""
-        return self.line_numbers[index]
+    def line_of(self, index: int, offset: int = 0) -> int:
+        """The original 1-based line number of character `offset` of clean line `index`."""
+        return line_at(self.line_numbers, self.joins, index, offset)
+
+
+def line_at(line_numbers: list[int], joins: list[tuple[tuple[int, int], ...]], index: int, offset: int = 0) -> int:
+    number = line_numbers[index]
+    for start, original in joins[index] if index < len(joins) else ():
+        if offset >= start:
+            number = original
+    return number
 
 
 # ---------------------------------------------------------------------------
@@ -336,6 +347,7 @@ def clean_lines(raw_lines: list[str], source: str, title_hint: str | None = None
     """Normalise lines, drop boilerplate, re-join lines that a web page broke mid-sentence."""
     lines: list[str] = []
     numbers: list[int] = []
+    joins: list[tuple[tuple[int, int], ...]] = []
     removed: list[tuple[int, str]] = []
     normalized = [normalize_line(line) for line in raw_lines]
     skipped_marker = False
@@ -388,19 +400,23 @@ def clean_lines(raw_lines: list[str], source: str, title_hint: str | None = None
         if lines and _continues(lines[-1], line):
             if line[0] in _CLOSERS and len(lines) >= 2 and len(lines[-1]) <= 15 and lines[-2][-1] not in _SENTENCE_END + "：:":
                 # a link broken out of its sentence: "…所作的 / 政府工作报告 / 。会议…"
-                fragment = lines.pop()
-                numbers.pop()
+                fragment, fragment_number, fragment_joins = lines.pop(), numbers.pop(), joins.pop()
+                shift = len(lines[-1])
+                joins[-1] += ((shift, fragment_number),) + tuple((shift + at, n) for at, n in fragment_joins)
                 lines[-1] += fragment
+            joins[-1] += ((len(lines[-1]), number),)
             lines[-1] += line
             continue
         if lines and skipped_marker and lines[-1][-1] not in _SENTENCE_END + "：:":
+            joins[-1] += ((len(lines[-1]), number),)
             lines[-1] += line  # a footnote mark "[1]" had split the sentence
             skipped_marker = False
             continue
         skipped_marker = False
         lines.append(line)
         numbers.append(number)
-    return Document(source=source, lines=lines, line_numbers=numbers, title_hint=title_hint, removed=removed)
+        joins.append(())
+    return Document(source=source, lines=lines, line_numbers=numbers, title_hint=title_hint, removed=removed, joins=joins)
 
 
 def _continues(previous: str, line: str) -> bool:
@@ -433,6 +449,7 @@ def strip_repeated_lines(docs: list[Document], min_docs: int = 3, min_share: flo
         doc.removed.extend((doc.line_numbers[i], doc.lines[i]) for i in range(len(doc.lines)) if doc.lines[i] in repeated)
         doc.lines = [doc.lines[i] for i in keep]
         doc.line_numbers = [doc.line_numbers[i] for i in keep]
+        doc.joins = [doc.joins[i] for i in keep] if doc.joins else []
 
 
 def _boilerplate_candidate(line: str) -> bool:

@@ -529,7 +529,11 @@ def parse_outline(doc: Document) -> Outline:
         line_offsets.append(line_offsets[-1] + len(line) + 1)
 
     def to_line(offset: int) -> int:
-        return body_numbers[bisect.bisect_right(line_offsets, offset) - 1] if body_numbers else 0
+        if not body_numbers:
+            return 0
+        k = bisect.bisect_right(line_offsets, offset) - 1
+        within = offset - line_offsets[k] + (header.salutation_prefix if k == 0 else 0)
+        return doc.line_of(header.body_start + k, within) if doc.joins else body_numbers[k]
 
     markers = _find_markers(text)
     sections = _build(text, markers, 0, len(text), 1, to_line)

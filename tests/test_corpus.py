@@ -72,6 +72,9 @@ def test_web_line_breaks_inside_a_sentence_are_rejoined():
     doc = clean_lines(["会议听取了国务院总理所作的", "政府工作报告", "。会议充分肯定。"], "x")
     assert doc.lines == ["会议听取了国务院总理所作的政府工作报告。会议充分肯定。"]
     assert doc.line_numbers == [1]
+    # each piece still knows the original line it came from
+    line = doc.lines[0]
+    assert [doc.line_of(0, line.index(piece)) for piece in ("会议听取", "政府工作报告", "。会议充分")] == [1, 2, 3]
 
 
 def test_lines_repeated_across_a_corpus_are_stripped_but_salutations_stay():

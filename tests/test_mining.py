@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
 from conftest import CORPORA, ROOT, SEEDS
 from drafter.bank import load_bank, search
-from drafter.corpus import clean_lines
+from drafter.corpus import clean_lines, split_lines, to_simplified
 from drafter.mining import _mine_one, analyze
 from drafter.mining.frames import align, frames_from_siblings
 
@@ -160,6 +162,22 @@ def test_align_sibling_headings():
     assert found[0] == "要提高{}水平" and found[1] == [0, 1, 2]
 
 
+_ORIGINAL_LINES: dict[str, list[str]] = {}
+
+
+def _original_line(doc: str, line: int) -> str:
+    """Line `line` of a source as the user has it (a JSONL source: of that record's text),
+    in simplified characters."""
+    if doc not in _ORIGINAL_LINES:
+        path, _, row = doc.partition("#")
+        text = Path(path).read_text(encoding="utf-8")
+        if row:
+            record = json.loads(text.splitlines()[int(row)])
+            text = record.get("content") or record.get("text")
+        _ORIGINAL_LINES[doc] = split_lines(text)
+    return to_simplified(_ORIGINAL_LINES[doc][line - 1]).replace(" ", "").replace("“", "").replace("”", "")
+
+
 def _bank_of(folder, speeches: list[str]):
     """The bank mined from one small speech file per text."""
     for i, text in enumerate(speeches):
@@ -245,5 +263,14 @@ def test_real_reports_yield_the_genres_formulas_and_set_phrases(tmp_path):
     # traditional-character documents are converted, not mined as garbage
     for entry in bank.entries:
         assert not re.search(r"[們會國說這個來時為對經動實現當發與體關於產黨]", entry.text), entry.text
+    # every source points at the original line that holds the entry (pieces of sentences that
+    # a web page broke over several lines included); a term may run on into the next line
+    misplaced = [
+        (entry.text, source.doc, source.line)
+        for entry in bank.entries if entry.kind != "frame"
+        for source in entry.sources
+        if entry.text.replace("“", "").replace("”", "")[:2] not in _original_line(source.doc, source.line)
+    ]
+    assert len(misplaced) <= 5, misplaced[:10]
     # the bank stays a size a person can read
     assert sum(1 for e in bank.entries if e.kind == "term") < 4000

@@ -38,6 +38,7 @@ class DocMined:
     line_tokens: list[list[str]]  # jieba tokens of each clean line (simplified script)
     line_numbers: list[int]
     lines: list[str]  # the clean lines the tokens came from (simplified script)
+    joins: list[tuple[tuple[int, int], ...]] = field(default_factory=list)  # as in Document
 
     # Sent back from worker processes: hundreds of thousands of small token strings pickle
     # slowly, one joined string quickly (tokens never contain these two control characters).
@@ -355,7 +356,7 @@ def _moves(outline: Outline, doc: Document, lines: list[str]) -> list[Found]:
         for i, line in enumerate(lines):
             pos = line.find(probe)
             if pos >= 0:
-                return doc.line_numbers[i], context_of(line, pos, pos + len(sentence), 0)
+                return doc.line_of(i, pos), context_of(line, pos, pos + len(sentence), 0)
         return None
 
     def add(sentence: str, role: str) -> None:
@@ -424,21 +425,35 @@ def mine_document(doc: Document, lexicon: Lexicon, segment) -> DocMined:
     lines = doc.lines
     if is_traditional(doc.text):
         lines = [to_simplified(line) for line in lines]
-        doc = Document(doc.source, lines, doc.line_numbers, doc.title_hint)
+        doc = Document(doc.source, lines, doc.line_numbers, doc.title_hint, joins=doc.joins)
     found: list[Found] = []
     line_tokens: list[list[str]] = []
-    for line, number in zip(lines, doc.line_numbers):
+    for index, (line, number) in enumerate(zip(lines, doc.line_numbers)):
         tokens = segment(line)
         # for the corpus statistics, anything that is not a Chinese word is a boundary
         line_tokens.append([t if "\u4e00" <= t[0] <= "\u9fff" else BOUNDARY for t in tokens])
         quoted = [(m.start(), m.end(), m.group(1)) for m in _QUOTED.finditer(line)]
-        found.extend(_formulas(line, number, tokens, quoted, lexicon))
-        found.extend(_idioms(line, number, tokens, lexicon, quoted))
-        found.extend(_parallels(line, number, quoted))
-        found.extend(_quotes(line, number))
-        found.extend(_quoted_terms(line, number, quoted))
+        on_line = _formulas(line, number, tokens, quoted, lexicon)
+        on_line += _idioms(line, number, tokens, lexicon, quoted)
+        on_line += _parallels(line, number, quoted)
+        on_line += _quotes(line, number)
+        on_line += _quoted_terms(line, number, quoted)
+        if index < len(doc.joins) and doc.joins[index]:
+            _place_on_original_lines(on_line, line, doc, index)
+        found.extend(on_line)
     _count_quoted_terms(found, "\n".join(lines))
     outline = parse_outline(doc)
     found.extend(_moves(outline, doc, lines))
     found.extend(_frames(outline, dict(zip(doc.line_numbers, lines))))
-    return DocMined(doc.source, found, line_tokens, list(doc.line_numbers), lines)
+    return DocMined(doc.source, found, line_tokens, list(doc.line_numbers), lines, list(doc.joins))
+
+
+def _place_on_original_lines(found: list[Found], line: str, doc: Document, index: int) -> None:
+    """A clean line re-joined from several original lines: each find gets the original line
+    its text starts on."""
+    for item in found:
+        at = line.find(item.text.replace("“", "").replace("”", "")[:12])
+        if at < 0:
+            at = line.find(item.context.strip("…")[:12])
+        if at >= 0:
+            item.line = doc.line_of(index, at)

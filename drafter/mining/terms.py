@@ -16,6 +16,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from drafter.corpus import line_at
 from drafter.mining.extract import BOUNDARY, FUNCTION_CHARS, NUMERALS, DocMined, Found, context_of
 from drafter.mining.segment import WordClasses
 
@@ -337,5 +338,6 @@ def locate_terms(mined: list[DocMined], terms: list[TermStats], max_sources: int
             line = doc.lines[index]
             pos = line.find(term.text)
             context = context_of(line, pos, pos + len(term.text))
-            found.append((doc.source, Found("term", term.text, doc.line_numbers[index], context, totals)))
+            number = line_at(doc.line_numbers, doc.joins, index, max(pos, 0))
+            found.append((doc.source, Found("term", term.text, number, context, totals)))
     return found
