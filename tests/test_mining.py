@@ -248,6 +248,9 @@ def test_real_reports_yield_the_genres_formulas_and_set_phrases(tmp_path):
     formulas = [t for t, kind in texts.items() if kind == "formula"]
     assert not [t for t in formulas if re.search(r"分之|[万亿]|年代|世纪|^第|以来$", t)]
     assert "四项基本" not in texts and texts.get("千方百计") == "idiom"
+    # jieba's "set phrases" that are a modifier and a noun are terms; a quoted place name is no idiom
+    assert texts.get("高等教育") == texts.get("固定资产") == "term"
+    assert texts.get("坚定不移") == texts.get("艰苦奋斗") == "idiom" and texts.get("马来西亚") != "idiom"
     for term in [
         "改革开放", "全面建成小康社会", "供给侧结构性改革", "社会主义市场经济体制", "中国特色社会主义", "以人民为中心",
         # the object of a verb (构建|人类命运共同体), five jieba tokens (以|经济|建设|为|中心), a word

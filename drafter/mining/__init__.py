@@ -20,7 +20,7 @@ from drafter.corpus import Document, expand_paths, load_corpus
 from drafter.errors import DrafterError
 from drafter.fileio import atomic_write_text, dump_bank_yaml
 from drafter.mining.extract import DocMined, Found, mine_document
-from drafter.mining.segment import lexicon, prepare, segment, word_classes
+from drafter.mining.segment import WordClasses, lexicon, prepare, segment, word_classes
 from drafter.mining.terms import find_terms, locate_terms
 from drafter.resources import builtin_dir
 
@@ -162,12 +162,29 @@ def _choose_quoted_terms(groups: dict[tuple[str, str], list[tuple[str, Found]]])
             found.extra = totals
 
 
-def reduce_entries(mined: list[DocMined], terms: list[tuple[str, Found]], themes: dict[str, list[str]]) -> list[dict]:
+def _kind(found: Found, classes: WordClasses) -> str | None:
+    """The kind an entry is filed under, or None to drop it. jieba's "set phrases" built as
+    a modifier and a noun (高等教育, 固定资产) are terms, not idioms; a quoted four-character
+    dictionary word that is no idiom (“马来西亚”) is no idiom either."""
+    if found.kind == "idiom":
+        if found.text in classes.compounds:
+            return "term"
+        if found.extra.get("weak") and found.text in classes.plain_four:
+            return None
+    return found.kind
+
+
+def reduce_entries(
+    mined: list[DocMined], terms: list[tuple[str, Found]], themes: dict[str, list[str]], classes: WordClasses = WordClasses()
+) -> list[dict]:
     order = {m.source: i for i, m in enumerate(mined)}
     groups: dict[tuple[str, str], list[tuple[str, Found]]] = defaultdict(list)
     for doc in mined:
         for found in doc.found:
-            groups[(found.kind, found.text)].append((doc.source, found))
+            kind = _kind(found, classes)
+            if kind:
+                found.kind = kind
+                groups[(kind, found.text)].append((doc.source, found))
     for source, found in terms:
         groups[("term", found.text)].append((source, found))
 
@@ -274,10 +291,9 @@ def analyze(
             pool.join()
     characters = sum(len(d.text) for d in docs)
     theme_words = frozenset(w for words in themes.values() for w in words if len(w) >= 2)
-    term_stats = find_terms(
-        mined, theme_words=theme_words, classes=word_classes(), **term_thresholds(len(mined), characters)
-    )
-    entries = reduce_entries(mined, locate_terms(mined, term_stats, MAX_SOURCES), themes)
+    classes = word_classes()
+    term_stats = find_terms(mined, theme_words=theme_words, classes=classes, **term_thresholds(len(mined), characters))
+    entries = reduce_entries(mined, locate_terms(mined, term_stats, MAX_SOURCES), themes, classes)
     files = write_bank(output, entries, len(docs))
     counts = Counter(e["kind"] for e in entries)
     return AnalysisSummary(

@@ -53,7 +53,7 @@ _NUMERAL_ROW = re.compile(r"^([^\s一二两三四五六七八九十百千万双]
 
 
 # Bump when what is read from the dictionary changes: the results are cached per dict.txt.
-_CACHE_VERSION = 1
+_CACHE_VERSION = 5
 
 
 def _dictionary_path() -> Path | None:
@@ -112,8 +112,14 @@ class WordClasses:
     # particle. Adverbs are not on these lists: jieba tags 进步, 互动, 更新 as adverbs.
     no_end: frozenset[str] = frozenset()
     no_start: frozenset[str] = frozenset()
+    # set phrases (l) built as a modifier and a noun: 高等教育, 对外贸易, 固定资产 — terms, not idioms
+    compounds: frozenset[str] = frozenset()
+    # four-character names of places and organisations: 马来西亚 — no idiom even in quotes
+    plain_four: frozenset[str] = frozenset()
 
 
+_TAGGED_ROW = re.compile(r"^([\u4e00-\u9fff]{2,})[ \t]+(\d+)[ \t]+([a-z]+)[ \t]*\r?$", re.MULTILINE)
+_COMMON = 100  # a dictionary frequency above which a two-character word is an everyday word
 _CLASS_ROW = re.compile(r"^(\S+)[ \t]+\d+[ \t]+(v|d|ad|p|r|t|m|c|q|u)[ \t]*\r?$", re.MULTILINE)
 
 
@@ -130,7 +136,25 @@ def word_classes() -> WordClasses:
         def tagged(*tags: str) -> frozenset[str]:
             return frozenset().union(*(by_tag.get(tag, ()) for tag in tags))
 
+        common: dict[str, str] = {}  # everyday two-character words and their tags
+        set_phrases: list[str] = []
+        plain_four: set[str] = set()
+        for word, count, tag in _TAGGED_ROW.findall(text):
+            if len(word) == 2:
+                if int(count) >= _COMMON:
+                    common[word] = tag
+            elif tag == "l" and len(word) == 4:
+                set_phrases.append(word)
+            elif len(word) == 4 and tag in ("ns", "nt"):
+                plain_four.add(word)
+        # two everyday words, a modifier and a noun: 高等|教育, 固定|资产; not 两袖|清风 or 广为|流传
+        compounds = frozenset(
+            word for word in set_phrases
+            if common.get(word[2:]) in ("n", "vn", "nz") and common.get(word[:2]) in ("n", "vn", "nz", "a", "b", "s", "f")
+        )
         return {
+            "compounds": compounds,
+            "plain_four": frozenset(plain_four),
             "verbs": tagged("v"),
             "adverbs": tagged("d", "ad"),
             "prepositions": tagged("p"),
