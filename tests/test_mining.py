@@ -200,6 +200,15 @@ def test_numbers_quantities_and_congresses_are_not_formulas():
     assert "千方百计" in {f.text for f in mined.found if f.kind == "idiom"}  # an idiom with numerals
 
 
+def test_a_parallel_series_is_not_cut_inside_a_word():
+    mined = _mine(
+        "不断增强经济活力、控制力、影响力。",  # 经济活力 would lose its 经
+        "坚持党的基本理论、基本路线、基本方略。",  # jieba reads 党的基|本理论: the cut after 的 stands
+        "亩产从六十斤、八十斤、一百斤提高到四百斤。",  # quantities, no series
+    )
+    assert [f.text for f in mined.found if f.kind == "parallel"] == ["基本理论、基本路线、基本方略"]
+
+
 def test_a_formula_runs_as_far_as_its_words_belong_together(tmp_path):
     speeches = [
         "坚持四项基本原则，坚持改革开放，这两个基本点相互贯通。",

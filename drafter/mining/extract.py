@@ -196,7 +196,8 @@ def _idioms(line: str, number: int, tokens: list[str], lexicon: Lexicon, quoted_
 _CLAUSE = re.compile(r"[^，,；;：:。！？!?（）()“”\n]+")
 
 
-def _parallels(line: str, number: int, quoted_spans) -> list[Found]:
+def _parallels(line: str, number: int, quoted_spans, word_starts: set[int]) -> list[Found]:
+    """`word_starts`: the offsets in `line` where jieba's tokens start."""
     found: list[Found] = []
     quoted_ranges = [(s, e) for s, e, _ in quoted_spans]
     for clause in _CLAUSE.finditer(line):
@@ -205,7 +206,13 @@ def _parallels(line: str, number: int, quoted_spans) -> list[Found]:
             continue
         raw_items = text.split("、")
         items = [item.strip("‘’ ") for item in raw_items]
+        first_item = items[0]
         offset = _trim_ends(items)
+        cut_at = clause.start() + offset
+        if offset and cut_at not in word_starts and line[cut_at - 1] not in FUNCTION_CHARS:
+            # the cut would split a word (经|济活力、控制力、影响力), and not after a 的 that jieba
+            # took into its word (党的基|本理论)
+            items[0], offset = first_item, 0
         run = _best_run(items)
         if not run:
             continue
@@ -222,6 +229,7 @@ def _parallels(line: str, number: int, quoted_spans) -> list[Found]:
     return found
 
 
+_NUMBER_PART = re.compile(f"[{NUMERALS}万亿零多几余]+")
 _SERIES_END = set("的地得和与及等是在中上下之为")
 
 
@@ -268,9 +276,11 @@ def _best_run(items: list[str]) -> tuple[int, int] | None:
             j += 1
         if j > i and _CJK.match(items[i]) and items[i][0] not in FUNCTION_CHARS:
             group = items[i:j + 1]
-            if len(group[0]) <= 2 and all(item[0] in NUMERALS for item in group):
+            if len(group[0]) <= 2 and all(item[0] in NUMERALS for item in group) or all(
+                len(_NUMBER_PART.sub("", item)) <= 1 for item in group
+            ):
                 i = j + 1
-                continue  # "三中、四中、五中" (全会): numbering, not a series
+                continue  # "三中、四中、五中" (全会): numbering; "六十斤、八十斤": quantities
             shares = any(len({item[k] for item in group}) == 1 for k in range(len(group[0])))
             if (shares or j - i == 1) and (best is None or j - i > best[1] - best[0]):
                 best = (i, j)
@@ -435,7 +445,7 @@ def mine_document(doc: Document, lexicon: Lexicon, segment) -> DocMined:
         quoted = [(m.start(), m.end(), m.group(1)) for m in _QUOTED.finditer(line)]
         on_line = _formulas(line, number, tokens, quoted, lexicon)
         on_line += _idioms(line, number, tokens, lexicon, quoted)
-        on_line += _parallels(line, number, quoted)
+        on_line += _parallels(line, number, quoted, set(itertools.accumulate(map(len, tokens), initial=0)))
         on_line += _quotes(line, number)
         on_line += _quoted_terms(line, number, quoted)
         if index < len(doc.joins) and doc.joins[index]:
