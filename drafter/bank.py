@@ -239,7 +239,23 @@ def assign_themes(text: str, contexts: list[str], themes: dict[str, list[str]], 
     if found or kind in ("quote", "move") or not contexts:
         return found
     need = max(1, (len(contexts) + 1) // 2)
-    return [name for name, pattern in patterns if sum(1 for c in contexts if pattern.search(c)) >= need][:2]
+    return [name for name, pattern in patterns if _in_enough(pattern, contexts, need)][:2]
+
+
+def _in_enough(pattern: re.Pattern, contexts: list[str], need: int) -> bool:
+    """Whether `pattern` occurs in at least `need` of `contexts` (stops as soon as that is
+    settled either way)."""
+    misses_allowed = len(contexts) - need
+    for context in contexts:
+        if pattern.search(context):
+            need -= 1
+            if need == 0:
+                return True
+        else:
+            misses_allowed -= 1
+            if misses_allowed < 0:
+                return False
+    return need <= 0
 
 
 @functools.lru_cache(maxsize=8)

@@ -23,8 +23,9 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Dumper = yaml.SafeDumper
 
 
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write `data` to `path` so that a reader sees either the old file or the new one, never half."""
+def atomic_write_bytes(path: str | os.PathLike, data: bytes, durable: bool = True) -> None:
+    """Write `data` to `path` so that a reader sees either the old file or the new one, never half.
+    `durable`: flush it to disk before the rename (not needed for a cache file)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -40,8 +41,9 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
         os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -112,9 +114,7 @@ def cached_for_file(path: str | os.PathLike, kind: str, compute: Callable[[], An
     except OSError:
         return compute()
     stamp = (stat.st_size, stat.st_mtime_ns)
-    folder = _cache_dir()
-    key = f"{kind}:{path.resolve()}".encode("utf-8")
-    cached = folder / (hashlib.sha1(key).hexdigest() + ".marshal") if folder else None
+    cached = _cache_file(path, kind)
     if cached and cached.exists():
         try:
             saved_stamp, data = marshal.loads(cached.read_bytes())
@@ -123,12 +123,33 @@ def cached_for_file(path: str | os.PathLike, kind: str, compute: Callable[[], An
         except (OSError, EOFError, ValueError, TypeError):
             pass
     data = compute()
+    _save_cache(cached, stamp, data)
+    return data
+
+
+def prime_yaml_cache(path: str | os.PathLike, data: Any) -> None:
+    """Record that the YAML file just written at `path` loads as `data`, so that its first
+    load_yaml_cached is as fast as the later ones."""
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return
+    _save_cache(_cache_file(path, "yaml"), (stat.st_size, stat.st_mtime_ns), data)
+
+
+def _cache_file(path: Path, kind: str) -> Path | None:
+    folder = _cache_dir()
+    key = f"{kind}:{path.resolve()}".encode("utf-8")
+    return folder / (hashlib.sha1(key).hexdigest() + ".marshal") if folder else None
+
+
+def _save_cache(cached: Path | None, stamp: tuple[int, int], data: Any) -> None:
     if cached:
         try:
-            atomic_write_bytes(cached, marshal.dumps((stamp, data)))
+            atomic_write_bytes(cached, marshal.dumps((stamp, data)), durable=False)
         except (OSError, ValueError):  # read-only home, or data marshal cannot hold
             pass
-    return data
 
 
 def parse_yaml(text: str, name: str, what: str = "YAML 文件") -> Any:
@@ -172,6 +193,9 @@ _NOT_PRINTABLE = re.compile("[\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _PLAIN = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff…“‘《（【][^\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff:#'\"{}\[\],&*!|>%@`\\]*$")
 
 
+_quoted = json.encoder.encode_basestring  # what json.dumps(text, ensure_ascii=False) gives, without its set-up
+
+
 def _scalar(value: Any) -> str:
     if value is None:
         return "null"
@@ -184,7 +208,7 @@ def _scalar(value: Any) -> str:
     path_like = _PATH.fullmatch(text) and not _NUMBER.fullmatch(text)
     if (_PLAIN.fullmatch(text) or path_like or (_WORD.fullmatch(text) and text.lower() not in _YAML_WORDS)) and not text.endswith(" "):
         return text
-    return _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json.dumps(text, ensure_ascii=False))
+    return _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", _quoted(text))
 
 
 _FLOW_PLAIN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -193,7 +217,7 @@ _FLOW_PLAIN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 def _flow_scalar(value: Any) -> str:
     """Inside [ … ] only Chinese characters stay plain ([赤诚, 组织]); anything else is quoted."""
     if isinstance(value, str) and not _FLOW_PLAIN.fullmatch(value):
-        return _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json.dumps(value, ensure_ascii=False))
+        return _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", _quoted(value))
     return _scalar(value)
 
 
@@ -216,10 +240,9 @@ def _emit(value: Any, indent: int, out: list[str], memo: dict) -> None:
     elif isinstance(value, list):
         for item in value:
             if isinstance(item, dict) and item:
-                lines: list[str] = []
-                _emit(item, indent + 2, lines, memo)
-                lines[0] = f"{pad}- " + lines[0][indent + 2:]
-                out.extend(lines)
+                first = len(out)
+                _emit(item, indent + 2, out, memo)
+                out[first] = f"{pad}- " + out[first][indent + 2:]
             elif isinstance(item, list) and item and all(not isinstance(x, (dict, list)) for x in item):
                 out.append(f"{pad}- [" + ", ".join(_flow_scalar(x) for x in item) + "]")
             elif isinstance(item, (dict, list)):

@@ -65,3 +65,21 @@ def test_odd_spaces_and_flow_indicators_survive():
     for value in ["\u2000?", "\u3000开头", "a, b", "[x]", "? 问", "：冒号", "赤诚?"]:
         data = {"k": value, "fills": [[value, "组织"]]}
         assert yaml.safe_load(dump_bank_yaml(data)) == data
+
+
+def test_a_freshly_mined_bank_is_cached_as_it_reads_back(tmp_path, monkeypatch):
+    """analyze primes the look-up cache with the data it wrote: it must be what parsing the
+    YAML gives, and the first look-up must not need to parse."""
+    from conftest import SEEDS
+    from drafter.fileio import cached_for_file, load_yaml
+    from drafter.mining import analyze
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    analyze([SEEDS], tmp_path / "bank")
+    for name in ("phrases.yaml", "frames.yaml"):
+        path = tmp_path / "bank" / name
+
+        def parse_again():
+            raise AssertionError("the cache was not primed")
+
+        assert cached_for_file(path, "yaml", parse_again) == load_yaml(path)

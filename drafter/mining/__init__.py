@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 from drafter.bank import PHRASES_FILE, FRAMES_FILE, THEMES_FILE, load_themes, assign_themes
 from drafter.corpus import Document, expand_paths, load_corpus
 from drafter.errors import DrafterError
-from drafter.fileio import atomic_write_text, dump_bank_yaml
+from drafter.fileio import atomic_write_text, dump_bank_yaml, prime_yaml_cache
 from drafter.mining.extract import DocMined, Found, mine_document
 from drafter.mining.segment import WordClasses, lexicon, prepare, segment, word_classes
 from drafter.mining.terms import find_terms, locate_terms
@@ -321,7 +321,8 @@ def write_bank(output: Path, entries: list[dict], documents: int) -> list[str]:
     phrases = [e for e in entries if e["kind"] != "frame"]
     written = []
     for name, items in ((PHRASES_FILE, phrases), (FRAMES_FILE, frames)):
-        body = dump_bank_yaml({"version": 1, "documents": documents, "entries": items})
-        atomic_write_text(output / name, HEADER + body)
+        data = {"version": 1, "documents": documents, "entries": items}
+        atomic_write_text(output / name, HEADER + dump_bank_yaml(data))
+        prime_yaml_cache(output / name, data)  # the first look-up need not parse the YAML
         written.append(str(output / name))
     return written

@@ -283,31 +283,27 @@ def _drop_fragments(terms: list[TermStats], verbs: frozenset[str] = frozenset())
     where jieba cut the two differently. The object of a verb phrase is no fragment:
     人类命运共同体 stands on its own, though it mostly comes as 构建人类命运共同体."""
     terms.sort(key=lambda t: (-len(t.text), t.text))
-    # start -> (end, index of the kept term, whether that term is a verb phrase)
-    spans: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
-    longest = 1
-    within_kept: set[str] = set()  # every substring of a kept term: only these can be fragments
+    holders: dict[str, list[int]] = defaultdict(list)  # substring -> the kept terms that hold it
     kept: list[TermStats] = []
     for term in terms:
         n = len(term.tokens)
-        if term.text in within_kept:
-            inside: Counter = Counter()
-            for i in term.positions:
-                for j in range(i - longest + 1, i + 1):
-                    if j in spans:
-                        inside.update({
-                            index for end, index, verb_phrase in spans[j]
-                            if end >= i + n and (end, j) != (i + n, i) and not (verb_phrase and j < i)
-                        })
-            if inside and max(inside.values()) >= 0.8 * len(term.positions):
+        if term.text in holders:
+            at = set(term.positions)
+            most_inside = 0
+            for container in (kept[index] for index in holders[term.text]):
+                m = len(container.tokens)
+                if m < n:
+                    continue
+                # inside an occurrence of a verb phrase only if it starts with the verb
+                last = 0 if m > 1 and container.tokens[0] in verbs else m - n
+                inside = {p + k for p in container.positions for k in range(last + 1) if p + k in at and (k, m) != (0, n)}
+                most_inside = max(most_inside, len(inside))
+            if most_inside >= 0.8 * len(term.positions):
                 continue
-        verb_phrase = n > 1 and term.tokens[0] in verbs
-        for i in term.positions:
-            spans[i].append((i + n, len(kept), verb_phrase))
-        kept.append(term)
-        longest = max(longest, n)
         text = term.text
-        within_kept.update(text[i:j] for i in range(len(text)) for j in range(i + 2, len(text) + 1))
+        for sub in {text[a:b] for a in range(len(text)) for b in range(a + 2, len(text) + 1)}:
+            holders[sub].append(len(kept))
+        kept.append(term)
     return kept
 
 
