@@ -286,3 +286,10 @@ def test_real_reports_yield_the_genres_formulas_and_set_phrases(tmp_path):
     assert len(misplaced) <= 5, misplaced[:10]
     # the bank stays a size a person can read
     assert sum(1 for e in bank.entries if e.kind == "term") < 4000
+
+
+def test_progress_is_reported_while_mining_and_while_merging(tmp_path):
+    calls = []
+    analyze([SEEDS], tmp_path, progress=lambda stage, done, total: calls.append((stage, done, total)))
+    assert [c for c in calls if c[0] == "分析"][-1] == ("分析", 5, 5)
+    assert [c for c in calls if c[0] == "汇总"] == [("汇总", k, 3) for k in range(4)]

@@ -291,10 +291,18 @@ def analyze(
             pool.join()
     characters = sum(len(d.text) for d in docs)
     theme_words = frozenset(w for words in themes.values() for w in words if len(w) >= 2)
+    def merging(done: int) -> None:
+        if progress:
+            progress("汇总", done, 3)
+
+    merging(0)
     classes = word_classes()
     term_stats = find_terms(mined, theme_words=theme_words, classes=classes, **term_thresholds(len(mined), characters))
+    merging(1)
     entries = reduce_entries(mined, locate_terms(mined, term_stats, MAX_SOURCES), themes, classes)
+    merging(2)
     files = write_bank(output, entries, len(docs))
+    merging(3)
     counts = Counter(e["kind"] for e in entries)
     return AnalysisSummary(
         documents=len(docs),
