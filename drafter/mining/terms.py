@@ -240,21 +240,26 @@ def find_terms(
             # ("坚持|以人民为中心|的": nearly always after 坚持, always a clean break after)
             if min(le, re_) >= min_entropy or (max(le, re_) >= min_entropy + 0.8 and min(le, re_) >= 0.7):
                 found.append(TermStats("".join(gram), gram, count, pmi, le, re_, where))
-    found.extend(_word_terms(stream, counts[1], mined, min_count, min_docs))
+    found.extend(_word_terms(stream, counts[1], mined, min_count, min_docs, classes))
     return _drop_fragments(found, verbs)
 
 
 
+# quantities and an adverb that start like numbers: 二十多年, 三分之一, 十分重视
+_NUMBER_WORD = re.compile(f"^[{NUMERALS}万亿零几多余]+[年月日天次届个种项批部位点]$|分之|^十分")
 _ADVERBIAL_WORD = re.compile(r"^([在从于当].*[上中起下里时后]|与此|由此|从而)")  # 在思想上, 从今年起, 与此同时
 
 
-def _word_terms(stream: TokenStream, unigrams: Counter, mined, min_count: int, min_docs: int) -> list[TermStats]:
+def _word_terms(
+    stream: TokenStream, unigrams: Counter, mined, min_count: int, min_docs: int, classes: WordClasses
+) -> list[TermStats]:
     """Set phrases that jieba's dictionary already holds as one word (改革开放, 实事求是,
-    精神文明): long words that recur across documents."""
+    精神文明, 五年计划): long words that recur across documents, not numbers (一系列, 一部分)."""
     words = stream.words
     long_words = {
         i for i, n in unigrams.items()
-        if n >= 2 * min_count and len(words[i]) >= 4 and _CJK.match(words[i]) and words[i][0] not in NUMERALS
+        if n >= 2 * min_count and len(words[i]) >= 4 and _CJK.match(words[i]) and words[i] not in classes.no_end
+        and not (words[i][0] in NUMERALS and _NUMBER_WORD.search(words[i]))
     }
     if not long_words:
         return []
