@@ -209,7 +209,7 @@ def _parallels(line: str, number: int, quoted_spans, word_starts: set[int]) -> l
         first_item = items[0]
         offset = _trim_ends(items)
         cut_at = clause.start() + offset
-        if offset and cut_at not in word_starts and line[cut_at - 1] not in FUNCTION_CHARS:
+        if offset and cut_at not in word_starts and line[cut_at - 1] not in "的之":
             # the cut would split a word (经|济活力、控制力、影响力), and not after a 的 that jieba
             # took into its word (党的基|本理论)
             items[0], offset = first_item, 0
