@@ -141,9 +141,6 @@ class TokenStream:
         self.bounds = bounds  # where each document starts in the stream
         self.base = len(self.words)
 
-    def __len__(self) -> int:
-        return len(self.ids)
-
     def next_keys(self, keys: list[int], n: int) -> list[int]:
         """Keys of the n-grams at every position from the keys of the (n-1)-grams."""
         return list(map(operator.add, map(operator.mul, keys, itertools.repeat(self.base)), self.ids[n - 1:]))
@@ -242,7 +239,6 @@ def find_terms(
                 found.append(TermStats("".join(gram), gram, count, pmi, le, re_, where))
     found.extend(_word_terms(stream, counts[1], mined, min_count, min_docs, classes))
     return _drop_fragments(found, verbs)
-
 
 
 # quantities and an adverb that start like numbers: 二十多年, 三分之一, 十分重视
