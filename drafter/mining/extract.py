@@ -7,9 +7,11 @@ statistics) is done in terms.py from the tokens this step returns."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from drafter.corpus import Document, is_traditional, to_simplified
 from drafter.mining.frames import frames_from_siblings, normalize_heading
@@ -53,6 +55,9 @@ class DocMined:
         self.__dict__.update(state)
 
 
+LineOf = Callable[[int], int]  # a character's offset in a clean line -> its original line number
+
+
 def context_of(line: str, start: int, end: int, width: int = 16) -> str:
     left = max(0, start - width)
     right = min(len(line), end + width)
@@ -62,7 +67,7 @@ def context_of(line: str, start: int, end: int, width: int = 16) -> str:
 # ---------------------------------------------------------------------------
 # formulas 数字概括语
 
-_QUOTED = re.compile(r"“([^“”\n]{2,12})”")
+_QUOTED = re.compile(r"“([^“”\n]{2,12})”")  # spans start at the quotation mark, the text one later
 _FORMULA_SHAPES = (
     re.compile(rf"^[{NUMERALS}]{{1,3}}[个项大条种点张位][\u4e00-\u9fff]{{1,6}}$"),  # 四个意识, 八项规定, 三大攻坚战
     re.compile(rf"^(?=(?:.*[{NUMERALS}]){{2}})[\u4e00-\u9fff]{{3,6}}$"),  # 一国两制, 三严三实, 五比五不比, 一岗双责
@@ -102,11 +107,11 @@ def _is_formula(text: str, lexicon: Lexicon, quoted: bool = False) -> bool:
     return any(shape.match(text) for shape in _FORMULA_SHAPES)
 
 
-def _formulas(line: str, number: int, tokens: list[str], quoted_spans: list[tuple[int, int, str]], lexicon: Lexicon) -> list[Found]:
+def _formulas(line: str, line_of: LineOf, tokens: list[str], quoted_spans: list[tuple[int, int, str]], lexicon: Lexicon) -> list[Found]:
     found: list[Found] = []
     for start, end, inner in quoted_spans:
         if _is_formula(inner, lexicon, quoted=True) and (inner[0] in NUMERALS or _FORMULA_SHAPES[1].match(inner)):
-            found.append(Found("formula", inner, number, context_of(line, start, end)))
+            found.append(Found("formula", inner, line_of(start + 1), context_of(line, start, end)))
     inside_quotes = [(start, end) for start, end, inner in quoted_spans if any(f.text == inner for f in found)]
     offsets = None
     # the common case, a token without a numeral, is skipped without a Python-level step
@@ -124,9 +129,9 @@ def _formulas(line: str, number: int, tokens: list[str], quoted_spans: list[tupl
             for text in _counted_phrases(tokens, i, first):
                 if _is_formula(text, lexicon):
                     # "at" tells reduce which lengths came from one place in the text
-                    found.append(Found("formula", text, number, context_of(line, start, start + len(text)), {"weak": True, "at": start}))
+                    found.append(Found("formula", text, line_of(start), context_of(line, start, start + len(text)), {"weak": True, "at": start}))
         elif 4 <= len(token) <= 5 and sum(ch in NUMERALS for ch in token) >= 2 and _is_formula(token, lexicon):
-            found.append(Found("formula", token, number, context_of(line, start, start + len(token)), {"weak": True}))
+            found.append(Found("formula", token, line_of(start), context_of(line, start, start + len(token)), {"weak": True}))
     return found
 
 
@@ -173,7 +178,7 @@ def _counted_phrases(tokens: list[str], i: int, first: int) -> list[str]:
 _NOT_IDIOM_START = re.compile(r"^(在|各|不断|切实|进一步|党的|走起|回过|那么|有期|认真|严格|高度|深刻|明确|共同|重要|组成|科学|文化|长期)")
 
 
-def _idioms(line: str, number: int, tokens: list[str], lexicon: Lexicon, quoted_spans) -> list[Found]:
+def _idioms(line: str, line_of: LineOf, tokens: list[str], lexicon: Lexicon, quoted_spans) -> list[Found]:
     found: list[Found] = []
     offsets = None
     idiom_words = lexicon.idioms
@@ -183,10 +188,10 @@ def _idioms(line: str, number: int, tokens: list[str], lexicon: Lexicon, quoted_
             continue
         if offsets is None:
             offsets = list(itertools.accumulate(map(len, tokens), initial=0))
-        found.append(Found("idiom", token, number, context_of(line, offsets[i], offsets[i] + len(token))))
+        found.append(Found("idiom", token, line_of(offsets[i]), context_of(line, offsets[i], offsets[i] + len(token))))
     for start, end, inner in quoted_spans:  # a quoted four-character expression: “击鼓传花”
         if len(inner) == 4 and _CJK.match(inner) and inner not in idiom_words and not _is_formula(inner, lexicon):
-            found.append(Found("idiom", inner, number, context_of(line, start, end), {"weak": True}))
+            found.append(Found("idiom", inner, line_of(start + 1), context_of(line, start, end), {"weak": True}))
     return found
 
 
@@ -196,7 +201,7 @@ def _idioms(line: str, number: int, tokens: list[str], lexicon: Lexicon, quoted_
 _CLAUSE = re.compile(r"[^，,；;：:。！？!?（）()“”\n]+")
 
 
-def _parallels(line: str, number: int, quoted_spans, word_starts: set[int]) -> list[Found]:
+def _parallels(line: str, line_of: LineOf, quoted_spans, word_starts: set[int]) -> list[Found]:
     """`word_starts`: the offsets in `line` where jieba's tokens start."""
     found: list[Found] = []
     quoted_ranges = [(s, e) for s, e, _ in quoted_spans]
@@ -224,7 +229,7 @@ def _parallels(line: str, number: int, quoted_spans, word_starts: set[int]) -> l
         if len(chosen) < 3 and not (quoted and len(chosen) >= 2):
             continue
         found.append(
-            Found("parallel", "、".join(chosen), number, context_of(line, start, end), {"items": chosen})
+            Found("parallel", "、".join(chosen), line_of(start), context_of(line, start, end), {"items": chosen})
         )
     return found
 
@@ -304,12 +309,12 @@ _ATTRIBUTION = re.compile(
 _SLOGAN = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff0-9+＋]*$")
 
 
-def _quoted_terms(line: str, number: int, quoted_spans) -> list[Found]:
+def _quoted_terms(line: str, line_of: LineOf, quoted_spans) -> list[Found]:
     """Short expressions the speaker puts in quotation marks: “放管服”, “走出去”, “菜篮子”. Reduce
     keeps those quoted in several documents and mostly used in quotes (not “和平” or “自由”,
     words quoted once for emphasis)."""
     return [
-        Found("term", inner, number, context_of(line, start, end), {"quoted": True})
+        Found("term", inner, line_of(start + 1), context_of(line, start, end), {"quoted": True})
         for start, end, inner in quoted_spans
         if _SLOGAN.match(inner)
     ]
@@ -325,7 +330,7 @@ def _count_quoted_terms(found: list[Found], text: str) -> None:
             item.extra["in_document"] = occurrences[item.text]
 
 
-def _quotes(line: str, number: int) -> list[Found]:
+def _quotes(line: str, line_of: LineOf) -> list[Found]:
     found: list[Found] = []
     for match in _QUOTE_VERB.finditer(line):
         before = line[max(0, match.start() - 16):match.start()]
@@ -338,7 +343,7 @@ def _quotes(line: str, number: int) -> list[Found]:
         if len(saying) < 6:
             continue
         found.append(
-            Found("quote", saying, number, context_of(line, match.start(1), match.end(1), 8), {"attribution": who})
+            Found("quote", saying, line_of(match.start(1)), context_of(line, match.start(1), match.end(1), 8), {"attribution": who})
         )
     return found
 
@@ -438,32 +443,21 @@ def mine_document(doc: Document, lexicon: Lexicon, segment) -> DocMined:
         doc = Document(doc.source, lines, doc.line_numbers, doc.title_hint, joins=doc.joins)
     found: list[Found] = []
     line_tokens: list[list[str]] = []
-    for index, (line, number) in enumerate(zip(lines, doc.line_numbers)):
+    for index, line in enumerate(lines):
         tokens = segment(line)
         # for the corpus statistics, anything that is not a Chinese word is a boundary
         line_tokens.append([t if "\u4e00" <= t[0] <= "\u9fff" else BOUNDARY for t in tokens])
         quoted = [(m.start(), m.end(), m.group(1)) for m in _QUOTED.finditer(line)]
-        on_line = _formulas(line, number, tokens, quoted, lexicon)
-        on_line += _idioms(line, number, tokens, lexicon, quoted)
-        on_line += _parallels(line, number, quoted, set(itertools.accumulate(map(len, tokens), initial=0)))
-        on_line += _quotes(line, number)
-        on_line += _quoted_terms(line, number, quoted)
-        if index < len(doc.joins) and doc.joins[index]:
-            _place_on_original_lines(on_line, line, doc, index)
-        found.extend(on_line)
+        # the original line of a character of this line (a re-joined line spans several)
+        line_of = functools.partial(doc.line_of, index)
+        found.extend(_formulas(line, line_of, tokens, quoted, lexicon))
+        found.extend(_idioms(line, line_of, tokens, lexicon, quoted))
+        found.extend(_parallels(line, line_of, quoted, set(itertools.accumulate(map(len, tokens), initial=0))))
+        found.extend(_quotes(line, line_of))
+        found.extend(_quoted_terms(line, line_of, quoted))
     _count_quoted_terms(found, "\n".join(lines))
     outline = parse_outline(doc)
     found.extend(_moves(outline, doc, lines))
     found.extend(_frames(outline, dict(zip(doc.line_numbers, lines))))
     return DocMined(doc.source, found, line_tokens, list(doc.line_numbers), lines, list(doc.joins))
 
-
-def _place_on_original_lines(found: list[Found], line: str, doc: Document, index: int) -> None:
-    """A clean line re-joined from several original lines: each find gets the original line
-    its text starts on."""
-    for item in found:
-        at = line.find(item.text.replace("“", "").replace("”", "")[:12])
-        if at < 0:
-            at = line.find(item.context.strip("…")[:12])
-        if at >= 0:
-            item.line = doc.line_of(index, at)
