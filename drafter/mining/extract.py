@@ -19,6 +19,7 @@ from drafter.mining.segment import Lexicon
 from drafter.outline import Outline, Section, parse_outline
 
 NUMERALS = "一二两三四五六七八九十百千双"
+NUMBER_CHARS = NUMERALS + "万亿零多几余"  # what numbers and rough quantities are written with
 BOUNDARY = "\x00"  # stands for punctuation, digits and line ends in the token streams
 FUNCTION_CHARS = set("的了和在把与及等或而并也都就着过被将从向给之其这那么吗呢吧啊")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -85,7 +86,7 @@ _FORMULA_STOP_HEADS = {
 }
 # Numbers and quantities are not formulas: 一百零五, 百分之二十, 十一点七, 二十八万, 十五亿元,
 # 四十项, 第十一届, 九十年代, 二十世纪; nor is a party congress: 十六大以来, 十一大路线.
-_PURE_NUMBER = re.compile(f"^[{NUMERALS}万亿零多几余]+$")
+_PURE_NUMBER = re.compile(f"^[{NUMBER_CHARS}]+$")
 _QUANTITY = re.compile(rf"分之|[{NUMERALS}]点[{NUMERALS}]|[{NUMERALS}][万亿]|[二三四五六七八九]十|^第|年代$|世纪$|届$")
 _CONGRESS = re.compile(r"^(十[一二三四五六七八九]|[二三]十[一二三四五六七八九]?)大")
 _FIVE_YEAR_PLAN = re.compile(r"^十[一二三四五六七八九]?五$")  # 十五, 十一五 … 十四五
@@ -234,7 +235,7 @@ def _parallels(line: str, line_of: LineOf, quoted_spans, word_starts: set[int]) 
     return found
 
 
-_NUMBER_PART = re.compile(f"[{NUMERALS}万亿零多几余]+")
+_NUMBER_PART = re.compile(f"[{NUMBER_CHARS}]+")
 _SERIES_END = set("的地得和与及等是在中上下之为")
 
 

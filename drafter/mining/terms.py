@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from drafter.corpus import line_at
-from drafter.mining.extract import BOUNDARY, FUNCTION_CHARS, NUMERALS, DocMined, Found, context_of
+from drafter.mining.extract import BOUNDARY, FUNCTION_CHARS, NUMBER_CHARS, NUMERALS, DocMined, Found, context_of
 from drafter.mining.segment import WordClasses
 
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -242,7 +242,7 @@ def find_terms(
 
 
 # quantities and an adverb that start like numbers: 二十多年, 三分之一, 十分重视
-_NUMBER_WORD = re.compile(f"^[{NUMERALS}万亿零几多余]+[年月日天次届个种项批部位点]$|分之|^十分")
+_NUMBER_WORD = re.compile(f"^[{NUMBER_CHARS}]+[年月日天次届个种项批部位点]$|分之|^十分")
 _ADVERBIAL_WORD = re.compile(r"^([在从于当].*[上中起下里时后]|与此|由此|从而)")  # 在思想上, 从今年起, 与此同时
 
 
