@@ -300,7 +300,11 @@ _ADVERT_WEAK = re.compile(
     r"QQ|微信|订阅|会员|倒卖|版权所有|侵权|客服|免费(领取|赠送)|更多精彩|原创|文章来源|来源[：:]|责任编辑|编辑[：:]"
 )
 # The tail a web page or wiki adds after the text: licence notes, "责任编辑", print/close links.
-_TAIL_MARKER = re.compile(r"^(本作品(是|在|属于|屬於|来自|來自|不适用)|本模板|(这|這)部作品在|↑$|Public domain$|注：中文维基文库|版权声明|免责声明|【(打印|关闭)|（责任编辑|责任编辑[：:])")
+_TAIL_MARKER = re.compile(
+    r"^(本作品(是|在|属于|屬於|来自|來自|不适用)|本模板|(这|這)部作品在|↑$|Public domain$|注：中文维基文库|版权声明|免责声明"
+    r"|【(打印|关闭)|（责任编辑|责任编辑[：:]"
+    r"|(注|注释|註|註釋)[：:]?$)"  # a notes section at the end: "注：" and then ①… lines
+)
 
 # Photo credits, also when glued to the end of a heading: "新华社记者 王晔/摄", "（记者 张三 摄）".
 _PHOTO_CREDIT = re.compile(

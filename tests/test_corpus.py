@@ -77,6 +77,14 @@ def test_web_line_breaks_inside_a_sentence_are_rejoined():
     assert [doc.line_of(0, line.index(piece)) for piece in ("会议听取", "政府工作报告", "。会议充分")] == [1, 2, 3]
 
 
+def test_a_notes_section_at_the_end_is_dropped():
+    body = ["同志们：", "这是讲话的正文，论述很长。" * 30, "我们一定要实现这个目标。" * 10]
+    notes = ["注：", "① 列宁：《全俄中央执行委员会会议》，《列宁全集》第26卷，第269页。", "② 毛泽东：《实践论》。"]
+    doc = clean_lines(body + notes, "x")
+    assert doc.lines == body
+    assert [n for n, _ in doc.removed] == [4, 5, 6]
+
+
 def test_lines_repeated_across_a_corpus_are_stripped_but_salutations_stay():
     docs = [clean_lines(["本站首页", "同志们：", f"第{i}篇正文内容。"], f"d{i}") for i in range(4)]
     strip_repeated_lines(docs)
