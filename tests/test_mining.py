@@ -200,6 +200,19 @@ def test_numbers_quantities_and_congresses_are_not_formulas():
     assert "千方百计" in {f.text for f in mined.found if f.kind == "idiom"}  # an idiom with numerals
 
 
+def test_a_quotation_is_attributed_to_the_sayer_not_to_the_manner_or_the_title():
+    mined = _mine(
+        "对此，毛泽东同志曾经这样说过：“我们不但要提出任务，而且要解决完成任务的方法问题。”",
+        "毛泽东主席在“抗日时期的经济问题和财政问题”一文中指出：“节约是一切工作机关都要注意的。”",
+        "他尖锐地指出：“有些同志专批人家，人家批他一句都不行。”",
+    )
+    quotes = {f.text: f.extra["attribution"] for f in mined.found if f.kind == "quote"}
+    assert quotes == {
+        "我们不但要提出任务，而且要解决完成任务的方法问题": "毛泽东同志",
+        "节约是一切工作机关都要注意的": "毛泽东主席",
+    }  # "他尖锐地指出": 尖锐地 is how, not who; and 他 names nobody
+
+
 def test_a_parallel_series_is_not_cut_inside_a_word():
     mined = _mine(
         "不断增强经济活力、控制力、影响力。",  # 经济活力 would lose its 经

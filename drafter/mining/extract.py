@@ -300,6 +300,8 @@ def _best_run(items: list[str]) -> tuple[int, int] | None:
 _QUOTE_VERB = re.compile(
     r"(?:曾经|曾|多次|反复|深刻|明确|一再)?(?:指出|强调|说过|说得好|说的好|说|讲过|讲|云|曰|提出|告诫|写道|所言|有言)[：:，,]?\s*“([^“”]{6,160})”"
 )
+_SAYING_MANNER = re.compile(r"(曾经|曾|多次|反复|一再|深刻地?|明确地?|尖锐地?|郑重地?|这样|那样|在.*上)$")
+_SAYER_OF_TITLE = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:同志)?)在[“《][^”》]{1,40}[”》](?:一文|一书|这篇著作|著作|的讲话|讲话|报告|的信|信)?中$")
 _ATTRIBUTION = re.compile(
     r"(总书记|同志|主席|总理|书记|报告|讲话|党章|古人|俗话|常言|老话|先贤|名言|古语|诗|子|先生|"
     r"习近平|毛泽东|邓小平|周恩来|孔子|孟子|荀子|老子|韩非|司马光|苏轼|王安石|朱熹|诸葛亮)$"
@@ -337,7 +339,15 @@ def _quotes(line: str, line_of: LineOf) -> list[Found]:
         before = line[max(0, match.start() - 16):match.start()]
         who = re.split(r"[，。；：、“”！？,;:\s]", before)[-1]
         who = re.sub(r"^(正如|就像|如|诚如|因为|所以|而且|同时|当年|曾经|过去|后来|还|也|又|就)", "", who)
-        who = re.sub(r"(曾经|曾|多次|反复|深刻|明确|在.*上)$", "", who)
+        while True:  # "曾经这样说过", "尖锐地指出": the manner of saying is not the sayer
+            stripped = _SAYING_MANNER.sub("", who)
+            if stripped == who:
+                break
+            who = stripped
+        if who.endswith(("文中", "书中", "著作中", "讲话中", "报告中", "信中")):
+            # "毛泽东同志在“论十大关系”一文中指出": the sayer stands before the title
+            titled = _SAYER_OF_TITLE.search(line[max(0, match.start() - 60):match.start()])
+            who = titled.group(1) if titled else ""
         if not (2 <= len(who) <= 14 and (_ATTRIBUTION.search(who) or len(who) <= 3)):
             continue
         saying = match.group(1).rstrip("。！？；，")
