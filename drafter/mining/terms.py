@@ -44,6 +44,7 @@ _INNER_PARTICLES = {"了", "地", "着", "过", "要", "得"}
 # prepositions that may stand in a set phrase: 以人民为中心, 为人民服务, 世界和平与发展, 党同人民群众
 _LINKING_PREPOSITIONS = {"以", "为", "与", "同", "和", "及"}
 _ONE_CHAR_STARTS = set("以为讲抓促新大全党可")  # 可|持续|发展
+_ONE_CHAR_ENDS = set("梦区省市县乡镇村国军局委院部厅")  # 中国|梦, 粤港澳|大湾|区
 _BARE_NOUNS = {"政治", "理论", "工作", "思想", "组织"}
 
 
@@ -110,11 +111,11 @@ def _usable(gram: tuple[str, ...], classes: WordClasses) -> bool:
         return False
     if len(gram) == 2 and gram[-1] in _BARE_NOUNS:  # "提高政治", "强化理论": a verb and half its object
         return False
-    if gram[0] in _WEAK_STARTS or gram[-1] in _WEAK_ENDS or len(gram[-1]) == 1:
+    if gram[0] in _WEAK_STARTS or gram[-1] in _WEAK_ENDS or (len(gram[-1]) == 1 and gram[-1] not in _ONE_CHAR_ENDS):
         return False
     if len(gram[0]) == 1 and gram[0] not in _ONE_CHAR_STARTS:
         return False
-    return 4 <= sum(map(len, gram)) <= 12
+    return (3 if gram[-1] in _ONE_CHAR_ENDS else 4) <= sum(map(len, gram)) <= 12  # 中国梦
 
 
 class TokenStream:
