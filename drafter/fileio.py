@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import marshal
@@ -119,6 +120,8 @@ def cached_for_file(path: str | os.PathLike, kind: str, compute: Callable[[], An
         try:
             saved_stamp, data = marshal.loads(cached.read_bytes())
             if tuple(saved_stamp) == stamp:
+                with contextlib.suppress(OSError):
+                    os.utime(cached)  # recently used: the last to be pruned
                 return data
         except (OSError, EOFError, ValueError, TypeError):
             pass
@@ -144,12 +147,31 @@ def _cache_file(path: Path, kind: str) -> Path | None:
     return folder / (hashlib.sha1(key).hexdigest() + ".marshal") if folder else None
 
 
+CACHE_LIMIT = 256 * 1024 * 1024  # bytes the cache folder may hold; the least recently used go first
+
+
 def _save_cache(cached: Path | None, stamp: tuple[int, int], data: Any) -> None:
     if cached:
         try:
             atomic_write_bytes(cached, marshal.dumps((stamp, data)), durable=False)
+            _prune_cache(cached.parent, keep=cached)
         except (OSError, ValueError):  # read-only home, or data marshal cannot hold
             pass
+
+
+def _prune_cache(folder: Path, keep: Path) -> None:
+    files = []
+    for entry in os.scandir(folder):
+        if entry.name.endswith(".marshal") and entry.is_file():
+            stat = entry.stat()
+            files.append((stat.st_mtime, stat.st_size, Path(entry.path)))
+    total = sum(size for _, size, _ in files)
+    for _, size, path in sorted(files):
+        if total <= CACHE_LIMIT:
+            break
+        if path != keep:
+            path.unlink(missing_ok=True)
+            total -= size
 
 
 def parse_yaml(text: str, name: str, what: str = "YAML 文件") -> Any:

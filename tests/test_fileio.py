@@ -83,3 +83,28 @@ def test_a_freshly_mined_bank_is_cached_as_it_reads_back(tmp_path, monkeypatch):
             raise AssertionError("the cache was not primed")
 
         assert cached_for_file(path, "yaml", parse_again) == load_yaml(path)
+
+
+def test_the_cache_folder_keeps_to_its_limit_dropping_the_least_recently_used(tmp_path, monkeypatch):
+    import os
+
+    import drafter.fileio as fileio
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    files = []
+    for i in range(3):
+        path = tmp_path / f"bank{i}.yaml"
+        path.write_text("entries: [" + ", ".join(["一"] * 300) + "]\n", encoding="utf-8")
+        files.append(path)
+    fileio.load_yaml_cached(files[0])
+    fileio.load_yaml_cached(files[1])
+    cache = tmp_path / "cache" / "drafter"
+    monkeypatch.setattr(fileio, "CACHE_LIMIT", sum(p.stat().st_size for p in cache.iterdir()) + 10)  # room for two
+    for n, marshal_file in enumerate(sorted(cache.iterdir(), key=lambda p: p.stat().st_mtime)):
+        os.utime(marshal_file, (1_000_000 + n, 1_000_000 + n))  # bank0 used first, bank1 later
+    fileio.load_yaml_cached(files[0])  # a hit makes bank0 the most recently used
+    fileio.load_yaml_cached(files[2])  # over the limit: bank1's entry goes
+    assert len(list(cache.iterdir())) == 2
+    calls = []
+    assert fileio.cached_for_file(files[0], "yaml", lambda: calls.append(0)) == {"entries": ["一"] * 300}
+    assert not calls
