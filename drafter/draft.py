@@ -184,6 +184,9 @@ def fill_frame(frame: str, fill: list[str]) -> str:
     return out
 
 
+MAX_HEADING = 20  # characters a top heading of a speech may have on average
+
+
 def _choose_frame(occasion: Occasion, bank: PhraseBank, themes: list[str], n: int, rng: random.Random):
     """One frame with at least n fills: the template's own frames (with fills the bank adds to
     them) and the bank's recurring frames, chosen by weight."""
@@ -197,6 +200,9 @@ def _choose_frame(occasion: Occasion, bank: PhraseBank, themes: list[str], n: in
     for entry in mined.values():
         if entry.text in named or len(entry.fills) < n:
             continue
+        headings = [fill_frame(entry.text, fill) for fill in entry.fills]
+        if sum(map(len, headings)) > MAX_HEADING * len(headings):
+            continue  # a report's long headings (坚持正确把握宏观调控的方向和力度，实施…) make no outline
         overlap = len(set(entry.themes) & set(themes))
         if overlap or entry.docs >= 2:
             candidates.append((1.0 + entry.docs + overlap, entry.text, entry.fills))
