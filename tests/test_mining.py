@@ -218,8 +218,9 @@ def test_a_parallel_series_is_not_cut_inside_a_word():
         "不断增强经济活力、控制力、影响力。",  # 经济活力 would lose its 经
         "坚持党的基本理论、基本路线、基本方略。",  # jieba reads 党的基|本理论: the cut after 的 stands
         "亩产从六十斤、八十斤、一百斤提高到四百斤。",  # quantities, no series
+        "有的世界观、价值观、人生观、政绩观还不够端正。",  # the last item ends where its word does
     )
-    assert [f.text for f in mined.found if f.kind == "parallel"] == ["基本理论、基本路线、基本方略"]
+    assert [f.text for f in mined.found if f.kind == "parallel"] == ["基本理论、基本路线、基本方略", "世界观、价值观、人生观、政绩观"]
 
 
 def test_a_formula_runs_as_far_as_its_words_belong_together(tmp_path):

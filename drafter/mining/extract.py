@@ -213,7 +213,8 @@ def _parallels(line: str, line_of: LineOf, quoted_spans, word_starts: set[int]) 
         raw_items = text.split("、")
         items = [item.strip("‘’ ") for item in raw_items]
         first_item = items[0]
-        offset = _trim_ends(items)
+        last_start = clause.end() - len(raw_items[-1]) + (len(raw_items[-1]) - len(raw_items[-1].lstrip("‘’ ")))
+        offset = _trim_ends(items, lambda width: last_start + width in word_starts)
         cut_at = clause.start() + offset
         if offset and cut_at not in word_starts and line[cut_at - 1] not in "的之":
             # the cut would split a word (经|济活力、控制力、影响力), and not after a 的 that jieba
@@ -239,10 +240,12 @@ _NUMBER_PART = re.compile(f"[{NUMBER_CHARS}]+")
 _SERIES_END = set("的地得和与及等是在中上下之为")
 
 
-def _trim_ends(items: list[str]) -> int:
+def _trim_ends(items: list[str], ends_a_word=lambda at: False) -> int:
     """A series glued into its sentence: "切实增强四个意识、四个自信" or "不敢腐、不能腐、不想腐的机制".
     Cut the first and last items to the length of the inner ones when the cut piece fits the
-    series' shared pattern; returns how many characters were cut from the front of the first."""
+    series' shared pattern; returns how many characters were cut from the front of the first.
+    The last item is cut before a function character, or where `ends_a_word(width)` says a word
+    of the last item ends after its first `width` characters (政绩观|还不够端正)."""
     if len(items) < 3:
         width = len(items[0]) if len(items) == 2 and len(items[0]) <= len(items[1]) else 0
         if len(items) == 2 and width and len(items[1]) > width and _same_pattern(items[0], items[1][:width]) and items[1][width] in _SERIES_END:
@@ -253,7 +256,7 @@ def _trim_ends(items: list[str]) -> int:
     if any(len(i) != width for i in inner) or not 2 <= width <= 8:
         return 0
     cut = 0
-    if len(items[-1]) > width and _same_pattern(inner[-1], items[-1][:width]) and items[-1][width] in _SERIES_END:
+    if len(items[-1]) > width and _same_pattern(inner[-1], items[-1][:width]) and (items[-1][width] in _SERIES_END or ends_a_word(width)):
         items[-1] = items[-1][:width]  # "不想腐的机制" -> "不想腐", but never "不可持续" -> "不可持"
     if len(items[0]) > width and _same_pattern(inner[0], items[0][-width:]):
         cut = len(items[0]) - width
