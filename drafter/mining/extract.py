@@ -213,7 +213,7 @@ def _parallels(line: str, line_of: LineOf, quoted_spans, word_starts: set[int]) 
         raw_items = text.split("、")
         items = [item.strip("‘’ ") for item in raw_items]
         first_item = items[0]
-        last_start = clause.end() - len(raw_items[-1]) + (len(raw_items[-1]) - len(raw_items[-1].lstrip("‘’ ")))
+        last_start = clause.end() - len(raw_items[-1].lstrip("‘’ "))  # where the last item starts in `line`
         offset = _trim_ends(items, lambda width: last_start + width in word_starts)
         cut_at = clause.start() + offset
         if offset and cut_at not in word_starts and line[cut_at - 1] not in "的之":
