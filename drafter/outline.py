@@ -11,6 +11,7 @@ Levels come from how runs nest: a run that sits inside one item of another run i
 from __future__ import annotations
 
 import bisect
+from collections import defaultdict
 import re
 from dataclasses import dataclass, field
 
@@ -537,9 +538,12 @@ def parse_outline(doc: Document) -> Outline:
 
     markers = _find_markers(text)
     sections = _build(text, markers, 0, len(text), 1, to_line)
-
     if sections:
         first = min(m.start for m in markers if to_line(m.start) == sections[0].line and text[m.start:].startswith(sections[0].marker or sections[0].heading[:2]))
+    else:
+        sections, first = _unnumbered_parts(body_lines, line_offsets, text, to_line)
+
+    if sections:
         opening = text[:first].strip()
         closing_start = _closing_start(text, sections, line_offsets, to_line)
         closing = text[closing_start:].strip() if closing_start is not None else ""
@@ -561,6 +565,36 @@ def parse_outline(doc: Document) -> Outline:
         opening_line=body_numbers[0] if opening and body_numbers else None,
         closing_line=to_line(closing_start) if closing_start is not None else None,
     )
+
+
+_NOT_A_PART_TITLE_END = "。！？!?；;：:，,、…”’）)"
+
+
+def _unnumbered_parts(lines: list[str], offsets: list[int], text: str, to_line) -> tuple[list[Section], int]:
+    """Part titles without numbers, asked for only when a speech has no numbering at all: short
+    lines of their own, each followed by a long paragraph, that open alike (关于九大路线 /
+    关于粉碎林彪反党集团的胜利 / 关于形势和任务)."""
+    titles: dict[str, list[int]] = defaultdict(list)
+    for k, line in enumerate(lines[:-1]):
+        if 4 <= len(line) <= 24 and line[-1] not in _NOT_A_PART_TITLE_END and line[0] not in "“‘《（(" and len(lines[k + 1]) >= 30:
+            titles[line[:2]].append(k)
+    parallel = max(titles.values(), key=len, default=[])
+    if len(parallel) < 2:
+        return [], 0
+    sections = []
+    for i, k in enumerate(parallel):
+        end = offsets[parallel[i + 1]] if i + 1 < len(parallel) else len(text)
+        sections.append(
+            Section(
+                level=1,
+                number=i + 1,
+                marker="",
+                heading=lines[k].strip(_TRAILING),
+                line=to_line(offsets[k]),
+                body=text[offsets[k] + len(lines[k]):end].strip(),
+            )
+        )
+    return sections, offsets[parallel[0]]
 
 
 def _closing_start(text: str, sections: list[Section], line_offsets: list[int], to_line) -> int | None:

@@ -225,6 +225,17 @@ def test_a_numeral_alone_on_its_line_is_not_part_of_the_title():
     assert [(s.marker, s.line) for s in outline.sections] == [("一", 3), ("二", 6)]
 
 
+def test_unnumbered_part_titles_that_open_alike_are_sections():
+    para = "这一部分的正文很长，论述了许多问题，这里只是示意，总之要写满三十个字以上才算段落。"
+    outline = _outline("同志们：", "我代表中央委员会作报告。", "关于路线问题", para, "关于形势和任务", para, para, "关于党的建设", para)
+    assert [(s.marker, s.heading, s.line) for s in outline.sections] == [
+        ("", "关于路线问题", 3), ("", "关于形势和任务", 5), ("", "关于党的建设", 8),
+    ]
+    assert outline.opening == "我代表中央委员会作报告。"
+    # one short line alone is no structure
+    assert _outline("同志们：", "我作报告。", "关于路线问题", para, para).sections == []
+
+
 def test_two_line_title_with_subtitle_date_and_speaker():
     outline = _outline(
         "决胜全面建成小康社会", "——在中国共产党第十九次全国代表大会上的报告", "习近平", "（2017年10月18日）", "同志们：", "现在，我代表…作报告。"
@@ -346,6 +357,12 @@ def test_reports_that_number_their_parts_anew(corpus_docs):
     assert [s.marker for s in top] == ["一、", "二、", "三、", "四、", "五、", "六、"]
     assert [c.marker for c in top[5].children] == ["第一、", "第二、", "第三、", "第四、"]
     assert [len(c.children) for c in top[5].children] == [5, 3, 0, 3]
+
+
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not present")
+def test_tenth_congress_report_has_unnumbered_part_titles(corpus_docs):
+    outline = parse_outline(_doc(corpus_docs, "cpc_congress_reports.jsonl#5"))
+    assert [s.heading for s in outline.sections] == ["关于九大路线", "关于粉碎林彪反党集团的胜利", "关于形势和任务"]
 
 
 @pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not present")
