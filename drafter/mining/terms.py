@@ -94,6 +94,8 @@ def _usable(gram: tuple[str, ...], classes: WordClasses) -> bool:
         return False  # 世界各国, 领导岗位上来
     if gram[0] in classes.adverbs and gram[1] in classes.verbs:
         return False  # an adverb and its verb: 稳步推进, 牢牢把握, 逐步建立
+    if gram[0][0] in "要应" and gram[0][1:] in classes.verbs:
+        return False  # "要带头" (a dictionary word of jieba's) is 要 + a verb: 要带头遵纪守法
     if any(t in classes.prepositions and t not in _LINKING_PREPOSITIONS for t in gram):
         return False  # a clause, not a phrase: 人民币汇率在合理, 代表国务院向大会, 经过几年
     if not _frames_with_yi_wei(gram):
