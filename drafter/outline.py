@@ -11,8 +11,8 @@ Levels come from how runs nest: a run that sits inside one item of another run i
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from drafter.corpus import Document
