@@ -49,6 +49,8 @@ _ONE_CHAR_ENDS = set("梦区省市县乡镇村国军局委院部厅")  # 中国|
 _BARE_NOUNS = {"政治", "理论", "工作", "思想", "组织"}
 
 
+# heads that turn a named idea into the policy or doctrine of it: 科教兴国|战略, 一国两制|方针
+_NAMED_BY_HEAD = {"战略", "方针", "政策", "思想", "理论"}
 MAX_TOKENS = 5  # 以|经济|建设|为|中心
 
 
@@ -297,8 +299,8 @@ def _drop_fragments(terms: list[TermStats], verbs: frozenset[str] = frozenset())
             most_inside = 0
             for container in (kept[index] for index in holders[term.text]):
                 m = len(container.tokens)
-                if m < n:
-                    continue
+                if m < n or container.text[len(term.text):] in _NAMED_BY_HEAD and container.text.startswith(term.text):
+                    continue  # 科教兴国 is named on its own as often as 科教兴国战略 names the policy
                 # inside an occurrence of a verb phrase only if it starts with the verb
                 last = 0 if m > 1 and container.tokens[0] in verbs else m - n
                 inside = {p + k for p in container.positions for k in range(last + 1) if p + k in at and (k, m) != (0, n)}
