@@ -93,9 +93,14 @@ def _mine_indexed(item: tuple[int, Document]) -> tuple[int, DocMined]:
 # reduce
 
 
+def _only_weak(founds: Iterable[Found]) -> bool:
+    """Every find is form-only evidence (an unquoted 四个X), none quoted."""
+    return all(f.extra.get("weak") for f in founds)
+
+
 def _keep_weak(kind: str, founds: list[Found], docs: int, strong_texts: set[str]) -> bool:
     """Form-only evidence (an unquoted 四个X) needs the corpus to confirm it."""
-    if not all(f.extra.get("weak") for f in founds):
+    if not _only_weak(founds):
         return True
     text = founds[0].text
     if kind == "formula":
@@ -128,8 +133,7 @@ def _choose_counted_phrases(groups: dict[tuple[str, str], list[tuple[str, Found]
         for longer in texts[1:]:
             stems[longer][texts[0]] += 1
     for text, count in reached.items():
-        items = groups[("formula", text)]
-        if not all(f.extra.get("weak") for _, f in items):
+        if not _only_weak(f for _, f in groups[("formula", text)]):
             continue
         stem = stems[text].most_common(1)[0][0] if stems[text] else None
         goes_on = stopped[text] < 0.5 * count
@@ -191,7 +195,7 @@ def reduce_entries(
     _choose_counted_phrases(groups)
     _choose_quoted_terms(groups)
     strong_formulas = {
-        text for (kind, text), items in groups.items() if kind == "formula" and not all(f.extra.get("weak") for _, f in items)
+        text for (kind, text), items in groups.items() if kind == "formula" and not _only_weak(f for _, f in items)
     }
     best_kind: dict[str, str] = {}
     for kind, text in groups:

@@ -79,8 +79,11 @@ def _entropy(neighbours: Counter, free: set[int]) -> float:
 
 
 def _frames_with_yi_wei(gram: tuple[str, ...]) -> bool:
-    """以 and 为 inside a phrase: 坚持以人民为中心, 依法治国和以德治国, 全心全意为人民服务; but
-    not 行动上同以习近平 (以 without its 为) or 思想为指导 (…为 + one word without its 以)."""
+    """以 and 为 in a phrase: 以人民为中心, 坚持以人民为中心, 依法治国和以德治国, 全心全意为人民服务;
+    but not 以公有制 or 以优异成绩 (an opening 以 without its 为), 行动上同以习近平 (以 without its 为)
+    or 思想为指导 (…为 + one word without its 以)."""
+    if gram[0] == "以" and "为" not in "".join(gram[1:]):
+        return False
     for i, token in enumerate(gram[1:], 1):
         if token == "以" and "为" not in gram[i + 1:] and gram[i - 1] not in ("和", "与", "及"):
             return False
@@ -104,8 +107,6 @@ def _usable(gram: tuple[str, ...], classes: WordClasses) -> bool:
         return False
     if any(t in _INNER_PARTICLES for t in gram[1:-1]):
         return False  # 持久地开展, 审议了国务院总理, 各级政府要大力支持
-    if gram[0] == "以" and "为" not in "".join(gram[1:]):
-        return False  # 以人民为中心, but not 以公有制 (…为主体) or 以优异成绩
     if gram[0] in _FUNCTION_TOKENS or gram[-1] in _FUNCTION_TOKENS:
         return False
     if gram[0][0] in FUNCTION_CHARS or gram[-1][-1] in FUNCTION_CHARS:
