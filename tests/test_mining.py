@@ -206,7 +206,7 @@ def test_a_quotation_is_attributed_to_the_sayer_not_to_the_manner_or_the_title()
         "毛泽东主席在“抗日时期的经济问题和财政问题”一文中指出：“节约是一切工作机关都要注意的。”",
         "他尖锐地指出：“有些同志专批人家，人家批他一句都不行。”",
     )
-    quotes = {f.text: f.extra["attribution"] for f in mined.found if f.kind == "quote"}
+    quotes = {f.text: f.attribution for f in mined.found if f.kind == "quote"}
     assert quotes == {
         "我们不但要提出任务，而且要解决完成任务的方法问题": "毛泽东同志",
         "节约是一切工作机关都要注意的": "毛泽东主席",

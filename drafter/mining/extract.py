@@ -15,6 +15,7 @@ from typing import Callable
 
 from drafter.corpus import Document, is_traditional, to_simplified
 from drafter.mining.frames import frames_from_siblings, normalize_heading
+from drafter.model import Found
 from drafter.mining.segment import Lexicon
 from drafter.outline import Outline, Section, parse_outline
 
@@ -23,15 +24,6 @@ NUMBER_CHARS = NUMERALS + "万亿零多几余"  # what numbers and rough quantit
 BOUNDARY = "\x00"  # stands for punctuation, digits and line ends in the token streams
 FUNCTION_CHARS = set("的了和在把与及等或而并也都就着过被将从向给之其这那么吗呢吧啊")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
-
-
-@dataclass
-class Found:
-    kind: str
-    text: str
-    line: int  # original 1-based line
-    context: str
-    extra: dict = field(default_factory=dict)  # items / attribution / fills / examples / role / occasion / weak
 
 
 @dataclass
@@ -130,9 +122,9 @@ def _formulas(line: str, line_of: LineOf, tokens: list[str], quoted_spans: list[
             for text in _counted_phrases(tokens, i, first):
                 if _is_formula(text, lexicon):
                     # "at" tells reduce which lengths came from one place in the text
-                    found.append(Found("formula", text, line_of(start), context_of(line, start, start + len(text)), {"weak": True, "at": start}))
+                    found.append(Found("formula", text, line_of(start), context_of(line, start, start + len(text)), weak=True, chain=start))
         elif 4 <= len(token) <= 5 and sum(ch in NUMERALS for ch in token) >= 2 and _is_formula(token, lexicon):
-            found.append(Found("formula", token, line_of(start), context_of(line, start, start + len(token)), {"weak": True}))
+            found.append(Found("formula", token, line_of(start), context_of(line, start, start + len(token)), weak=True))
     return found
 
 
@@ -192,7 +184,7 @@ def _idioms(line: str, line_of: LineOf, tokens: list[str], lexicon: Lexicon, quo
         found.append(Found("idiom", token, line_of(offsets[i]), context_of(line, offsets[i], offsets[i] + len(token))))
     for start, end, inner in quoted_spans:  # a quoted four-character expression: “击鼓传花”
         if len(inner) == 4 and _CJK.match(inner) and inner not in idiom_words and not _is_formula(inner, lexicon):
-            found.append(Found("idiom", inner, line_of(start + 1), context_of(line, start, end), {"weak": True}))
+            found.append(Found("idiom", inner, line_of(start + 1), context_of(line, start, end), weak=True))
     return found
 
 
@@ -231,7 +223,7 @@ def _parallels(line: str, line_of: LineOf, quoted_spans, word_starts: set[int]) 
         if len(chosen) < 3 and not (quoted and len(chosen) >= 2):
             continue
         found.append(
-            Found("parallel", "、".join(chosen), line_of(start), context_of(line, start, end), {"items": chosen})
+            Found("parallel", "、".join(chosen), line_of(start), context_of(line, start, end), items=chosen)
         )
     return found
 
@@ -320,7 +312,7 @@ def _quoted_terms(line: str, line_of: LineOf, quoted_spans) -> list[Found]:
     keeps those quoted in several documents and mostly used in quotes (not “和平” or “自由”,
     words quoted once for emphasis)."""
     return [
-        Found("term", inner, line_of(start + 1), context_of(line, start, end), {"quoted": True})
+        Found("term", inner, line_of(start + 1), context_of(line, start, end), quoted=True)
         for start, end, inner in quoted_spans
         if _SLOGAN.match(inner)
     ]
@@ -330,10 +322,10 @@ def _count_quoted_terms(found: list[Found], text: str) -> None:
     """How often each quoted expression occurs in the document, quoted or not."""
     occurrences: dict[str, int] = {}
     for item in found:
-        if item.extra.get("quoted"):
+        if item.quoted:
             if item.text not in occurrences:
                 occurrences[item.text] = text.count(item.text)
-            item.extra["in_document"] = occurrences[item.text]
+            item.in_document = occurrences[item.text]
 
 
 def _quotes(line: str, line_of: LineOf) -> list[Found]:
@@ -357,7 +349,7 @@ def _quotes(line: str, line_of: LineOf) -> list[Found]:
         if len(saying) < 6:
             continue
         found.append(
-            Found("quote", saying, line_of(match.start(1)), context_of(line, match.start(1), match.end(1), 8), {"attribution": who})
+            Found("quote", saying, line_of(match.start(1)), context_of(line, match.start(1), match.end(1), 8), attribution=who)
         )
     return found
 
@@ -394,7 +386,7 @@ def _moves(outline: Outline, doc: Document, lines: list[str]) -> list[Found]:
             return
         where = locate(sentence)
         if where:
-            found.append(Found("move", sentence, where[0], where[1], {"role": role, "occasion": occasion}))
+            found.append(Found("move", sentence, where[0], where[1], role=role, occasion=occasion))
 
     opening = [s.group(0) for s in _SENTENCE.finditer(outline.opening)]
     openers = [s for s in opening if _OPENING_MOVE.search(s)]
@@ -429,7 +421,6 @@ def _frames(outline: Outline, line_text: dict[int, str]) -> list[Found]:
         if not result:
             continue
         frame, members, fills = result
-        examples = [headings[i] for i in members]
         for index, fill in zip(members, fills):
             section = group[index]
             line = line_text.get(section.line, "")
@@ -440,7 +431,8 @@ def _frames(outline: Outline, line_text: dict[int, str]) -> list[Found]:
                     frame,
                     section.line,
                     context_of(line, at, at + len(section.heading), 6) if at >= 0 else section.heading,
-                    {"fills": [fill], "examples": [headings[index]], "all_examples": examples},
+                    fills=[fill],
+                    examples=[headings[index]],
                 )
             )
     return found

@@ -17,8 +17,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from drafter.corpus import line_at
-from drafter.mining.extract import BOUNDARY, FUNCTION_CHARS, NUMBER_CHARS, NUMERALS, DocMined, Found, context_of
+from drafter.mining.extract import BOUNDARY, FUNCTION_CHARS, NUMBER_CHARS, NUMERALS, DocMined, context_of
 from drafter.mining.segment import WordClasses
+from drafter.model import Found
 
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _FUNCTION_TOKENS = {
@@ -58,10 +59,6 @@ MAX_TOKENS = 5  # 以|经济|建设|为|中心
 class TermStats:
     text: str
     tokens: tuple[str, ...]
-    count: int
-    pmi: float
-    left_entropy: float
-    right_entropy: float
     positions: list[int] = field(default_factory=list)  # where it stands in the corpus token stream
 
 
@@ -208,7 +205,7 @@ def find_terms(
         del every
         clean = {key for key in counts[n] if key % base != boundary and (n > 2 or key // base != boundary)}
         # cohesion: pointwise mutual information at the weakest split
-        candidates: dict[int, tuple[tuple[str, ...], float]] = {}
+        candidates: dict[int, tuple[str, ...]] = {}
         first_digit = base ** (n - 1)
         for key in counts[n]:
             if key not in clean or key // first_digit in cannot_start or key % base in cannot_end:
@@ -222,14 +219,14 @@ def find_terms(
                 for k in range(1, n)
             )
             if weakest >= min_pmi:
-                candidates[key] = (gram, weakest)
+                candidates[key] = gram
         if not candidates:
             continue
         # boundaries: where each candidate stands, in how many documents, and its neighbours
         positions: dict[int, list[int]] = defaultdict(list)
         for index in itertools.compress(itertools.count(), map(candidates.__contains__, keys)):
             positions[keys[index]].append(starts[index])
-        for key, (gram, pmi) in candidates.items():
+        for key, gram in candidates.items():
             count = counts[n][key]
             where = positions[key]
             if len(set(map(document_of, where))) < min_docs:
@@ -243,7 +240,7 @@ def find_terms(
             # free at both ends; or very free at one end and not tied at the other
             # ("坚持|以人民为中心|的": nearly always after 坚持, always a clean break after)
             if min(le, re_) >= min_entropy or (max(le, re_) >= min_entropy + 0.8 and min(le, re_) >= 0.7):
-                found.append(TermStats("".join(gram), gram, count, pmi, le, re_, where))
+                found.append(TermStats("".join(gram), gram, where))
     found.extend(_word_terms(stream, counts[1], mined, min_count, min_docs, classes))
     return _drop_fragments(found, verbs)
 
@@ -280,7 +277,7 @@ def _word_terms(
             and not _ADVERBIAL_WORD.match(w)
             and not any(w.startswith(p) for p in _WEAK_STARTS)  # 切实增强, 不断提高
         ):
-            terms.append(TermStats(w, (w,), unigrams[i], 0.0, 0.0, 0.0, positions[i]))
+            terms.append(TermStats(w, (w,), positions[i]))
     return terms
 
 
@@ -319,7 +316,7 @@ def locate_terms(mined: list[DocMined], terms: list[TermStats], max_sources: int
     """Every occurrence of each term: (document, Found with original line and context), from the
     positions the statistics pass recorded in the corpus token stream (one token per position,
     a BOUNDARY after every line, documents in order). Only the first `max_sources` lines get a
-    Found; every Found carries the term's total occurrences and documents in its extra."""
+    Found; every Found carries the term's total occurrences and documents."""
     starts: list[int] = []
     places: list[tuple[DocMined, int]] = []
     position = 0
@@ -331,7 +328,7 @@ def locate_terms(mined: list[DocMined], terms: list[TermStats], max_sources: int
     found: list[tuple[str, Found]] = []
     for term in terms:
         where = [places[bisect.bisect_right(starts, at) - 1] for at in term.positions]
-        totals = {"total": len(where), "total_docs": len({id(doc) for doc, _ in where})}
+        total, total_docs = len(where), len({id(doc) for doc, _ in where})
         seen: set[tuple[int, int]] = set()
         for doc, index in where:
             if (id(doc), index) in seen:
@@ -343,5 +340,5 @@ def locate_terms(mined: list[DocMined], terms: list[TermStats], max_sources: int
             pos = line.find(term.text)
             context = context_of(line, pos, pos + len(term.text))
             number = line_at(doc.line_numbers, doc.joins, index, max(pos, 0))
-            found.append((doc.source, Found("term", term.text, number, context, totals)))
+            found.append((doc.source, Found("term", term.text, number, context, total=total, total_docs=total_docs)))
     return found
