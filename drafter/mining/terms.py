@@ -17,11 +17,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from drafter.corpus import line_at
-from drafter.mining.extract import BOUNDARY, FUNCTION_CHARS, NUMBER_CHARS, NUMERALS, DocMined, context_of
+from drafter.genre import CJK_BASIC, FORMULA_NUMERALS, NUMBER_CHARS
+from drafter.mining.extract import BOUNDARY, FUNCTION_CHARS, DocMined, context_of
 from drafter.mining.segment import WordClasses
 from drafter.model import Found
 
-_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+_CJK = re.compile(f"^[{CJK_BASIC}]+$")
 _FUNCTION_TOKENS = {
     "的", "了", "和", "在", "把", "与", "及", "等", "或", "而", "并", "也", "都", "就", "着", "过", "被", "将",
     "从", "向", "给", "对", "是", "有", "要", "我", "我们", "你", "他", "它", "这", "那", "这个", "那个", "一个",
@@ -108,7 +109,7 @@ def _usable(gram: tuple[str, ...], classes: WordClasses) -> bool:
         return False
     if gram[0][0] in FUNCTION_CHARS or gram[-1][-1] in FUNCTION_CHARS:
         return False
-    if all(len(t) == 1 for t in gram) or any(t[0] in NUMERALS for t in gram):
+    if all(len(t) == 1 for t in gram) or any(t[0] in FORMULA_NUMERALS for t in gram):
         return False
     if "的" in gram and gram[0] != "党":  # "产品的产量", but "党的建设"
         return False
@@ -259,7 +260,7 @@ def _word_terms(
     long_words = {
         i for i, n in unigrams.items()
         if n >= 2 * min_count and len(words[i]) >= 4 and _CJK.match(words[i]) and words[i] not in classes.no_end
-        and not (words[i][0] in NUMERALS and _NUMBER_WORD.search(words[i]))
+        and not (words[i][0] in FORMULA_NUMERALS and _NUMBER_WORD.search(words[i]))
     }
     if not long_words:
         return []
