@@ -61,6 +61,10 @@ class LineView:
     lexicon: Lexicon
     quoted: list[tuple[int, int, str]]  # (start of “, end after ”, the text inside)
 
+    @classmethod
+    def of(cls, text: str, tokens: list[str], line_of: LineOf, lexicon: Lexicon) -> LineView:
+        return cls(text, tokens, line_of, lexicon, [(m.start(), m.end(), m.group(1)) for m in _QUOTED.finditer(text)])
+
     @functools.cached_property
     def offsets(self) -> list[int]:
         """Where each token starts in the line (and the line's length last)."""
@@ -475,9 +479,8 @@ def mine_document(doc: Document, lexicon: Lexicon, segment) -> DocMined:
         tokens = segment(line)
         # for the corpus statistics, anything that is not a Chinese word is a boundary
         line_tokens.append([t if "\u4e00" <= t[0] <= "\u9fff" else BOUNDARY for t in tokens])
-        quoted = [(m.start(), m.end(), m.group(1)) for m in _QUOTED.finditer(line)]
         # the original line of a character of this line (a re-joined line spans several)
-        view = LineView(line, tokens, functools.partial(doc.line_of, index), lexicon, quoted)
+        view = LineView.of(line, tokens, functools.partial(doc.line_of, index), lexicon)
         for finder in LINE_FINDERS:
             found.extend(finder(view))
     _count_quoted_terms(found, "\n".join(lines))
