@@ -44,15 +44,12 @@ def default_bank_dir() -> Path:
 
 
 def load_bank(directory: str | os.PathLike | None = None) -> PhraseBank:
+    """The bank in `directory` (default: DRAFTER_BANK or the built-in bank): the generated
+    files, then the user's custom entries over them."""
     folder = Path(directory) if directory else default_bank_dir()
-    if not folder.is_dir():
-        raise DrafterError(f"找不到词库文件夹：{folder}。请用 drafter analyze 讲话稿文件夹 -o {folder} 生成词库。")
     generated = [folder / PHRASES_FILE, folder / FRAMES_FILE]
     custom_files = [folder / CUSTOM_FILE] + sorted((folder / CUSTOM_DIR).glob("*.yaml"))
-    if not any(p.exists() for p in generated + custom_files):
-        raise DrafterError(
-            f"词库文件夹 {folder} 中没有 {PHRASES_FILE}。请先运行 drafter analyze 讲话稿文件夹 -o {folder} 生成词库。"
-        )
+    _check_bank_folder(folder, generated + custom_files)
     entries: list[Entry] = []
     documents = 0
     for path in generated:
@@ -64,27 +61,41 @@ def load_bank(directory: str | os.PathLike | None = None) -> PhraseBank:
     custom: list[Entry] = []
     hidden: set[tuple[str, str | None]] = set()
     for path in custom_files:
-        if not path.exists():
-            continue
-        data = _read_bank_file(path)
-        for index, raw in enumerate(data.get("entries") or [], 1):
-            if isinstance(raw, dict) and raw.get("hide"):
-                if not isinstance(raw.get("text"), str):
-                    raise DrafterError(f"{path}：第 {index} 个条目有 hide 但缺少 text。请写明要隐藏的词句。")
-                hidden.add((raw["text"], raw.get("kind")))
-        lines = _entry_lines(path)
-        for index, entry in enumerate(_entries(data, path, custom=True)):
-            if not entry.sources and index < len(lines):
-                # the user's own phrase: its place is its line in custom.yaml
-                entry.sources = [Source(str(path), lines[index])]
-            if not entry.themes and themes:
-                entry.themes = assign_themes(entry.text, entry.examples + [s.context for s in entry.sources], themes, entry.kind)
-            custom.append(entry)
+        if path.exists():
+            custom.extend(_custom_entries(path, themes, hidden))
     if hidden:
         entries = [e for e in entries if (e.text, None) not in hidden and (e.text, e.kind) not in hidden]
     custom_keys = {(e.text, e.kind) for e in custom}
     entries = custom + [e for e in entries if (e.text, e.kind) not in custom_keys]
     return PhraseBank(directory=folder, entries=entries, documents=documents, themes=themes)
+
+
+def _check_bank_folder(folder: Path, files: list[Path]) -> None:
+    if not folder.is_dir():
+        raise DrafterError(f"找不到词库文件夹：{folder}。请用 drafter analyze 讲话稿文件夹 -o {folder} 生成词库。")
+    if not any(p.exists() for p in files):
+        raise DrafterError(
+            f"词库文件夹 {folder} 中没有 {PHRASES_FILE}。请先运行 drafter analyze 讲话稿文件夹 -o {folder} 生成词库。"
+        )
+
+
+def _custom_entries(path: Path, themes: dict[str, list[str]], hidden: set[tuple[str, str | None]]) -> list[Entry]:
+    """The user's entries of one custom file; what it hides goes into `hidden`."""
+    data = _read_bank_file(path)
+    for index, raw in enumerate(data.get("entries") or [], 1):
+        if isinstance(raw, dict) and raw.get("hide"):
+            if not isinstance(raw.get("text"), str):
+                raise DrafterError(f"{path}：第 {index} 个条目有 hide 但缺少 text。请写明要隐藏的词句。")
+            hidden.add((raw["text"], raw.get("kind")))
+    lines = _entry_lines(path)
+    entries = _entries(data, path, custom=True)
+    for index, entry in enumerate(entries):
+        if not entry.sources and index < len(lines):
+            # the user's own phrase: its place is its line in custom.yaml
+            entry.sources = [Source(str(path), lines[index])]
+        if not entry.themes and themes:
+            entry.themes = assign_themes(entry.text, entry.examples + [s.context for s in entry.sources], themes, entry.kind)
+    return entries
 
 
 def _entry_lines(path: Path) -> list[int]:
@@ -215,23 +226,30 @@ def search(
             raise DrafterError(f"词库中没有主题“{theme}”。已有主题：{'、'.join(known) or '（无）'}。")
     results: list[tuple[tuple, Entry]] = []
     for entry in bank.entries:
-        if kind and entry.kind != kind:
+        if (kind and entry.kind != kind) or (theme and theme not in entry.themes):
             continue
-        if theme and theme not in entry.themes:
-            continue
-        rank = 0
-        if query:
-            if entry.text == query:
-                rank = 0
-            elif query in entry.text:
-                rank = 1
-            elif any(query in f for fill in entry.fills for f in fill) or any(query in x for x in entry.items + entry.examples) or (entry.attribution and query in entry.attribution):
-                rank = 2
-            elif any(query in t for t in entry.themes):
-                rank = 3
-            else:
-                continue
-        results.append(((not entry.custom, rank, KINDS[entry.kind].lookup_rank, -entry.docs, -entry.count, len(entry.text), entry.text), entry))
+        rank = _match_rank(entry, query) if query else 0
+        if rank is not None:
+            order = (not entry.custom, rank, KINDS[entry.kind].lookup_rank, -entry.docs, -entry.count, len(entry.text), entry.text)
+            results.append((order, entry))
     results.sort(key=lambda item: item[0])
     found = [entry for _, entry in results]
     return found[:limit] if limit else found
+
+
+def _match_rank(entry: Entry, query: str) -> int | None:
+    """How well an entry matches a query: the text itself, inside the text, inside a fill, item,
+    example or attribution, inside a theme name; None when nowhere."""
+    if entry.text == query:
+        return 0
+    if query in entry.text:
+        return 1
+    if (
+        any(query in f for fill in entry.fills for f in fill)
+        or any(query in x for x in entry.items + entry.examples)
+        or (entry.attribution and query in entry.attribution)
+    ):
+        return 2
+    if any(query in t for t in entry.themes):
+        return 3
+    return None

@@ -268,9 +268,21 @@ def _choose_phrases(
     themed = [e for e in bank.entries if available(e) and theme in e.themes]
     if len(themed) < count:
         themed += [e for e in bank.entries if available(e) and e not in themed and e.kind != "term"][: count * 4]
+    picked = _pick_by_kind(themed, count, rng)
+    phrases = []
+    for entry in picked[:count]:
+        used.add(entry.text)
+        source = entry.sources[0]
+        phrases.append(SuggestedPhrase(entry.text, entry.kind, {"doc": source.doc, "line": source.line}, entry.attribution))
+    return phrases
+
+
+def _pick_by_kind(candidates: list[Entry], count: int, rng: random.Random) -> list[Entry]:
+    """A quotation first when there is one, then a formula or series, then a set phrase or
+    idiom, then any kind, each drawn from the most used of its kinds."""
     picked: list[Entry] = []
     for kinds in (("quote",), ("formula", "parallel"), ("term", "idiom"), DRAFTING_KINDS):
-        pool = [e for e in themed if e.kind in kinds and e not in picked]
+        pool = [e for e in candidates if e.kind in kinds and e not in picked]
         if not pool or len(picked) >= count:
             continue
         pool.sort(key=lambda e: (-(e.custom * 100 + e.docs * 3 + min(e.count, 10)), e.text))
@@ -282,12 +294,7 @@ def _choose_phrases(
                 if not rest:
                     break
                 picked.append(rest[rng.randrange(len(rest))])
-    phrases = []
-    for entry in picked[:count]:
-        used.add(entry.text)
-        source = entry.sources[0]
-        phrases.append(SuggestedPhrase(entry.text, entry.kind, {"doc": source.doc, "line": source.line}, entry.attribution))
-    return phrases
+    return picked
 
 
 def check_rendered(draft: Draft) -> None:

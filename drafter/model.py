@@ -101,31 +101,17 @@ class Entry:
     @classmethod
     def from_dict(cls, raw: Any, where: str, custom: bool = False) -> Entry:
         """An entry read from a bank file; `where` names it in messages ("词库文件 X 第 3 个条目")."""
-        if not isinstance(raw, dict):
-            raise DrafterError(f"{where}不是映射。每个条目应写成“- text: …”再加 kind: 等字段。")
-        text = raw.get("text")
-        if not isinstance(text, str) or not text.strip():
-            raise DrafterError(f"{where}缺少 text（词句本身）。")
-        kind = raw.get("kind", "term" if custom else None)
-        if kind not in KINDS:
-            raise DrafterError(f"{where}（{text}）的 kind 是 {kind!r}，应为 {', '.join(KINDS)} 之一。")
-        if kind == "frame" and "{}" not in text:
-            raise DrafterError(f"{where}（{text}）是标题框架，应含 {{}} 表示要填的位置，如 以{{}}之心对待{{}}。")
+        text, kind = _text_and_kind(raw, where, custom)
+        where = f"{where}（{text}）"
+        count, docs = _counts(raw, where)
         themes = raw.get("themes") or []
-        if isinstance(themes, str):
-            themes = [themes]
-        try:
-            count = int(raw.get("count") or 0)
-            docs = int(raw.get("docs") or 0)
-        except (TypeError, ValueError):
-            raise DrafterError(f"{where}（{text}）的 count/docs 应为整数。") from None
         return cls(
-            text=text.strip(),
+            text=text,
             kind=kind,
-            themes=[str(t) for t in themes],
+            themes=[str(t) for t in ([themes] if isinstance(themes, str) else themes)],
             count=count,
             docs=docs,
-            sources=_sources(raw.get("sources"), f"{where}（{text}）"),
+            sources=_sources(raw.get("sources"), where),
             fills=[[str(x) for x in f] if isinstance(f, list) else [str(f)] for f in raw.get("fills") or []],
             examples=[str(x) for x in raw.get("examples") or []],
             items=[str(x) for x in raw.get("items") or []],
@@ -134,6 +120,27 @@ class Entry:
             occasion=raw.get("occasion"),
             custom=custom,
         )
+
+
+def _text_and_kind(raw: Any, where: str, custom: bool) -> tuple[str, str]:
+    if not isinstance(raw, dict):
+        raise DrafterError(f"{where}不是映射。每个条目应写成“- text: …”再加 kind: 等字段。")
+    text = raw.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise DrafterError(f"{where}缺少 text（词句本身）。")
+    kind = raw.get("kind", "term" if custom else None)
+    if kind not in KINDS:
+        raise DrafterError(f"{where}（{text}）的 kind 是 {kind!r}，应为 {', '.join(KINDS)} 之一。")
+    if kind == "frame" and "{}" not in text:
+        raise DrafterError(f"{where}（{text}）是标题框架，应含 {{}} 表示要填的位置，如 以{{}}之心对待{{}}。")
+    return text.strip(), kind
+
+
+def _counts(raw: dict, where: str) -> tuple[int, int]:
+    try:
+        return int(raw.get("count") or 0), int(raw.get("docs") or 0)
+    except (TypeError, ValueError):
+        raise DrafterError(f"{where}的 count/docs 应为整数。") from None
 
 
 def _sources(raw: Any, where: str) -> list[Source]:

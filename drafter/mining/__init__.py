@@ -179,16 +179,7 @@ def reduce_entries(
 ) -> list[Entry]:
     """Every find of every document, grouped by kind and text, into entries with their sources."""
     order = {m.source: i for i, m in enumerate(mined)}
-    groups: dict[tuple[str, str], list[tuple[str, Found]]] = defaultdict(list)
-    for doc in mined:
-        for found in doc.found:
-            kind = _kind(found, classes)
-            if kind:
-                found.kind = kind
-                groups[(kind, found.text)].append((doc.source, found))
-    for source, found in terms:
-        groups[("term", found.text)].append((source, found))
-
+    groups = _group(mined, terms, classes)
     _choose_counted_phrases(groups)
     _choose_quoted_terms(groups)
     strong_formulas = {
@@ -222,6 +213,22 @@ def reduce_entries(
         entries.append(entry)
     entries.sort(key=lambda e: (KINDS[e.kind].bank_rank, -e.docs, -e.count, e.text))
     return entries
+
+
+def _group(
+    mined: list[DocMined], terms: list[tuple[str, Found]], classes: WordClasses
+) -> dict[tuple[str, str], list[tuple[str, Found]]]:
+    """Every find under (kind, text), with the document it came from."""
+    groups: dict[tuple[str, str], list[tuple[str, Found]]] = defaultdict(list)
+    for doc in mined:
+        for found in doc.found:
+            kind = _kind(found, classes)
+            if kind:
+                found.kind = kind
+                groups[(kind, found.text)].append((doc.source, found))
+    for source, found in terms:
+        groups[("term", found.text)].append((source, found))
+    return groups
 
 
 def _sources(items: list[tuple[str, Found]]) -> list[Source]:
