@@ -16,12 +16,10 @@ import yaml
 
 from drafter.errors import DrafterError
 
-try:  # the C loader/dumper are much faster on a large bank
+try:  # the C loader is much faster on a large bank
     _Loader = yaml.CSafeLoader
-    _Dumper = yaml.CSafeDumper
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
-    _Dumper = yaml.SafeDumper
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes, durable: bool = True) -> None:
@@ -186,18 +184,6 @@ def parse_yaml(text: str, name: str, what: str = "YAML 文件") -> Any:
         ) from None
     except yaml.YAMLError as exc:
         raise DrafterError(f"{what} {name} 有 YAML 格式错误：{exc}。请检查后重试。") from None
-
-
-def dump_yaml(data: Any) -> str:
-    """Stable, readable YAML: keys in the order given, Chinese kept as is, long lines not folded."""
-    return yaml.dump(
-        data,
-        Dumper=_Dumper,
-        allow_unicode=True,
-        sort_keys=False,
-        default_flow_style=False,
-        width=10_000,
-    )
 
 
 # ---------------------------------------------------------------------------
