@@ -232,35 +232,44 @@ def _flow_scalar(value: Any) -> str:
 def _emit(value: Any, indent: int, out: list[str], memo: dict) -> None:
     """`memo` remembers how short strings were written: keys and source names recur thousands
     of times in a bank, and each costs several regular expressions."""
-    pad = " " * indent
     if isinstance(value, dict):
-        for key, item in value.items():
-            written_key = memo.get(key) or _memo_scalar(key, memo)
-            if isinstance(item, (dict, list)) and item:
-                out.append(f"{pad}{written_key}:")
-                _emit(item, indent + (2 if isinstance(item, dict) else 0), out, memo)
-            elif isinstance(item, (dict, list)):
-                out.append(f"{pad}{written_key}: {_empty(item)}")
-            elif type(item) is int:
-                out.append(f"{pad}{written_key}: {item}")
-            else:
-                out.append(f"{pad}{written_key}: {memo.get(item) or _memo_scalar(item, memo)}")
+        _emit_mapping(value, indent, out, memo)
     elif isinstance(value, list):
-        for item in value:
-            if isinstance(item, dict) and item:
-                first = len(out)
+        _emit_sequence(value, indent, out, memo)
+
+
+def _emit_mapping(value: dict, indent: int, out: list[str], memo: dict) -> None:
+    pad = " " * indent
+    for key, item in value.items():
+        written_key = memo.get(key) or _memo_scalar(key, memo)
+        if isinstance(item, (dict, list)) and item:
+            out.append(f"{pad}{written_key}:")
+            _emit(item, indent + (2 if isinstance(item, dict) else 0), out, memo)
+        elif isinstance(item, (dict, list)):
+            out.append(f"{pad}{written_key}: {_empty(item)}")
+        elif type(item) is int:
+            out.append(f"{pad}{written_key}: {item}")
+        else:
+            out.append(f"{pad}{written_key}: {memo.get(item) or _memo_scalar(item, memo)}")
+
+
+def _emit_sequence(value: list, indent: int, out: list[str], memo: dict) -> None:
+    pad = " " * indent
+    for item in value:
+        if isinstance(item, dict) and item:
+            first = len(out)
+            _emit(item, indent + 2, out, memo)
+            out[first] = f"{pad}- " + out[first][indent + 2:]
+        elif isinstance(item, list) and item and all(not isinstance(x, (dict, list)) for x in item):
+            out.append(f"{pad}- [" + ", ".join(_flow_scalar(x) for x in item) + "]")
+        elif isinstance(item, (dict, list)):
+            if item:
+                out.append(f"{pad}-")
                 _emit(item, indent + 2, out, memo)
-                out[first] = f"{pad}- " + out[first][indent + 2:]
-            elif isinstance(item, list) and item and all(not isinstance(x, (dict, list)) for x in item):
-                out.append(f"{pad}- [" + ", ".join(_flow_scalar(x) for x in item) + "]")
-            elif isinstance(item, (dict, list)):
-                if item:
-                    out.append(f"{pad}-")
-                    _emit(item, indent + 2, out, memo)
-                else:
-                    out.append(f"{pad}- {_empty(item)}")
             else:
-                out.append(f"{pad}- {_scalar(item)}")
+                out.append(f"{pad}- {_empty(item)}")
+        else:
+            out.append(f"{pad}- {_scalar(item)}")
 
 
 def _memo_scalar(value: Any, memo: dict) -> str:
