@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from drafter.dating import year_from_record
 from drafter.errors import DrafterError
 from drafter.fileio import read_bytes
 from drafter.genre import CJK, MARKER_NUMERALS, SALUTATION_STARTS
@@ -40,6 +41,7 @@ class Document:
     lines: list[str]
     line_numbers: list[int]
     title_hint: str | None = None  # a title given outside the text (a JSONL "title" field)
+    year_hint: int | None = None  # a year given outside the text (a JSONL "year", "date" or "congress" field)
     removed: list[tuple[int, str]] = field(default_factory=list)  # (line, text) stripped as boilerplate
     # for a clean line re-joined from several original lines (a web page's broken sentence):
     # (offset in the clean line, original line number) where each later piece begins
@@ -233,6 +235,7 @@ def iter_jsonl(path: Path) -> Iterator[Document]:
             raise DrafterError(f"{path} 第 {row + 1} 行缺少 content 或 text 字段（正文）。")
         title = record.get("title") if isinstance(record.get("title"), str) else None
         doc = clean_lines(split_lines(body), f"{path}#{row}", title_hint=title)
+        doc.year_hint = year_from_record(record)
         if doc.lines:
             yield doc
         else:

@@ -7,6 +7,7 @@ statistics) is done in terms.py from the tokens this step returns."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import re
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from drafter.corpus import Document, is_traditional, to_simplified
+from drafter.dating import document_year
 from drafter.genre import CJK_BASIC, FORMULA_NUMERALS, NUMBER_CHARS
 from drafter.mining.frames import frames_from_siblings, normalize_heading
 from drafter.model import Found
@@ -33,6 +35,9 @@ class DocMined:
     line_numbers: list[int]
     lines: list[str]  # the clean lines the tokens came from (simplified script)
     joins: list[tuple[tuple[int, int], ...]] = field(default_factory=list)  # as in Document
+    year: int | None = None  # the year the document was given in (drafter.dating)
+    dated_by: str | None = None  # how that year was found
+    title: str | None = None
 
     # Sent back from worker processes: hundreds of thousands of small token strings pickle
     # slowly, one joined string quickly (tokens never contain these two control characters).
@@ -467,12 +472,12 @@ def _frames(outline: Outline, line_text: dict[int, str]) -> list[Found]:
 LINE_FINDERS: tuple[Callable[[LineView], list[Found]], ...] = (_formulas, _idioms, _parallels, _quotes, _quoted_terms)
 
 
-def mine_document(doc: Document, lexicon: Lexicon, segment) -> DocMined:
+def mine_document(doc: Document, lexicon: Lexicon, segment, default_year: int | None = None) -> DocMined:
     """Everything one document yields on its own, plus its tokens for the corpus statistics."""
     lines = doc.lines
     if is_traditional(doc.text):
         lines = [to_simplified(line) for line in lines]
-        doc = Document(doc.source, lines, doc.line_numbers, doc.title_hint, joins=doc.joins)
+        doc = dataclasses.replace(doc, lines=lines)
     found: list[Found] = []
     line_tokens: list[list[str]] = []
     for index, line in enumerate(lines):
@@ -487,4 +492,6 @@ def mine_document(doc: Document, lexicon: Lexicon, segment) -> DocMined:
     outline = parse_outline(doc)
     found.extend(_moves(outline, doc, lines))
     found.extend(_frames(outline, dict(zip(doc.line_numbers, lines))))
-    return DocMined(doc.source, found, line_tokens, list(doc.line_numbers), lines, list(doc.joins))
+    title = outline.title or doc.title_hint
+    dated = document_year(outline.date, doc.year_hint, title or doc.title_hint, doc.source, doc.text, default_year)
+    return DocMined(doc.source, found, line_tokens, list(doc.line_numbers), lines, list(doc.joins), dated.year, dated.how, title)
