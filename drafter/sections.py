@@ -71,6 +71,7 @@ _MARKER_AT_START = re.compile("|".join(f"(?:{p.pattern})" for _, _, p in _STYLES
 _PARALLEL_POINT = re.compile(r"要[^，。；！？,;!?\n]{2,16}[。！!]")
 _NOT_DI_MARKER = ("一个", "一次", "一位", "一批", "一线")  # 第一个, 第一次 …: ordinals, not markers
 _END = "。！？!?"
+_END_RE = re.compile(f"[{_END}]")
 _TRAILING = "，,。；;：:、！!？? "
 
 
@@ -111,19 +112,18 @@ class _Run:
         not a set of points."""
         return any(m.start > 0 and text[m.start - 1] in "；;，," for m in self.markers[1:])
 
-    def last_item_end(self, text: str, span_end: int) -> int:
+    def last_item_end(self, body: BodyText, span_end: int) -> int:
         """An inline run ends with the paragraph (a clause-level list, with its sentence);
         a run of heading lines runs on to the end of the span."""
         if self.line_start:
             return span_end
+        text = body.text
         last = self.markers[-1].start
-        end = text.find("\n", last, span_end)
-        end = span_end if end < 0 else end
+        end = body.line_end(last, span_end)
         if self.clause_level(text):
-            stops = [text.find(ch, last, end) for ch in _END]
-            stops = [s + 1 for s in stops if s >= 0]
-            if stops:
-                end = min(stops)
+            stop = _END_RE.search(text, last, end)
+            if stop:
+                end = stop.end()
         return end
 
 
@@ -219,19 +219,33 @@ def _parallel_runs(items: list[_Marker]) -> list[_Run]:
     return [_Run("para", items)]
 
 
-def _contained(inner: _Run, outer: _Run, text: str, span_end: int) -> bool:
-    """Does `inner` sit inside a single item of `outer`?"""
-    starts = [m.start for m in outer.markers]
-    first, last = inner.markers[0].start, inner.markers[-1].start
-    slot = bisect.bisect_right(starts, first) - 1
-    if slot < 0:
-        return False
-    slot_end = starts[slot + 1] if slot + 1 < len(starts) else outer.last_item_end(text, span_end)
-    return last < slot_end
+def _outermost(runs: list[_Run], body: BodyText, span_end: int) -> list[_Run]:
+    """The runs that do not sit inside a single item of another run.
+
+    Every item of every run is a slot [its marker, the next marker or the run's end). A run
+    sits inside another's item when some slot that starts before its first marker ends after
+    its last one (its own slots all start at or after its first marker). One sweep over the
+    slots in start order, keeping the farthest end seen, answers that for all runs at once."""
+    slots: list[tuple[int, int]] = []
+    for run in runs:
+        starts = [m.start for m in run.markers]
+        slots.extend(zip(starts, starts[1:] + [run.last_item_end(body, span_end)]))
+    slots.sort()
+    outer: list[_Run] = []
+    farthest, k = -1, 0
+    for run in sorted(runs, key=lambda r: r.markers[0].start):
+        first, last = run.markers[0].start, run.markers[-1].start
+        while k < len(slots) and slots[k][0] < first:
+            farthest = max(farthest, slots[k][1])
+            k += 1
+        if farthest <= last:
+            outer.append(run)
+    return outer
 
 
-def _choose_run(runs: list[_Run], text: str, span_end: int) -> _Run | None:
-    outer = [r for r in runs if not any(o is not r and _contained(r, o, text, span_end) for o in runs)]
+def _choose_run(runs: list[_Run], body: BodyText, span_end: int) -> _Run | None:
+    text = body.text
+    outer = _outermost(runs, body, span_end)
     if not outer:
         return None
     return min(
@@ -247,12 +261,12 @@ def _choose_run(runs: list[_Run], text: str, span_end: int) -> _Run | None:
     )
 
 
-def _compact(run: _Run, text: str) -> bool:
+def _compact(run: _Run, body: BodyText) -> bool:
     """Items on consecutive lines: a short list, not a set of sections."""
-    return all(text.count("\n", a.start, b.start) <= 1 for a, b in zip(run.markers, run.markers[1:]))
+    return all(body.breaks_between(a.start, b.start) <= 1 for a, b in zip(run.markers, run.markers[1:]))
 
 
-def _sibling_runs(run: _Run, runs: list[_Run], text: str) -> list[_Run]:
+def _sibling_runs(run: _Run, runs: list[_Run], body: BodyText) -> list[_Run]:
     """A run of heading lines may be followed by more runs of the same style that start again
     from one (a report whose parts each number their points 一、二、三、 anew). They are its
     siblings, not children of its last item: nobody numbers 一、 inside 一、. Not so when
@@ -268,7 +282,7 @@ def _sibling_runs(run: _Run, runs: list[_Run], text: str) -> list[_Run]:
             continue
         if bisect.bisect_left(heading_lines, first) > bisect.bisect_right(heading_lines, after):
             break  # heading lines of another style in between: the new run belongs to them
-        if _compact(other, text) and not _compact(group[-1], text):
+        if _compact(other, body) and not _compact(group[-1], body):
             break
         group.append(other)
     return group
@@ -278,27 +292,28 @@ def _sibling_runs(run: _Run, runs: list[_Run], text: str) -> list[_Run]:
 # The tree
 
 
-def _heading_end(text: str, start: int, limit: int) -> int:
+def _heading_end(body: BodyText, start: int, limit: int) -> int:
     """Where a heading that starts at `start` ends: the line end for a heading line of its own,
     else the first sentence end (。！？), or `limit` (the next heading), whichever comes first."""
-    end = text.find("\n", start, limit)
-    end = limit if end < 0 else end
+    text = body.text
+    end = body.line_end(start, limit)
     for pos in range(start, end):
         if text[pos] in _END:
             return pos
     return end
 
 
-def _heading(text: str, marker: _Marker, limit: int, item_end: int, para: bool) -> tuple[str, int]:
+def _heading(body: BodyText, marker: _Marker, limit: int, item_end: int, para: bool) -> tuple[str, int]:
     """A section's heading text and the body offset where it ends (`limit`: the first child
     marker or the item's end)."""
-    head_end = _heading_end(text, marker.end, limit)
+    text = body.text
+    head_end = _heading_end(body, marker.end, limit)
     heading = text[marker.end:head_end].strip().rstrip(_TRAILING).strip()
     if not heading and not para and text[head_end:head_end + 1] == "\n":
         # the marker stands alone on its line ("第一，" then the text): the heading is the
         # first sentence of the next line
         start = head_end + 1
-        head_end = _heading_end(text, start, item_end)
+        head_end = _heading_end(body, start, item_end)
         heading = text[start:head_end].strip().rstrip(_TRAILING).strip()
     if para:
         heading = text[marker.start:head_end].rstrip(_TRAILING)
@@ -312,18 +327,18 @@ def build_tree(body: BodyText, markers: list[_Marker], start: int, end: int, lev
     starts = [m.start for m in markers]
     inside = markers[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
     runs = _runs(inside)
-    run = _choose_run(runs, text, end)
+    run = _choose_run(runs, body, end)
     if run is None:
         return []
-    group = _sibling_runs(run, runs, text)
+    group = _sibling_runs(run, runs, body)
     run_markers = [m for r in group for m in r.markers]
-    item_ends = [m.start for m in run_markers[1:]] + [group[-1].last_item_end(text, end)]
+    item_ends = [m.start for m in run_markers[1:]] + [group[-1].last_item_end(body, end)]
     inside_starts = [m.start for m in inside]
     sections: list[Section] = []
     for marker, item_end in zip(run_markers, item_ends):
         child_markers = inside[bisect.bisect_right(inside_starts, marker.start):bisect.bisect_left(inside_starts, item_end)]
         next_child = next((m.start for m in child_markers if m.start > marker.end), item_end)
-        heading, head_end = _heading(text, marker, min(next_child, item_end), item_end, run.style == "para")
+        heading, head_end = _heading(body, marker, min(next_child, item_end), item_end, run.style == "para")
         section = Section(
             level=level,
             number=marker.number,
