@@ -43,7 +43,7 @@ def _themes() -> set[str]:
 
 
 def test_the_shipped_canon_loads_and_is_found_by_default(canon, tmp_path):
-    assert len(canon.canonical) >= 140 and len(canon.expired) >= 120
+    assert len(canon.canonical) >= 170 and len(canon.expired) >= 150
     assert canon_path(None) == CANON.resolve() or canon_path(None) == CANON
     assert canon_path(tmp_path) == canon_path(None)  # a bank folder without its own canon.yaml
     (tmp_path / "canon.yaml").write_text("version: 1\ncanonical: []\nexpired: []\n", encoding="utf-8")
@@ -108,14 +108,14 @@ def test_each_details_formula_spells_out_as_many_items_as_its_numeral(canon):
     for entry in canon.canonical:
         if entry.kind != "formula" or not entry.full or entry.text[0] not in numerals:
             continue
-        if entry.text in ("三个务必", "两个确立", "两个结合", "两个维护", "两个责任", "四种形态", "三严三实"):
+        if entry.text in ("三个务必", "两个确立", "两个结合", "两个维护", "两个责任", "四种形态", "三严三实", "两个毫不动摇"):
             continue  # items are clauses, counted below
         items = re.split(r"[、，；]|和", entry.full)
         assert len(items) == numerals[entry.text[0]], (entry.text, items)
-    clauses = {"三个务必": 3, "两个确立": 2, "两个维护": 2, "两个责任": 2, "四种形态": 4}
+    clauses = {"三个务必": 3, "两个确立": 2, "两个维护": 2, "两个责任": 2, "四种形态": 4, "两个毫不动摇": 2}
     for entry in canon.canonical:
         if entry.text in clauses:
-            assert len(re.findall("务必|确立|坚决维护|负|成为", entry.full)) == clauses[entry.text], entry.text
+            assert len(re.findall("务必|确立|坚决维护|负|成为|毫不动摇", entry.full)) == clauses[entry.text], entry.text
 
 
 @pytest.mark.skipif(CORPORA is None, reason="../shared/corpora is not present")
@@ -237,7 +237,15 @@ def test_is_truncation_on_cut_formulations(canon):
     assert canon.is_truncation("习近平新时代中国特色社会主义").text == "习近平新时代中国特色社会主义思想"
     assert canon.is_truncation("不敢腐、不能腐").text == "不敢腐、不能腐、不想腐"
     assert canon.is_truncation("“四个全面”战略").text == "“四个全面”战略布局"
-    assert canon.is_truncation("道路自信、理论自信、制度自信").text == "道路自信、理论自信、制度自信、文化自信"
+    assert canon.is_truncation("政治意识、大局意识、核心意识").text == "政治意识、大局意识、核心意识、看齐意识"
+
+
+def test_an_old_series_is_expired_but_not_inside_the_current_one(canon):
+    """道路自信、理论自信、制度自信 (2012–2016) is expired; inside 道路自信、理论自信、制度自信、文化自信
+    it is part of the current formulation and not reported."""
+    old = _sentence("2017年中国共产党第十九次全国代表大会报告.txt", "道路自信、理论自信、制度自信、文化自信")
+    assert "道路自信、理论自信、制度自信" not in [e.text for e in canon.expired_in(old, 2026)]
+    assert [e.text for e in canon.expired_in("坚定道路自信、理论自信、制度自信", 2026)] == ["道路自信、理论自信、制度自信"]
 
 
 def test_is_truncation_leaves_whole_words_and_formulations_alone(canon):
