@@ -33,7 +33,8 @@ own (以人民为中心 beside 以人民为中心的发展思想), and an entry 
 `expired_in(text, year)` finds the expired expressions in a text (one compiled regex, built on
 first use). An expression that starts with a numeral does not match after another numeral
 (十三五 is not found in 二十三五…), a body's name ending in 部 does not match in 部门, 部署 or 部分
-(监察部 is not found in 纪检监察部门), and an occurrence inside a formulation that is canonical and
+(监察部 is not found in 纪检监察部门), one starting with 有 does not match in 只有, 具有, 没有 …
+(有中国特色社会主义 is not found in 只有中国特色社会主义才能发展中国), and an occurrence inside a formulation that is canonical and
 current in that year does not count. Quotation marks are ignored everywhere: “十三五”规划 holds
 十三五, and “三严三实”专题教育 is found in 三严三实专题教育.
 """
@@ -63,6 +64,7 @@ _LIST_SEPARATORS = "、，；"
 MIN_CUT = 4  # a prefix shorter than this is a word of its own more often than a cut (高质量, 新时代)
 _QUOTES = dict.fromkeys(map(ord, "“”‘’「」『』\"'"), None)
 _NOT_AFTER_BU = "门署分"  # 监察部 is not found in 纪检监察部门, 农业部 not in 农业部署
+_NOT_BEFORE_YOU = "只具没拥享所占保持含富固"  # 有中国特色社会主义 is not found in 只有中国特色社会主义才能…
 
 
 def plain(text: str) -> str:
@@ -200,6 +202,8 @@ def _guarded(text: str) -> str:
         escaped = f"(?<![{_NUMERALS}]){escaped}"
     if text[-1] == "部":
         escaped = f"{escaped}(?![{_NOT_AFTER_BU}])"
+    if text[0] == "有":
+        escaped = f"(?<![{_NOT_BEFORE_YOU}]){escaped}"
     return escaped
 
 

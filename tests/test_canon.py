@@ -219,6 +219,11 @@ def test_expired_in_leaves_current_sentences_alone(canon):
         sentence = _sentence(name, "以习近平新时代中国特色社会主义思想为指导")
         assert [e.text for e in canon.expired_in(sentence, 2026) if e.until < 2024] == [], sentence
     assert canon.expired_in("江苏修建铁路，纪检监察部门加强监督，农业部署到位，二十三五岁青年", 2026) == []
+    only = _sentence("2012年中国共产党第十八次全国代表大会报告.txt", "只有中国特色社会主义才能发展中国")
+    assert canon.expired_in(only, 2026) == []
+    old = _sentence("2012年中国共产党第十八次全国代表大会报告.txt", "胜利完成“十一五”规划")
+    assert {"十一五", "十二五"} <= {e.text for e in canon.expired_in(old, 2026)}
+    assert [e.text for e in canon.expired_in(old, 2012)] == ["十一五"]  # 十二五 is the current plan then
 
 
 @pytest.mark.skipif(CORPORA is None, reason="../shared/corpora is not present")
