@@ -135,7 +135,7 @@ class Canon:
             spans.append((match.start(), match.start() + len(word), word))
         if not spans:
             return []
-        shelter = self._current_canonical_spans(text, year)
+        shelter = self._canonical_spans(text, year)
         for start, end, word in spans:
             if any(s <= start and end <= e and (s, e) != (start, end) for s, e in shelter):
                 continue  # part of a formulation that is current: not the expired one
@@ -148,6 +148,21 @@ class Canon:
                 if entry.until < year and entry not in result:
                     result.append(entry)
         return result
+
+    def canonical_in(self, text: str, year: int | None = None) -> list[tuple[int, int, CanonicalEntry]]:
+        """Where canonical formulations occur in `text`: (start, end, entry), offsets into `text`
+        as given (quotation marks included), longest first at each position, in order. With
+        `year`, only those current by then (`since` <= year)."""
+        if not text or not self.canonical:
+            return []
+        kept = [i for i, ch in enumerate(text) if ord(ch) not in _QUOTES]
+        bare = "".join(text[i] for i in kept)
+        found = []
+        for start, end in self._canonical_spans(bare, year if year is not None else LAST_YEAR):
+            entry = self.canonical_entry(bare[start:end])
+            if entry is not None:
+                found.append((*_balanced(text, kept[start], kept[end - 1] + 1), entry))
+        return found
 
     def truncations(self) -> dict[str, CanonicalEntry]:
         """Every truncation of a canonical formulation (see the module's rule), with the
@@ -182,7 +197,8 @@ class Canon:
             self._expired_re = re.compile(f"(?=({alternatives}))")
         return self._expired_re
 
-    def _current_canonical_spans(self, text: str, year: int) -> list[tuple[int, int]]:
+    def _canonical_spans(self, text: str, year: int) -> list[tuple[int, int]]:
+        """Spans of the canonical formulations current in `year`, in quote-free `text`."""
         if self._canonical_re is None:
             if not self.canonical:
                 return []
@@ -194,6 +210,18 @@ class Canon:
             if entry and entry.since <= year:
                 spans.append((match.start(), match.start() + len(match.group(1))))
         return spans
+
+
+def _balanced(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen text[start:end] by a quotation mark it opens or closes but does not hold:
+    做到“两个维护 → 做到“两个维护”."""
+    for left, right in ("“”", "‘’", "「」", "『』"):
+        span = text[start:end]
+        if span.count(left) > span.count(right) and text[end:end + 1] == right:
+            end += 1
+        elif span.count(right) > span.count(left) and start > 0 and text[start - 1] == left:
+            start -= 1
+    return start, end
 
 
 def _guarded(text: str) -> str:

@@ -108,14 +108,15 @@ def test_each_details_formula_spells_out_as_many_items_as_its_numeral(canon):
     for entry in canon.canonical:
         if entry.kind != "formula" or not entry.full or entry.text[0] not in numerals:
             continue
-        if entry.text in ("三个务必", "两个确立", "两个结合", "两个维护", "两个责任", "四种形态", "三严三实", "两个毫不动摇"):
+        if entry.text in ("三个务必", "两个确立", "两个结合", "两个维护", "两个责任", "四种形态", "三严三实", "两个毫不动摇", "五个必由之路", "两个务必", "四个服从"):
             continue  # items are clauses, counted below
         items = re.split(r"[、，；]|和", entry.full)
         assert len(items) == numerals[entry.text[0]], (entry.text, items)
-    clauses = {"三个务必": 3, "两个确立": 2, "两个维护": 2, "两个责任": 2, "四种形态": 4, "两个毫不动摇": 2}
+    clauses = {"三个务必": 3, "两个确立": 2, "两个维护": 2, "两个责任": 2, "四种形态": 4, "两个毫不动摇": 2,
+               "五个必由之路": 5, "两个务必": 2, "四个服从": 4}
     for entry in canon.canonical:
         if entry.text in clauses:
-            assert len(re.findall("务必|确立|坚决维护|负|成为|毫不动摇", entry.full)) == clauses[entry.text], entry.text
+            assert len(re.findall("务必|确立|坚决维护|负|成为|毫不动摇|必由之路|服从", entry.full)) == clauses[entry.text], entry.text
 
 
 @pytest.mark.skipif(CORPORA is None, reason="../shared/corpora is not present")
@@ -364,3 +365,22 @@ def test_expired_in_and_is_truncation_stay_fast(canon):
         canon.expired_in(text, 2026)
         canon.is_truncation(text)
     assert time.perf_counter() - start < 1.0, "several thousand look-ups should take milliseconds"
+
+
+def test_canonical_in_finds_whole_formulations_in_a_report_line_with_their_offsets(canon):
+    line = _sentence("2025年政府工作报告.txt", "以习近平同志为核心的党中央周围")
+    found = {entry.text: line[start:end] for start, end, entry in canon.canonical_in(line, 2025)}
+    assert found["以习近平同志为核心的党中央"] == "以习近平同志为核心的党中央"
+    assert found["以习近平新时代中国特色社会主义思想为指导"] == "以习近平新时代中国特色社会主义思想为指导"
+    quoted = "增强“四个意识”、坚定“四个自信”、做到“两个维护”"
+    spans = {entry.text: quoted[start:end] for start, end, entry in canon.canonical_in(quoted)}
+    assert spans["增强“四个意识”、坚定“四个自信”、做到“两个维护”"] == quoted
+    assert "新质生产力" not in {e.text for _, _, e in canon.canonical_in("加快发展新质生产力", 2020)}
+    assert "新质生产力" in {e.text for _, _, e in canon.canonical_in("加快发展新质生产力", 2024)}
+
+
+def test_no_current_formulation_is_reported_expired(canon):
+    for entry in canon.canonical:
+        assert canon.expired_in(entry.text, 2026) == [], entry.text
+        if entry.full:
+            assert [e.text for e in canon.expired_in(entry.full, 2026)] == [], entry.text
