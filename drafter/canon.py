@@ -56,7 +56,7 @@ KINDS = {"formula": "数字概括语", "term": "固定提法", "idiom": "成语"
 TOP_KEYS = ("version", "canonical", "expired")
 CANONICAL_KEYS = ("text", "kind", "themes", "since", "full", "note")
 CANONICAL_REQUIRED = ("text", "kind", "since")
-EXPIRED_KEYS = ("text", "from", "until", "replaced_by", "kind", "note")
+EXPIRED_KEYS = ("text", "from", "until", "replaced_by", "kind", "note", "not_after")
 EXPIRED_REQUIRED = ("text", "from", "until")
 FIRST_YEAR, LAST_YEAR = 1921, 2100
 _NUMERALS = "一二三四五六七八九十百千万两〇零"
@@ -92,6 +92,7 @@ class ExpiredEntry:
     kind: str | None = None
     note: str | None = None
     line: int = 0
+    not_after: str = ""  # characters after which it does not count: 苏修 not in 江苏修建 (not_after: 江)
 
     def current_in(self, year: int) -> bool:
         return self.start <= year <= self.until
@@ -106,6 +107,7 @@ class Canon:
     # text (each list longest first), which is all a scan of a line needs
     _expired_by_text: dict[str, list[ExpiredEntry]] = field(default_factory=dict, init=False, repr=False, compare=False)
     _expired_index: dict[str, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
+    _not_after: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
     _canonical_by_text: dict[str, CanonicalEntry] = field(default_factory=dict, init=False, repr=False, compare=False)
     _canonical_index: dict[str, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
     _truncations: dict[str, CanonicalEntry] | None = field(default=None, init=False, repr=False, compare=False)
@@ -129,7 +131,7 @@ class Canon:
         if not text or not self.expired:
             return []
         text = plain(text)
-        spans = _scan(text, self._expired())
+        spans = _scan(text, self._expired(), self._not_after)
         if not spans:
             return []
         shelter = self._canonical_spans(text, year)
@@ -179,6 +181,8 @@ class Canon:
         if self._expired_index is None:
             for entry in self.expired:
                 self._expired_by_text.setdefault(plain(entry.text), []).append(entry)
+                if entry.not_after:
+                    self._not_after[plain(entry.text)] = self._not_after.get(plain(entry.text), "") + entry.not_after
             self._expired_index = _index(self._expired_by_text)
         return self._expired_index
 
@@ -202,10 +206,10 @@ def _index(texts) -> dict[str, list[str]]:
     return index
 
 
-def _scan(text: str, index: dict[str, list[str]]) -> list[tuple[int, int]]:
+def _scan(text: str, index: dict[str, list[str]], not_after: dict[str, str] | None = None) -> list[tuple[int, int]]:
     """Every occurrence (start, end) of an indexed text in `text`, overlapping ones included,
     with the module's boundary rules: no numeral-led text right after a numeral, no 部-final
-    name before 门/署/分, no 有-led text inside 只有/具有/没有 …"""
+    name before 门/署/分, no 有-led text inside 只有/具有/没有 …, and an entry's own `not_after`."""
     found = []
     get = index.get
     for start, char in enumerate(text):
@@ -220,6 +224,8 @@ def _scan(text: str, index: dict[str, list[str]]) -> list[tuple[int, int]]:
             if before and ((char in _NUMERALS and before in _NUMERALS) or (char == "有" and before in _NOT_BEFORE_YOU)):
                 continue
             if word[-1] == "部" and text[end:end + 1] and text[end] in _NOT_AFTER_BU:
+                continue
+            if before and not_after and before in not_after.get(word, ""):
                 continue
             found.append((start, end))
     return found
@@ -302,8 +308,8 @@ def load_canon(path: str | os.PathLike, themes: set[str] | None = None) -> Canon
         for t, k, th, s, f, n, ln in data[0]
     ]
     expired = [
-        ExpiredEntry(text=t, start=a, until=u, replaced_by=r, kind=k, note=n, line=ln)
-        for t, a, u, r, k, n, ln in data[1]
+        ExpiredEntry(text=t, start=a, until=u, replaced_by=r, kind=k, note=n, line=ln, not_after=na)
+        for t, a, u, r, k, n, ln, na in data[1]
     ]
     return Canon(canonical=canonical, expired=expired, path=path)
 
@@ -322,7 +328,7 @@ def _theme_names(canon_file: Path) -> set[str]:
 
 def _parse(text: str, path: Path, themes: set[str]) -> list:
     """Check the YAML and return plain data (marshal-able, for the cache):
-    [[(text, kind, themes, since, full, note, line) …], [(text, from, until, replaced_by, kind, note, line) …]]."""
+    [[(text, kind, themes, since, full, note, line) …], [(text, from, until, replaced_by, kind, note, line, not_after) …]]."""
     import yaml
 
     try:
@@ -381,7 +387,8 @@ def _parse(text: str, path: Path, themes: set[str]) -> list:
         if kind is not None and kind not in KINDS:
             raise DrafterError(f"{where}：kind 是“{kind}”，应为 {_kinds()} 之一。{_nearest_hint(kind, KINDS)}")
         replaced = _text(fields, "replaced_by", name)
-        expired.append((text, start, until, replaced, kind, _text(fields, "note", name), _line(node)))
+        not_after = _text(fields, "not_after", name) or ""
+        expired.append((text, start, until, replaced, kind, _text(fields, "note", name), _line(node), not_after))
         _unique(text, node, seen, name)
     return [canonical, expired]
 
