@@ -232,7 +232,7 @@ def test_expired_in_finds_class_struggle_slogans_in_the_1970s_reports(canon):
     reports = {json.loads(line).get("year"): json.loads(line)["content"]
                for line in (CORPORA / "government_work_reports.jsonl").read_text(encoding="utf-8").splitlines()}
     found = {e.text for e in canon.expired_in(reports["1978"], 2026)}
-    assert {"以阶级斗争为纲", "无产阶级文化大革命", "农业学大寨"} <= found
+    assert {"以阶级斗争为纲", "无产阶级文化大革命", "农业学大寨", "苏修"} <= found
     # the same report, dated in its own year, has nothing expired from that time
     assert not {e.text for e in canon.expired_in(reports["1978"], 1978)} & {"以阶级斗争为纲", "农业学大寨"}
 
@@ -320,6 +320,7 @@ def test_a_small_canon_loads(tmp_path):
         ("  - text: 以习近平同志为总书记的党中央", "  - text: 两个确立", ["第 10 行", "重复", "第 4 行"]),
         ("  - text: 两个确立", "  - text: &a 两个确立", ["第 4 行", "锚点"]),
         ("expired:", "expired: [}", ["第 8 行", "YAML 格式错误"]),
+        ("    until: 2016", "    until: 2016\n    not_after: [江]", ["第 13 行", "not_after 应是一段文字"]),
     ],
 )
 def test_schema_errors_name_the_file_the_line_and_the_nearest_key(tmp_path, old, new, expected):
