@@ -8,6 +8,7 @@ drafting never segment text."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import os
 import re
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from drafter.canon import Canon, ExpiredEntry, canon_path, load_canon
 from drafter.errors import DrafterError
 from drafter.fileio import load_yaml, load_yaml_cached
 from drafter.model import KINDS, Entry, Source, kinds_help
@@ -34,13 +36,36 @@ class PhraseBank:
     entries: list[Entry]
     documents: int = 0
     themes: dict[str, list[str]] = field(default_factory=dict)  # the theme lexicon the bank goes with
+    year: int | None = None  # a speech's year: entries holding an expression expired by then are left out
+    stale: dict[int, bool] = field(default_factory=dict, repr=False, compare=False)  # id(entry) -> expired
 
     def of_kind(self, kind: str) -> list[Entry]:
-        return [e for e in self.entries if e.kind == kind]
+        return [e for e in self.entries if e.kind == kind and self.fresh(e)]
 
-    def current(self, since: int) -> PhraseBank:
-        """The same bank without the entries last seen before `since` (see Entry.is_current)."""
-        return dataclasses.replace(self, entries=[e for e in self.entries if e.is_current(since)])
+    def fresh(self, entry: Entry) -> bool:
+        """Nothing in the entry expired before the speech's year (checked once per entry, on demand:
+        a draft looks at a small part of a large bank)."""
+        if self.year is None:
+            return True
+        key = id(entry)
+        if key not in self.stale:
+            self.stale[key] = bool(self.expired(entry, self.year))
+        return not self.stale[key]
+
+    @functools.cached_property
+    def canon(self) -> Canon:
+        """The canon that goes with the bank: its own canon.yaml, else the built-in one."""
+        return load_canon(canon_path(self.directory))
+
+    def expired(self, entry: Entry, year: int) -> list[ExpiredEntry]:
+        """The canon's expressions in the entry (or the headings a frame came from) that are no
+        longer current in `year`."""
+        return self.canon.expired_in(" ".join([entry.text, *entry.examples]), year)
+
+    def for_speech(self, year: int, since: int) -> PhraseBank:
+        """The bank as a speech of `year` may use it: without the entries last seen before `since`
+        (Entry.is_current) and, looked at through `fresh`, those that speak in expired terms."""
+        return dataclasses.replace(self, entries=[e for e in self.entries if e.is_current(since)], year=year, stale={})
 
 
 def default_bank_dir() -> Path:
@@ -241,7 +266,8 @@ def search(
 ) -> list[Entry]:
     """Entries matching `query` (in the text, fills, items or attribution; or naming a theme),
     of `theme` and `kind`, seen in a document of `since` or later; the user's own entries
-    first, then the most widely used."""
+    first, then the most widely used. Each carries the canon's expressions in it that are no
+    longer current this year (`expired`)."""
     if kind is not None and kind not in KINDS:
         raise DrafterError(f"未知的类别：{kind}。可用的类别：{kinds_help()}")
     if theme is not None:
@@ -259,8 +285,14 @@ def search(
             order = (not entry.custom, rank, KINDS[entry.kind].lookup_rank, -entry.docs, -entry.count, len(entry.text), entry.text)
             results.append((order, entry))
     results.sort(key=lambda item: item[0])
-    found = [entry for _, entry in results]
-    return found[:limit] if limit else found
+    found = [entry for _, entry in results][:limit] if limit else [entry for _, entry in results]
+    this_year = dt.date.today().year
+    for entry in found:
+        entry.expired = [
+            {"text": x.text, "from": x.start, "until": x.until, "replaced_by": x.replaced_by}
+            for x in bank.expired(entry, this_year)
+        ]
+    return found
 
 
 def _match_rank(entry: Entry, query: str) -> int | None:

@@ -110,7 +110,7 @@ class Canon:
     _not_after: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
     _canonical_by_text: dict[str, CanonicalEntry] = field(default_factory=dict, init=False, repr=False, compare=False)
     _canonical_index: dict[str, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
-    _truncations: dict[str, CanonicalEntry] | None = field(default=None, init=False, repr=False, compare=False)
+    _truncations: dict[str, CanonicalEntry | ExpiredEntry] | None = field(default=None, init=False, repr=False, compare=False)
 
     # -- look-ups ------------------------------------------------------------------------
 
@@ -158,21 +158,23 @@ class Canon:
             found.append((*_balanced(text, kept[start], kept[end - 1] + 1), entry))
         return found
 
-    def truncations(self) -> dict[str, CanonicalEntry]:
-        """Every truncation of a canonical formulation (see the module's rule), with the
-        formulation it was cut from (the shortest, when several)."""
+    def truncations(self) -> dict[str, CanonicalEntry | ExpiredEntry]:
+        """Every truncation of a formulation of the canon, current or expired (see the module's
+        rule), with the formulation it was cut from (the shortest, when several): 以习近平同志为核心
+        of …的党中央, and 以习近平同志为总书记 of the expired …的党中央 alike."""
         if self._truncations is None:
             entries = {plain(e.text) for e in self.canonical} | {plain(e.text) for e in self.expired}
-            cuts: dict[str, CanonicalEntry] = {}
-            for entry in sorted(self.canonical, key=lambda e: (len(plain(e.text)), e.text)):
+            cuts: dict[str, CanonicalEntry | ExpiredEntry] = {}
+            every: list[CanonicalEntry | ExpiredEntry] = [*self.canonical, *self.expired]
+            for entry in sorted(every, key=lambda e: (len(plain(e.text)), e.text)):
                 for cut in _cuts(plain(entry.text)):
                     if cut not in entries and cut not in cuts:
                         cuts[cut] = entry
             self._truncations = cuts
         return self._truncations
 
-    def is_truncation(self, text: str) -> CanonicalEntry | None:
-        """The canonical formulation `text` was cut from, when it is a truncation; else None."""
+    def is_truncation(self, text: str) -> CanonicalEntry | ExpiredEntry | None:
+        """The formulation `text` was cut from, when it is a truncation; else None."""
         return self.truncations().get(plain(text))
 
     # -- internals ------------------------------------------------------------------------

@@ -253,7 +253,9 @@ def _speaker_length(line: str, pos: int, follows_header: bool) -> int | None:
         if pos + k > len(line) or not _PERSON_CHARS.match(line, pos + k - 1):
             break
         end = pos + k
-        if end == len(line) or _PAREN_DATE.match(line, end) or _GLUED_SALUTATION.match(line, end):
+        # a whole short line is left to the line scan, which knows whether a name is due there
+        # (a second title line such as 为全面建成小康社会而奋斗 is no speaker)
+        if (end == len(line) and follows_header) or _PAREN_DATE.match(line, end) or _GLUED_SALUTATION.match(line, end):
             return k
     if not follows_header or line.startswith(_BODY_OPENERS, pos):
         return None

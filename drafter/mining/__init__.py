@@ -107,8 +107,8 @@ def _keep_weak(kind: str, founds: list[Found], docs: int, strong_texts: set[str]
         return True
     text = founds[0].text
     if kind == "formula":
-        if any(text != s and text in s for s in strong_texts):
-            return False  # 三个区分 inside “三个区分开来”
+        if any(text != s and text in s and "、" not in s for s in strong_texts):
+            return False  # 三个区分 inside “三个区分开来” (but 两个基本点 is an item of 一个中心、两个基本点)
         return docs >= 2 or len(founds) >= 3
     return True
 
