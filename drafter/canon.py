@@ -316,7 +316,8 @@ def load_canon(path: str | os.PathLike, themes: set[str] | None = None) -> Canon
             raise DrafterError(f"规范提法文件 {path} 不是 UTF-8 编码，请用 UTF-8 保存后重试。") from None
         return [list(known), _parse(text, path, set(known))]
 
-    checked_with, data = cached_for_file(path, "canon", compute)
+    # the cache kind names the layout of the cached tuples: change it when they change
+    checked_with, data = cached_for_file(path, "canon-2", compute)
     if tuple(checked_with) != known:  # the themes changed since the cache was written
         data = compute()[1]
     canonical = [
