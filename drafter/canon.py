@@ -12,23 +12,29 @@ Two lists:
 A bank folder may hold its own canon.yaml; otherwise the built-in one is used (`canon_path`).
 
 Truncation rule (`is_truncation`): a text that is not itself an entry of the canon is a
-truncation of a canonical formulation C (quotation marks aside) when
+truncation of a canonical formulation C (quotation marks aside) when it is a proper beginning of
+C and
 
-  1. it is a proper prefix of C, at least four characters long, that has lost C's head: the
-     genre's formulations put their head last (…的党中央, …思想, …治党), so a prefix is cut when it
-     stops right before a 的 (以习近平同志为核心 | 的党中央) or covers two thirds of C or more
-     (习近平新时代中国特色社会主义 | 思想, 全面从严 | 治党), or is a series cut short after two or
-     more of its items (不敢腐、不能腐 | 、不想腐; 道路自信、理论自信、制度自信 | 、文化自信); but not when it
-     is the whole first item of a series (经济建设 of 经济建设、政治建设…, 政治纪律 of
-     政治纪律和政治规矩, 以国内大循环为主体 of …、国内国际双循环相互促进的新发展格局); or
-  2. C opens with a 以…为 frame and the text starts after 以 and keeps 为: the frame is broken
-     (习近平同志为核心的党中央, 人民为中心的发展思想, 国内大循环为主体).
+  1. C is marked `whole: true` and the text has four characters or more: the formulation is
+     indivisible, and its beginnings are wrong on their own (习近平新时代中国特色社会主义 | 思想,
+     全面从严 | 治党, 人类命运 | 共同体, 一体推进不敢腐 | 、不能腐、不想腐); or
+  2. C opens with a preposition (以, 把, 对 …) and the text stops right before a 的: a modifier
+     without its head (以习近平同志为核心 | 的党中央); or
+  3. C is a series and the text holds two or more of its items but not all (不敢腐、不能腐 |
+     、不想腐; 形式主义、官僚主义、享乐主义 | 和奢靡之风); or
+  4. C is a numeral formula (四个意识, 三严三实): a numeral without its noun is no formulation;
 
-Shorter prefixes (高质量, 新时代, 中国), suffixes and inner parts that keep the head are not
-truncations: 党中央, 新时代中国特色社会主义思想 and 新发展理念 are words or formulations of their
-own. The rule misses short cuts such as 人类命运 (人类命运共同体, under two thirds); list such a
-case by hand where it matters. A shorter formulation the genre does use alone is an entry of its
-own (以人民为中心 beside 以人民为中心的发展思想), and an entry is never a truncation.
+or when C opens with a 以…为 frame and the text starts after 以 and keeps 为: the frame is broken
+(习近平同志为核心的党中央, 人民为中心的发展思想, 国内大循环为主体).
+
+The whole first item of a series is not a truncation unless C is `whole` (经济建设 of
+经济建设、政治建设…, 政治纪律 of 政治纪律和政治规矩, 以国内大循环为主体 of …、国内国际双循环…). Nor
+are suffixes and inner parts, nor the beginnings of formulations not marked `whole`: many of them
+are terms of their own (生态文明 of 生态文明建设, 社会主义市场经济 of …体制, 中华人民共和国 of
+中华人民共和国监察法, 新时代中国特色社会主义 of …思想, 高质量 of 高质量发展). `whole` is knowledge a
+rule cannot have: which formulations are indivisible is said in canon.yaml, entry by entry. A
+shorter formulation the genre does use alone is an entry of its own (以人民为中心 beside
+以人民为中心的发展思想), and an entry is never a truncation.
 
 `expired_in(text, year)` finds the expired expressions in a text (one scan of the text over an
 index by first character, built on first use). An expression that starts with a numeral does
@@ -54,14 +60,15 @@ CANON_FILE = "canon.yaml"
 THEMES_FILE = "themes.yaml"
 KINDS = {"formula": "数字概括语", "term": "固定提法", "idiom": "成语", "parallel": "排比", "quote": "引语"}
 TOP_KEYS = ("version", "canonical", "expired")
-CANONICAL_KEYS = ("text", "kind", "themes", "since", "full", "note")
+CANONICAL_KEYS = ("text", "kind", "themes", "since", "full", "note", "whole")
 CANONICAL_REQUIRED = ("text", "kind", "since")
 EXPIRED_KEYS = ("text", "from", "until", "replaced_by", "kind", "note", "not_after")
 EXPIRED_REQUIRED = ("text", "from", "until")
 FIRST_YEAR, LAST_YEAR = 1921, 2100
 _NUMERALS = "一二三四五六七八九十百千万两〇零"
 _LIST_SEPARATORS = "、，；"
-MIN_CUT = 4  # a prefix shorter than this is a word of its own more often than a cut (高质量, 新时代)
+MIN_CUT = 4  # under `whole`, a beginning shorter than this is a word of its own (习近平, 全过程)
+_PREPOSITIONS = "以把对为在从向按将"  # a formulation opening with one of these needs its head
 _QUOTES = dict.fromkeys(map(ord, "“”‘’「」『』\"'"), None)
 _NOT_AFTER_BU = "门署分"  # 监察部 is not found in 纪检监察部门, 农业部 not in 农业部署
 _NOT_BEFORE_YOU = "只具没拥享所占保持含富固"  # 有中国特色社会主义 is not found in 只有中国特色社会主义才能…
@@ -81,6 +88,7 @@ class CanonicalEntry:
     full: str | None = None  # what a numeral formula stands for
     note: str | None = None
     line: int = 0  # its line in canon.yaml
+    whole: bool = False  # every beginning of it (four characters or more) is a truncation
 
 
 @dataclass(frozen=True)
@@ -167,7 +175,7 @@ class Canon:
             cuts: dict[str, CanonicalEntry | ExpiredEntry] = {}
             every: list[CanonicalEntry | ExpiredEntry] = [*self.canonical, *self.expired]
             for entry in sorted(every, key=lambda e: (len(plain(e.text)), e.text)):
-                for cut in _cuts(plain(entry.text)):
+                for cut in _cuts(plain(entry.text), entry.kind or "term", getattr(entry, "whole", False)):
                     if cut not in entries and cut not in cuts:
                         cuts[cut] = entry
             self._truncations = cuts
@@ -245,16 +253,24 @@ def _balanced(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _cuts(text: str) -> set[str]:
+def _cuts(text: str, kind: str = "term", whole: bool = False) -> set[str]:
     """The truncations of one formulation (quotation marks removed), by the module's rule."""
     cuts: set[str] = set()
     first_item = re.split(f"[{_LIST_SEPARATORS}]|(?<=..)[和与及](?=..)", text)[0]
-    for end in range(MIN_CUT, len(text)):
+    numeral_formula = kind == "formula" and text[0] in _NUMERALS
+    opens_with_preposition = text[0] in _PREPOSITIONS
+    for end in range(2, len(text)):
         cut = text[:end]
-        if cut[-1] in _LIST_SEPARATORS or cut == first_item:
+        if cut[-1] in _LIST_SEPARATORS:
+            continue
+        if whole and end >= MIN_CUT:
+            cuts.add(cut)  # 习近平新时代中国特色社会主义 | 思想, 人类命运 | 共同体
+            continue
+        if cut == first_item:
             continue  # 经济建设 of 经济建设、政治建设…; 政治纪律 of 政治纪律和政治规矩
-        series_cut_short = text[end] in _LIST_SEPARATORS and any(c in cut for c in _LIST_SEPARATORS)
-        if end * 3 >= len(text) * 2 or text[end] == "的" or series_cut_short:
+        series_cut_short = text[end] in _LIST_SEPARATORS + "和与及" and any(c in cut for c in _LIST_SEPARATORS)
+        modifier_alone = opens_with_preposition and text[end] == "的"
+        if series_cut_short or modifier_alone or numeral_formula:
             cuts.add(cut)
     frame = re.match(r"以(.+?)为", text)
     if frame:
@@ -302,12 +318,13 @@ def load_canon(path: str | os.PathLike, themes: set[str] | None = None) -> Canon
             raise DrafterError(f"规范提法文件 {path} 不是 UTF-8 编码，请用 UTF-8 保存后重试。") from None
         return [list(known), _parse(text, path, set(known))]
 
-    checked_with, data = cached_for_file(path, "canon", compute)
+    # the cache kind names the layout of the cached tuples: change it when they change
+    checked_with, data = cached_for_file(path, "canon-2", compute)
     if tuple(checked_with) != known:  # the themes changed since the cache was written
         data = compute()[1]
     canonical = [
-        CanonicalEntry(text=t, kind=k, themes=tuple(th), since=s, full=f, note=n, line=ln)
-        for t, k, th, s, f, n, ln in data[0]
+        CanonicalEntry(text=t, kind=k, themes=tuple(th), since=s, full=f, note=n, line=ln, whole=w)
+        for t, k, th, s, f, n, ln, w in data[0]
     ]
     expired = [
         ExpiredEntry(text=t, start=a, until=u, replaced_by=r, kind=k, note=n, line=ln, not_after=na)
@@ -330,7 +347,7 @@ def _theme_names(canon_file: Path) -> set[str]:
 
 def _parse(text: str, path: Path, themes: set[str]) -> list:
     """Check the YAML and return plain data (marshal-able, for the cache):
-    [[(text, kind, themes, since, full, note, line) …], [(text, from, until, replaced_by, kind, note, line, not_after) …]]."""
+    [[(text, kind, themes, since, full, note, line, whole) …], [(text, from, until, replaced_by, kind, note, line, not_after) …]]."""
     import yaml
 
     try:
@@ -374,7 +391,8 @@ def _parse(text: str, path: Path, themes: set[str]) -> list:
             raise DrafterError(f"{where}：kind 是“{kind}”，应为 {_kinds()} 之一。{_nearest_hint(kind, KINDS)}")
         entry_themes = _themes(fields, name, where, themes)
         since = _year(fields, "since", name, where)
-        canonical.append((text, kind, entry_themes, since, _text(fields, "full", name), _text(fields, "note", name), _line(node)))
+        whole = _flag(fields, "whole", name)
+        canonical.append((text, kind, entry_themes, since, _text(fields, "full", name), _text(fields, "note", name), _line(node), whole))
         _unique(text, node, seen, name)
     expired = []
     for node in _sequence(top, "expired", name):
@@ -470,6 +488,17 @@ def _text(fields: dict, key: str, name: str, required: bool = False) -> str | No
     if value is None or (required and not value.strip()):
         raise DrafterError(f"{name} 第 {_line(node)} 行：{key} 应是一段文字。")
     return value.strip()
+
+
+def _flag(fields: dict, key: str, name: str) -> bool:
+    import yaml
+
+    if key not in fields:
+        return False
+    node = fields[key][1]
+    if not isinstance(node, yaml.ScalarNode) or not node.tag.endswith(":bool"):
+        raise DrafterError(f"{name} 第 {_line(node)} 行：{key} 应为 true 或 false。")
+    return node.value.lower() in ("true", "yes", "on")
 
 
 def _year(fields: dict, key: str, name: str, where: str) -> int:
