@@ -364,3 +364,29 @@ def test_corpora_pasted_as_one_line_keep_their_parts(corpus_docs):
         text = json.dumps(outline_to_dict(flat), ensure_ascii=False)
         assert "新华社" not in text and "鞠鹏" not in text, doc.source
     assert kept >= 0.9 * total, (kept, total)
+
+
+# ---------------------------------------------------------------------------
+# Markers glued to the end of a heading line (no line break, no punctuation)
+
+
+def test_a_marker_glued_to_a_heading_line_is_found_between_its_neighbours():
+    text = ("同志们：今天开会，我讲几点意见一、总体要求（一）指导思想。正文。（二）基本原则。正文。（三）工作目标。正文。"
+            "二、主要任务。正文。三、保障措施一是加强领导。正文。二是强化考核。正文。")
+    outline = parse_outline(clean_lines([text], "t.txt"))
+    assert [(s.marker, s.heading) for s in outline.sections] == [("一、", "总体要求"), ("二、", "主要任务"), ("三、", "保障措施")]
+    assert [c.heading for c in outline.sections[0].children] == ["指导思想", "基本原则", "工作目标"]
+    assert [c.heading for c in outline.sections[2].children] == ["加强领导", "强化考核"]
+    assert outline.opening == "今天开会，我讲几点意见"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "同志们：要做到思想统一、政治坚定。二、严守纪律。正文。三、改进作风。正文。",  # 统一、 is no marker
+        "同志们：基本任务，一是加强学习；二是严守纪律；三是改进作风。",  # a list in a sentence stays as it was
+    ],
+)
+def test_no_marker_is_made_up_inside_a_sentence(text):
+    outline = parse_outline(clean_lines([text], "t.txt"))
+    assert all(not s.heading.startswith(("政治坚定", "加强学习")) for s in iter_sections(outline.sections))
