@@ -9,6 +9,7 @@ import random
 
 import pytest
 
+from conftest import SEED_FILES
 from drafter.corpus import clean_lines
 from drafter.mining.extract import _Spans
 from drafter.sections import _outermost, _runs, find_markers
@@ -390,3 +391,25 @@ def test_a_marker_glued_to_a_heading_line_is_found_between_its_neighbours():
 def test_no_marker_is_made_up_inside_a_sentence(text):
     outline = parse_outline(clean_lines([text], "t.txt"))
     assert all(not s.heading.startswith(("政治坚定", "加强学习")) for s in iter_sections(outline.sections))
+
+
+# ---------------------------------------------------------------------------
+# A material platform's watermark block pasted on one line with the speech
+
+
+@pytest.mark.parametrize("joiner", [" ", ""], ids=["spaces", "glued"])
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name[:3])
+def test_a_seed_file_pasted_as_one_line_adverts_and_all(path, joiner):
+    raw = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    flat, lined = parse_outline(clean_lines([joiner.join(raw)], "t.txt")), parse_outline(load_document(path))
+    assert (flat.title, flat.salutation) == (lined.title, lined.salutation)
+    assert [s.marker for s in flat.sections] == [s.marker for s in lined.sections]
+    dumped = json.dumps(outline_to_dict(flat), ensure_ascii=False)
+    assert not any(word in dumped for word in ("QQ", "会员", "仅供学习", "订阅", "整理，咨询"))
+
+
+def test_contact_adverts_inside_the_text_go_but_a_speech_that_names_members_stays():
+    body = "同志们：今天召开全市工作会议，主要任务是总结去年工作，部署今年任务。" * 2
+    assert clean_lines(["在会上的讲话某某文库整理，咨询QQ123456789" + body], "t.txt").lines == ["在会上的讲话" + body]
+    speech = "各位会员代表：今天召开协会第三次会员代表大会，这是全体会员的一件大事。" * 3
+    assert clean_lines([speech], "t.txt").lines == [speech]
