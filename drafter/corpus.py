@@ -351,8 +351,8 @@ _WEB_CAPTIONS = re.compile(
             rf"[（(]?(?:{_NEWS_ORG})[{CJK}]{{0,8}}?{_DATE_MD}[电讯](?:\s*[（(]记者[^（）()\n]{{1,30}}[）)])?[）)]?",
             # print editions: "《 人民日报 》（ 2020年11月25日 02 版）"
             r"《?\s*(?:人民日报|光明日报|经济日报|求是)(?:\s*海外版)?\s*》?\s*[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*第?\s*\d{1,2}\s*版\s*[）)]",
-            # "（责编：张三、李四）"
-            r"[（(]\s*责编\s*[：:][^（）()\n]{1,30}[）)]",
+            # "（责编：张三、李四）", "（责任编辑：王五）", "【来源：新华网】"
+            r"[（(【]\s*(?:责编|责任编辑|编辑|来源)\s*[：:][^（）()【】\n]{1,30}[）)】]",
             # picture captions that open a sentence: "图为…。", "（图为…）"
             r"[（(]图为[^（）()\n]{1,200}[）)]",
             # (after a heading too, but not the 图 of a word: 蓝图为, 地图为, 意图为, 试图为 …)
@@ -481,7 +481,7 @@ def _strip_inline(line: str) -> tuple[str, list[str]]:
 def _may_hold_caption(line: str) -> bool:
     """A cheap test before the caption regex: every caption names a reporter, a picture, a wire
     service or a paper's page."""
-    return "记者" in line or "图为" in line or "新华社" in line or "版" in line or "责编" in line or "电" in line
+    return any(sign in line for sign in ("记者", "图为", "新华社", "版", "编", "来源", "电"))
 
 
 @dataclass

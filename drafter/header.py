@@ -145,8 +145,8 @@ def _looks_like_title_line(line: str) -> bool:
 _SPEECH_WORDS_LONGEST = "|".join(sorted(_SPEECH_WORDS.split("|"), key=len, reverse=True))
 _NO_SENTENCE = "^。！？!?；;：:（()）"
 # "在打好精准脱贫攻坚战座谈会上的讲话", "习近平在…上的讲话", "决胜…——在…大会上的报告"
-_GLUED_SPEECH_TITLE = re.compile(
-    rf"[{_NO_SENTENCE}]{{0,60}}?在[{_NO_SENTENCE}，,]{{2,50}}?(?:上|时|中|期间)的(?:{_SPEECH_WORDS_LONGEST})"
+_GLUED_SPEECH_TITLE = re.compile(  # news sites also write "习近平：在…上的讲话"
+    rf"(?:[\u4e00-\u9fff·]{{2,12}}[：:])?[{_NO_SENTENCE}]{{0,60}}?在[{_NO_SENTENCE}，,]{{2,50}}?(?:上|时|中|期间)的(?:{_SPEECH_WORDS_LONGEST})"
 )
 _PAREN_DATE = re.compile(rf"[（(][^（）()\n]{{0,40}}?(?:{_DATE.pattern})[^（）()\n]{{0,40}}?[）)]")
 # "政府工作报告（2024年3月5日在…上）": a title ended by its date in brackets
@@ -160,6 +160,8 @@ _GLUED_SUBTITLE = re.compile(
     rf"(?:——[{_NO_SENTENCE}]{{0,20}}?|(?:{_DATE.pattern}))在[{_NO_SENTENCE}，,]{{2,50}}?(?:上|时)(?:的(?:{_SPEECH_WORDS_LONGEST}))?"
 )
 _TITLE_BEFORE_SUBTITLE = re.compile(rf"[{_NO_SENTENCE}—]{{2,60}}?(?={_GLUED_SUBTITLE.pattern})")
+# after the title, a date with no brackets: "…的讲话2018年2月12日习近平…" (not "…，" that opens a sentence)
+_BARE_DATE = re.compile(rf"(?:{_DATE.pattern})(?![，,、在])")
 _PERSON_CHARS = re.compile(r"[\u4e00-\u9fff·、]")
 # What a speech body opens with: never part of a speaker's name glued before it.
 _BODY_OPENERS = (
@@ -218,7 +220,7 @@ def _split_glued(line: str, title_seen: bool) -> list[tuple[str, int]]:
     title_seen = True
     speaker_done = False
     while pos < len(line):
-        date = _PAREN_DATE.match(line, pos)
+        date = _PAREN_DATE.match(line, pos) or (_BARE_DATE.match(line, pos) if cuts else None)
         salutation = _GLUED_SALUTATION.match(line, pos) if cuts else None
         length = None if date or salutation or speaker_done or not title_seen else _speaker_length(line, pos, follows_header=bool(cuts))
         if date:
