@@ -97,7 +97,6 @@ def occasion_in_opening(opening: str) -> str | None:
 # ---------------------------------------------------------------------------
 # Line classifiers
 
-_TITLE_THEN_BODY = re.compile(rf"^(.{{0,30}}?在[^，。！？；：]{{2,40}}?(?:上|时)的(?:{_SPEECH_WORDS}))")
 _GLUED_TITLE = re.compile(
     rf"^(?P<title>.+?(?:{_SPEECH_WORDS}))[（(](?P<date>[^（）()]*?\d{{1,2}}\s*日|[^（）()]*?日)[）)](?P<speaker>[\u4e00-\u9fff·]{{2,8}})?$"
 )
