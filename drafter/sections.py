@@ -187,10 +187,12 @@ _WORD_WITH_ONE = "统唯第之同万专划任某逐其另每单归合不"  # 统
 
 def _glued_markers(text: str, markers: list[_Marker]) -> list[_Marker]:
     found: list[_Marker] = []
+    breaks = [m.start() for m in re.finditer("\n", text)]
     for style, forms in _GLUED_STYLES.items():
         mine = [m for m in markers if m.style == style]
         for before, after in zip([None] + mine, mine):
-            start = _gap_start(text, before, after)
+            k = bisect.bisect_left(breaks, after.start)  # looked up: a one-line text has no break to find
+            start = _gap_start(breaks[k - 1] + 1 if k else 0, before, after)
             if start is None:
                 continue
             marker = _glued_marker(text, style, forms, after.number - 1, start, after.start, last=after.number == 2)
@@ -199,11 +201,10 @@ def _glued_markers(text: str, markers: list[_Marker]) -> list[_Marker]:
     return found
 
 
-def _gap_start(text: str, before: _Marker | None, after: _Marker) -> int | None:
+def _gap_start(line_start: int, before: _Marker | None, after: _Marker) -> int | None:
     """Where to look for the marker missing before `after` (None: nothing is missing): after the
     previous marker of the style when it is two behind, or, for a run that starts at two, from
-    the start of the line."""
-    line_start = text.rfind("\n", 0, after.start) + 1
+    the start of its line (`line_start`)."""
     if before is not None and before.number == after.number - 2:
         return before.end if before.start >= line_start else None
     if after.number == 2 and (before is None or before.number != 1 or before.start < line_start):
