@@ -302,6 +302,15 @@ _ADVERT_STRONG = re.compile(
 _ADVERT_WEAK = re.compile(
     r"QQ|微信|订阅|会员|倒卖|版权所有|侵权|客服|免费(领取|赠送)|更多精彩|原创|文章来源|来源[：:]|责任编辑|编辑[：:]"
 )
+# The same glued into running text (a page pasted as one line): contact numbers, "…整理，咨询QQ…".
+# The site's name goes too where it stands apart: after punctuation or a title's last word.
+_ADVERT_INLINE = re.compile(
+    rf"(?:(?:(?<=讲话|报告|致辞|发言|讲稿)|(?<![{CJK}]))[{CJK}]{{2,6}})?整理[，,]\s*(?:咨询|联系|加)[^。！？\n]{{0,12}}?\d{{5,}}"
+    r"|(?:QQ|ＱＱ|微信|VX|vx)(?:群|号)?\s*[:：]?\s*\d{5,}"
+)
+ADVERT_ZONE = 300  # a long line opening with adverts (two signs, one strong) loses them …
+ADVERT_GAP = 60  # … up to the last sign that follows the one before within this many characters
+_ADVERT_TAIL = re.compile(r"[\s：:！!，,、】\]）)\d]*")
 ADVERT_STRONG_MAX = 80  # a line with a strong advert sign, up to this length, is an advert
 ADVERT_WEAK_MAX = 40  # likewise a short non-sentence with a weak one
 ADVERT_BLOCK_LINE_MAX = 40  # every line of an advert block is this short
@@ -345,8 +354,8 @@ _WEB_CAPTIONS = re.compile(
             rf"[（(]?(?:{_NEWS_ORG})[{CJK}]{{0,8}}?{_DATE_MD}[电讯](?:\s*[（(]记者[^（）()\n]{{1,30}}[）)])?[）)]?",
             # print editions: "《 人民日报 》（ 2020年11月25日 02 版）"
             r"《?\s*(?:人民日报|光明日报|经济日报|求是)(?:\s*海外版)?\s*》?\s*[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*第?\s*\d{1,2}\s*版\s*[）)]",
-            # "（责编：张三、李四）"
-            r"[（(]\s*责编\s*[：:][^（）()\n]{1,30}[）)]",
+            # "（责编：张三、李四）", "（责任编辑：王五）", "【来源：新华网】"
+            r"[（(【]\s*(?:责编|责任编辑|编辑|来源)\s*[：:][^（）()【】\n]{1,30}[）)】]",
             # picture captions that open a sentence: "图为…。", "（图为…）"
             r"[（(]图为[^（）()\n]{1,200}[）)]",
             # (after a heading too, but not the 图 of a word: 蓝图为, 地图为, 意图为, 试图为 …)
@@ -433,15 +442,39 @@ def _boilerplate_line(line: str) -> bool:
     return bool(_PHOTO_LINE.match(line)) and len(line) <= PHOTO_LINE_MAX and not _END_INSIDE.search(line, 0, len(line) - 1)
 
 
+def _advert_prefix(line: str) -> int:
+    """How many characters of adverts a long line opens with (a template site's watermark block
+    pasted on one line with the speech: 仅供学习 禁止外传 … 免费QQ群：)."""
+    if len(line) <= ADVERT_STRONG_MAX:
+        return 0
+    zone = line[:ADVERT_ZONE]
+    strong = list(_ADVERT_STRONG.finditer(zone))
+    signs = sorted(strong + list(_ADVERT_WEAK.finditer(zone)), key=lambda m: m.start())
+    if not strong or len(signs) < 2 or signs[0].start() > ADVERT_GAP:
+        return 0
+    end = signs[0].end()
+    for sign in signs[1:]:  # the block ends where the signs thin out
+        if sign.start() - end > ADVERT_GAP:
+            break
+        end = max(end, sign.end())
+    return _ADVERT_TAIL.match(line, end).end()
+
+
 def _strip_inline(line: str) -> tuple[str, list[str]]:
-    """A line without the photo credits, captions, datelines, page footers and footnote marks
-    inside it, and the pieces taken out."""
+    """A line without the adverts, photo credits, captions, datelines, page footers and footnote
+    marks inside it, and the pieces taken out."""
     pieces: list[str] = []
 
     def cut(match: re.Match[str]) -> str:
         pieces.append(match.group(0))
         return ""
 
+    if "QQ" in line or "ＱＱ" in line or "微信" in line or "VX" in line or "vx" in line:
+        line = _ADVERT_INLINE.sub(cut, line)
+    prefix = _advert_prefix(line)
+    if prefix:
+        pieces.append(line[:prefix])
+        line = line[prefix:]
     stripped = _WEB_CAPTIONS.sub(cut, line) if _may_hold_caption(line) else line
     stripped = _PHOTO_CREDIT.sub(cut, stripped).rstrip()
     stripped = _PAGE_FOOTER_INLINE.sub(cut, stripped)
@@ -451,7 +484,7 @@ def _strip_inline(line: str) -> tuple[str, list[str]]:
 def _may_hold_caption(line: str) -> bool:
     """A cheap test before the caption regex: every caption names a reporter, a picture, a wire
     service or a paper's page."""
-    return "记者" in line or "图为" in line or "新华社" in line or "版" in line or "责编" in line or "电" in line
+    return any(sign in line for sign in ("记者", "图为", "新华社", "版", "编", "来源", "电"))
 
 
 @dataclass

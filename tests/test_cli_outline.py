@@ -109,3 +109,22 @@ def test_outline_does_not_load_jieba():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_outline_json_of_a_speech_pasted_from_a_news_site(runner, tmp_path):
+    """One line: dateline, glued header, a credit before a marker, a run-on inline heading (cut,
+    with the whole sentence in the additive heading_full), the print-edition note at the end."""
+    run_on = "加强理论学习，不断提高政治判断力、政治领悟力、政治执行力，切实把学习成果转化为推动工作的实际行动"
+    text = (
+        "新华社北京3月5日电 在全市工作会议上的讲话（2021年3月5日）王建国同志们：今天召开全市工作会议。"
+        f"新华社记者 鞠鹏/摄一、{run_on}。正文。二、严守纪律规矩。正文。谢谢大家！"
+        "（新华社北京3月5日电）《 人民日报 》（ 2021年03月06日 02 版）"
+    )
+    path = tmp_path / "网页.txt"
+    path.write_text(text, encoding="utf-8")
+    data = _json(runner, path)
+    assert (data["title"], data["date"], data["speaker"], data["salutation"]) == ("在全市工作会议上的讲话", "2021-03-05", "王建国", "同志们：")
+    first, second = data["sections"]
+    assert (first["marker"], first["heading"], first["heading_full"], first["line"]) == ("一、", "加强理论学习", run_on, 1)
+    assert "heading_full" not in second and second["heading"] == "严守纪律规矩"
+    assert "新华社" not in json.dumps(data, ensure_ascii=False)
