@@ -276,23 +276,31 @@ def search(
             raise DrafterError(f"词库中没有主题“{theme}”。已有主题：{'、'.join(known) or '（无）'}。")
     results: list[tuple[tuple, Entry]] = []
     for entry in bank.entries:
-        if (kind and entry.kind != kind) or (theme and theme not in entry.themes):
+        if not _wanted(entry, kind, theme, since):
             continue
-        if since and not (entry.custom or (entry.last_year or 0) >= since):
-            continue  # asked for what is in use since a year: an undated mined entry cannot show that
         rank = _match_rank(entry, query) if query else 0
         if rank is not None:
             order = (not entry.custom, rank, KINDS[entry.kind].lookup_rank, -entry.docs, -entry.count, len(entry.text), entry.text)
             results.append((order, entry))
     results.sort(key=lambda item: item[0])
     found = [entry for _, entry in results][:limit] if limit else [entry for _, entry in results]
-    this_year = dt.date.today().year
-    for entry in found:
+    _mark_expired(bank, found, dt.date.today().year)
+    return found
+
+
+def _mark_expired(bank: PhraseBank, entries: list[Entry], year: int) -> None:
+    for entry in entries:
         entry.expired = [
             {"text": x.text, "from": x.start, "until": x.until, "replaced_by": x.replaced_by}
-            for x in bank.expired(entry, this_year)
+            for x in bank.expired(entry, year)
         ]
-    return found
+
+
+def _wanted(entry: Entry, kind: str | None, theme: str | None, since: int | None) -> bool:
+    if (kind and entry.kind != kind) or (theme and theme not in entry.themes):
+        return False
+    # asked for what is in use since a year: an undated mined entry cannot show that
+    return not since or entry.custom or (entry.last_year or 0) >= since
 
 
 def _match_rank(entry: Entry, query: str) -> int | None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from drafter.bank import FRAMES_FILE, PHRASES_FILE, assign_themes, load_themes, themes_file
-from drafter.canon import Canon, canon_path, load_canon
+from drafter.canon import Canon, CanonicalEntry, canon_path, load_canon
 from drafter.corpus import Document, expand_paths, load_corpus
 from drafter.errors import DrafterError
 from drafter.fileio import atomic_write_text, dump_bank_yaml, prime_yaml_cache
@@ -210,26 +210,38 @@ def reduce_entries(
             continue
         # newest documents first, so that the sources kept (MAX_SOURCES) include the current ones
         items.sort(key=lambda item: (-(by_source[item[0]].year or 0), order.get(item[0], 0), item[1].line))
-        count, docs = _count(items)
-        years = _years([by_source[source].year for source, _ in items] + [y for f in founds if f.years for y in f.years])
-        entry = Entry(
-            text=text,
-            kind=kind,
-            themes=[],
-            count=count,
-            docs=docs,
-            sources=_sources(items, by_source),
-            first_year=years[0] if years else None,
-            last_year=years[1] if years else None,
-            canonical=canonical is not None,
-        )
-        _merge_kind_fields(entry, founds)
-        entry.themes = assign_themes(text, [s.context for s in entry.sources], themes, kind)
-        if canonical:
-            entry.themes += [t for t in canonical.themes if t not in entry.themes]
-        entries.append(entry)
+        entries.append(_entry(kind, text, items, by_source, themes, canonical))
     entries.sort(key=lambda e: (KINDS[e.kind].bank_rank, -e.docs, -e.count, e.text))
     return entries
+
+
+def _entry(
+    kind: str,
+    text: str,
+    items: list[tuple[str, Found]],
+    by_source: dict[str, DocMined],
+    themes: dict[str, list[str]],
+    canonical: CanonicalEntry | None,
+) -> Entry:
+    founds = [f for _, f in items]
+    count, docs = _count(items)
+    years = _years([by_source[source].year for source, _ in items] + [y for f in founds if f.years for y in f.years])
+    entry = Entry(
+        text=text,
+        kind=kind,
+        themes=[],
+        count=count,
+        docs=docs,
+        sources=_sources(items, by_source),
+        first_year=years[0] if years else None,
+        last_year=years[1] if years else None,
+        canonical=canonical is not None,
+    )
+    _merge_kind_fields(entry, founds)
+    entry.themes = assign_themes(text, [s.context for s in entry.sources], themes, kind)
+    if canonical:
+        entry.themes += [t for t in canonical.themes if t not in entry.themes]
+    return entry
 
 
 def _best_kinds(groups: dict[tuple[str, str], list[tuple[str, Found]]], canon: Canon) -> dict[str, str]:
