@@ -18,7 +18,7 @@ from typing import Any
 
 from drafter.canon import Canon, ExpiredEntry, canon_path, load_canon
 from drafter.errors import DrafterError
-from drafter.fileio import load_yaml, load_yaml_cached
+from drafter.fileio import cached_for_file, load_yaml, load_yaml_cached
 from drafter.model import KINDS, Entry, Source, kinds_help
 from drafter.resources import builtin_dir
 
@@ -85,9 +85,9 @@ def load_bank(directory: str | os.PathLike | None = None) -> PhraseBank:
     documents = 0
     for path in generated:
         if path.exists():
-            data = _read_bank_file(path)
-            documents = max(documents, int(data.get("documents") or 0))
-            entries.extend(_dated(_entries(data, path, custom=False), data.get("catalog"), path))
+            count, mined = _generated_entries(path)
+            documents = max(documents, count)
+            entries.extend(mined)
     themes = load_themes(themes_file(folder))
     custom: list[Entry] = []
     hidden: set[tuple[str, str | None]] = set()
@@ -99,6 +99,23 @@ def load_bank(directory: str | os.PathLike | None = None) -> PhraseBank:
     custom_keys = {(e.text, e.kind) for e in custom}
     entries = custom + [e for e in entries if (e.text, e.kind) not in custom_keys]
     return PhraseBank(directory=folder, entries=entries, documents=documents, themes=themes)
+
+
+def _generated_entries(path: Path) -> tuple[int, list[Entry]]:
+    """The documents count and the checked, dated entries of a generated bank file; what the
+    checks give is cached with the file's size and time, so a look-up rebuilds the entries
+    without checking them again."""
+
+    def compute() -> tuple[int, list[tuple]]:
+        data = _read_bank_file(path)
+        entries = _dated(_entries(data, path, custom=False), data.get("catalog"), path)
+        return int(data.get("documents") or 0), [e.to_tuple() for e in entries]
+
+    documents, rows = cached_for_file(path, f"bank-entries-{ENTRY_CACHE_VERSION}", compute)
+    return documents, [Entry.from_tuple(row) for row in rows]
+
+
+ENTRY_CACHE_VERSION = 1  # raise when Entry's fields change
 
 
 def _dated(entries: list[Entry], catalog: Any, path: Path) -> list[Entry]:

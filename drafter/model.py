@@ -155,6 +155,21 @@ class Entry:
             canonical=raw.get("canonical") is True,
         )
 
+    def to_tuple(self) -> tuple:
+        """Plain data for the look-up cache (marshal): a checked entry is rebuilt from it without
+        being checked again."""
+        sources = [(x.doc, x.line, x.context, x.year, x.title) for x in self.sources]
+        return (
+            self.text, self.kind, self.themes, self.count, self.docs, sources, self.fills, self.examples, self.items,
+            self.attribution, self.role, self.occasion, self.custom, self.first_year, self.last_year, self.canonical,
+        )
+
+    @classmethod
+    def from_tuple(cls, data: tuple | list) -> Entry:
+        fields = list(data)
+        fields[5] = [Source(*x) for x in fields[5]]
+        return cls(*fields)
+
     def is_current(self, since: int) -> bool:
         """Seen in a document of `since` or later; an undated entry (a user's own, or one from
         speeches without a date) is not known to be old and counts as current."""
