@@ -8,6 +8,8 @@ import json
 import marshal
 import os
 import re
+import stat
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Callable
@@ -58,21 +60,105 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def write_new_file(path: str | os.PathLike, data: bytes, force: bool = False) -> None:
-    """Write an output file the user asked for; refuse to replace an existing one unless `force`."""
+STDOUT = "-"  # `-o -`: standard output
+
+
+def write_new_file(path: str | os.PathLike, data: bytes, force: bool = False, option: str = "-o") -> None:
+    """Write an output file the user asked for (`-o FILE`).
+
+    `-` is standard output. Otherwise the folder must exist (a missing one is named, never
+    created); an existing file is replaced only with `force`, and only if it is a regular file
+    with no other hard link: a symlink (never followed), a folder, a FIFO, a device or a socket
+    is refused, as is a file whose other names would keep the old content."""
+    if str(path) == STDOUT:
+        stream = getattr(sys.stdout, "buffer", None)
+        if stream is None:  # a text-only stdout (a test runner's capture)
+            sys.stdout.write(data.decode("utf-8"))
+        else:
+            stream.write(data)
+        sys.stdout.flush()
+        return
     path = Path(path)
-    if path.is_dir():
-        raise DrafterError(f"{path} 是一个文件夹，请在 -o 后给出文件名。")
-    if path.exists() and not force:
-        raise DrafterError(f"{path} 已存在，未覆盖。请换一个文件名，或加 --force 覆盖。")
-    atomic_write_bytes(path, data)
+    parent = path.parent
+    if not parent.is_dir():
+        missing = parent
+        while not missing.parent.exists() and missing.parent != missing:
+            missing = missing.parent
+        what = "不是文件夹" if missing.exists() else "不存在"
+        raise DrafterError(f"{option} {path}：文件夹 {missing} {what}。请先建好文件夹，或换一个路径。")
+    problem = output_problem(path, force)
+    if problem:
+        raise DrafterError(f"{option} {path}：{problem}")
+    try:
+        if force and os.path.lexists(path):
+            atomic_write_bytes(path, data)
+        else:
+            _write_exclusive(path, data)
+    except FileExistsError:
+        raise DrafterError(f"{option} {path}：文件已存在，未覆盖。请换一个文件名，或加 --force 覆盖。") from None
+    except PermissionError:
+        raise DrafterError(f"{option} {path}：没有权限写入文件夹 {parent}。请换一个位置。") from None
 
 
-def read_bytes(path: str | os.PathLike, what: str = "文件") -> bytes:
-    """A file's bytes; a missing file, a folder or a permission problem is a Chinese message."""
+def output_problem(path: Path, force: bool) -> str | None:
+    """Why `path` may not be written as an output file (in Chinese), or None."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"无法检查该路径（{exc.strerror}）。"
+    if stat.S_ISLNK(st.st_mode):
+        return "这是一个符号链接，drafter 不会跟随或替换它。请给出一个普通文件的路径。"
+    if stat.S_ISDIR(st.st_mode):
+        return "这是一个文件夹，请在后面给出文件名。"
+    if not stat.S_ISREG(st.st_mode):
+        return "这不是普通文件（是设备、管道或套接字），不能写入。请给出一个普通文件的路径；要打印到屏幕请用 -o -。"
+    if not force:
+        return "文件已存在，未覆盖。请换一个文件名，或加 --force 覆盖。"
+    if st.st_nlink > 1:
+        return f"这个文件还有另外 {st.st_nlink - 1} 个硬链接，替换它会使那些链接仍指向旧内容。请换一个文件名，或先删除其他链接。"
+    return None
+
+
+def _write_exclusive(path: Path, data: bytes) -> None:
+    """Create `path` with `data`, atomically, failing with FileExistsError if anything is
+    already there (also something that appeared meanwhile): written to a temporary file in the
+    same folder, then hard-linked into place (link never replaces)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: the check before is all we have
+            if os.path.lexists(path):
+                raise FileExistsError(path) from None
+            os.replace(tmp, path)
+    finally:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+
+
+MAX_YAML_BYTES = 64 * 1024 * 1024  # a bank mined from 1.5 million characters is about 11 MB
+
+
+def open_regular(path: str | os.PathLike, what: str = "文件"):
+    """Open a regular file for reading in binary; a missing file, a folder, a device, a FIFO
+    (never waited on) or a socket, or a permission problem is a Chinese message."""
     path = Path(path)
     try:
-        return path.read_bytes()
+        # O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused below)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise DrafterError(f"找不到{what}：{path}。请检查路径是否正确。") from None
     except IsADirectoryError:
@@ -81,12 +167,49 @@ def read_bytes(path: str | os.PathLike, what: str = "文件") -> bytes:
         raise DrafterError(f"没有权限读取{what} {path}。请检查文件权限。") from None
     except OSError as exc:
         raise DrafterError(f"无法读取{what} {path}：{exc.strerror}") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise DrafterError(f"{path} 是一个文件夹，这里需要一个{what}。")
+        if not stat.S_ISREG(st.st_mode):
+            raise DrafterError(f"{path} 不是普通文件（是设备、管道或套接字），这里需要一个{what}。")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_bytes(path: str | os.PathLike, what: str = "文件", limit: int | None = None) -> bytes:
+    """A regular file's bytes (see open_regular); with `limit`, a file larger than `limit`
+    bytes is a Chinese message, and no more than that is ever read."""
+    path = Path(path)
+    with open_regular(path, what) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if limit is not None and size > limit:
+            raise DrafterError(f"{what} {path} 太大（{_size(size)}，上限 {_size(limit)}），未读取。请检查是否选错了文件。")
+        try:
+            data = handle.read(limit + 1 if limit is not None else -1)
+        except OSError as exc:
+            raise DrafterError(f"无法读取{what} {path}：{exc.strerror}") from None
+        if limit is not None and len(data) > limit:  # it grew while we read it
+            raise DrafterError(f"{what} {path} 太大（超过 {_size(limit)}），未读取。请检查是否选错了文件。")
+        return data
+
+
+def _size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / 1024 / 1024:.0f} MB"
+    if n >= 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n} 字节"
 
 
 def load_yaml(path: str | os.PathLike, what: str = "YAML 文件") -> Any:
     """Load a YAML file safely; a syntax error names the file and line, in Chinese."""
     path = Path(path)
-    raw = read_bytes(path, what)
+    raw = read_bytes(path, what, limit=MAX_YAML_BYTES)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -94,9 +217,35 @@ def load_yaml(path: str | os.PathLike, what: str = "YAML 文件") -> Any:
     return parse_yaml(text, str(path), what)
 
 
-def _cache_dir() -> Path | None:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "drafter" if base else None
+def cache_dir() -> Path | None:
+    """The user's cache folder for drafter (`$XDG_CACHE_HOME/drafter`, else `~/.cache/drafter`),
+    or None when there is no usable one. Only the last two levels are ever created: with HOME
+    (or XDG_CACHE_HOME's parent) missing, empty or relative, there is no cache, never a
+    created folder."""
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if xdg and os.path.isabs(xdg):
+        base = Path(xdg)
+    else:
+        home = os.environ["HOME"] if "HOME" in os.environ else os.path.expanduser("~")
+        if not home or not os.path.isabs(home) or home == "~":
+            return None
+        base = Path(home) / ".cache"
+    if not base.parent.is_dir():
+        return None
+    return base / "drafter"
+
+
+def make_cache_dir(folder: Path) -> bool:
+    """Create the cache folder (and its parent, the cache base) if needed; False on any trouble."""
+    try:
+        for level in (folder.parent, folder):
+            try:
+                level.mkdir(mode=0o700)
+            except FileExistsError:
+                pass
+        return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
+    except OSError:
+        return False
 
 
 def load_yaml_cached(path: str | os.PathLike, what: str = "YAML 文件") -> Any:
@@ -142,7 +291,7 @@ def prime_yaml_cache(path: str | os.PathLike, data: Any) -> None:
 
 
 def _cache_file(path: Path, kind: str) -> Path | None:
-    folder = _cache_dir()
+    folder = cache_dir()
     key = f"{kind}:{path.resolve()}".encode("utf-8")
     return folder / (hashlib.sha1(key).hexdigest() + ".marshal") if folder else None
 
@@ -151,7 +300,7 @@ CACHE_LIMIT = 256 * 1024 * 1024  # bytes the cache folder may hold; the least re
 
 
 def _save_cache(cached: Path | None, stamp: tuple[int, int], data: Any) -> None:
-    if cached:
+    if cached and make_cache_dir(cached.parent):
         try:
             atomic_write_bytes(cached, marshal.dumps((stamp, data)), durable=False)
             _prune_cache(cached.parent, keep=cached)
@@ -175,7 +324,11 @@ def _prune_cache(folder: Path, keep: Path) -> None:
 
 
 def parse_yaml(text: str, name: str, what: str = "YAML 文件") -> Any:
+    """Parse YAML from a user's file safely: no Python objects (safe loader), and no anchors or
+    aliases (`&a` / `*a`), whose nesting can make a few lines stand for billions of items."""
     try:
+        if "&" in text or "*" in text:  # cheap test first: a generated bank has neither
+            _refuse_aliases(text, name, what)
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -186,6 +339,22 @@ def parse_yaml(text: str, name: str, what: str = "YAML 文件") -> Any:
         ) from None
     except yaml.YAMLError as exc:
         raise DrafterError(f"{what} {name} 有 YAML 格式错误：{exc}。请检查后重试。") from None
+    except RecursionError:
+        raise DrafterError(f"{what} {name} 的嵌套层次太深，无法读取。请检查文件内容。") from None
+    except MemoryError:
+        raise DrafterError(f"{what} {name} 的内容太多，读取时内存不足。请检查文件内容。") from None
+
+
+def _refuse_aliases(text: str, name: str, what: str) -> None:
+    for event in yaml.parse(text, Loader=_Loader):
+        alias = isinstance(event, yaml.AliasEvent)
+        if alias or getattr(event, "anchor", None) is not None:
+            mark = event.start_mark
+            sign = f"*{event.anchor}" if alias else f"&{event.anchor}"
+            raise DrafterError(
+                f"{what} {name} 第 {mark.line + 1} 行用了 YAML 锚点或别名（{sign}）。"
+                "drafter 不接受锚点和别名（它们可以让几行文字展开成上亿项），请把内容直接写出来。"
+            )
 
 
 def dump_yaml(data: Any) -> str:
