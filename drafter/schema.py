@@ -1,0 +1,78 @@
+"""Strict key checks for the YAML files people write by hand (templates, themes, custom
+entries, the bank): a key drafter does not know is an error naming the file, the line and the
+nearest known key, never a setting silently ignored (`salutaion:`, `phrases:` for `entries:`).
+
+A schema is plain data: a dict maps each known key to the schema of its value; `[schema]` is a
+list whose items follow `schema`; `ANY_KEYS` is a mapping with keys of the user's choosing
+(theme names); `None` is any value."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+import yaml
+
+ANY_KEYS = "any keys"
+
+
+def unknown_keys(data: Any, schema: Any, path: tuple = ()) -> list[tuple[tuple, str, list[str]]]:
+    """(path of the mapping, unknown key, known keys) for every unknown key in `data`."""
+    found: list[tuple[tuple, str, list[str]]] = []
+    if isinstance(schema, dict) and isinstance(data, dict):
+        known = list(schema)
+        for key, value in data.items():
+            if key not in schema:
+                found.append((path, str(key), known))
+            elif schema[key] is not None:
+                found.extend(unknown_keys(value, schema[key], path + (key,)))
+    elif isinstance(schema, list) and schema and isinstance(data, list):
+        for index, item in enumerate(data):
+            found.extend(unknown_keys(item, schema[0], path + (index,)))
+    return found
+
+
+def nearest(key: str, known: list[str]) -> str | None:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
+    return close[0] if close else None
+
+
+def key_line(text: str, path: tuple, key: str) -> int | None:
+    """The 1-based line of `key` inside the mapping at `path` (keys and list indexes)."""
+    try:
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return None
+    for step in path:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if getattr(k, "value", None) == str(step)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            node = node.value[step]
+        else:
+            return None
+    if isinstance(node, yaml.MappingNode):
+        for k, _ in node.value:
+            if getattr(k, "value", None) == key:
+                return k.start_mark.line + 1
+    return None
+
+
+def _where(path: tuple) -> str:
+    parts = []
+    for step in path:
+        parts.append(f"第 {step + 1} 项" if isinstance(step, int) else f"{step}")
+    return "（在 " + " → ".join(parts) + " 下）" if parts else ""
+
+
+def check_keys(data: Any, schema: Any, text: str, name: str, what: str) -> list[str]:
+    """One Chinese message per unknown key: file, line, the key, the nearest known key."""
+    problems = []
+    for path, key, known in unknown_keys(data, schema):
+        line = key_line(text, path, key)
+        at = f" 第 {line} 行" if line else ""
+        close = nearest(key, known)
+        hint = f"您是不是要写“{close}”？" if close else ""
+        problems.append(
+            f"{what} {name}{at}：不认识的键“{key}”{_where(path)}。{hint}可用的键：{'、'.join(known)}。"
+        )
+    return problems
