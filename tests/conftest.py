@@ -32,8 +32,11 @@ def corpus_docs():
     return load_corpus([CORPORA])
 
 
-def run(runner: CliRunner, *args: str):
-    """Invoke the CLI; stdout and stderr are kept apart."""
+def run(runner: CliRunner, *args: str, code: int = 0):
+    """Invoke the CLI (stdout and stderr kept apart) and check its exit code: every test that
+    runs the CLI says which code it expects."""
     from drafter.cli import app
 
-    return runner.invoke(app, list(args), catch_exceptions=False)
+    result = runner.invoke(app, list(args), catch_exceptions=False)
+    assert result.exit_code == code, f"drafter {' '.join(args)} exited {result.exit_code}, expected {code}:\n{result.stderr}"
+    return result

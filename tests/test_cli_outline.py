@@ -85,9 +85,9 @@ def test_jsonl_with_several_records_says_how_to_choose_one(runner, tmp_path):
     """Record 0 shown silently as if it were the whole file was a bug (issue 12)."""
     path = tmp_path / "corpus.jsonl"
     path.write_text('{"content": "第一篇正文。"}\n{"content": "第二篇正文。"}\n', encoding="utf-8")
-    result = run(runner, "outline", str(path))
+    result = run(runner, "outline", str(path), code=1)
     assert result.exit_code == 1 and f"{path}#0" in result.stderr and "行号" in result.stderr
-    missing = run(runner, "outline", f"{path}#5")
+    missing = run(runner, "outline", f"{path}#5", code=1)
     assert missing.exit_code == 1 and "第 5 条" in missing.stderr
     single = tmp_path / "one.jsonl"
     single.write_text('{"content": "唯一一篇正文。"}\n', encoding="utf-8")
@@ -97,7 +97,7 @@ def test_jsonl_with_several_records_says_how_to_choose_one(runner, tmp_path):
 def test_broken_jsonl_line_gives_one_line_naming_file_and_line(runner, tmp_path):
     path = tmp_path / "坏的.jsonl"
     path.write_text('{"content": "正文。"}\n{"content": 不是JSON}\n', encoding="utf-8")
-    result = run(runner, "outline", str(path))
+    result = run(runner, "outline", str(path), code=1)
     assert result.exit_code == 1
     assert str(path) in result.stderr and "第 2 行" in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
@@ -111,7 +111,7 @@ def test_broken_jsonl_line_gives_one_line_naming_file_and_line(runner, tmp_path)
 def test_files_with_nothing_left_after_cleaning(runner, tmp_path, name, content):
     path = tmp_path / name
     path.write_bytes(content)
-    result = run(runner, "outline", str(path))
+    result = run(runner, "outline", str(path), code=1)
     assert result.exit_code == 1 and str(path) in result.stderr and "空文件" in result.stderr
     assert result.stderr.count("\n") == 1 and not result.stdout
 

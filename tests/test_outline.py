@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from conftest import CORPORA, SEED_FILES, run, seed
 from drafter.corpus import clean_lines, load_document
-from drafter.outline import iter_sections, outline_to_dict, parse_date, parse_outline, render_outline_text
+from drafter.header import date_in_text
+from drafter.outline import iter_sections, outline_to_dict, parse_outline, render_outline_text
 
 SEEDS_EXPECTED = {
     "000": {
@@ -256,9 +257,9 @@ def test_title_glued_to_date_and_speaker():
 
 
 def test_chinese_numeral_dates():
-    assert parse_date("二〇一八年二月十二日") == "2018-02-12"
-    assert parse_date("2020年5月18日") == "2020-05-18"
-    assert parse_date("2020年13月1日") is None
+    assert date_in_text("二〇一八年二月十二日") == "2018-02-12"
+    assert date_in_text("2020年5月18日") == "2020-05-18"
+    assert date_in_text("2020年13月1日") is None
 
 
 def test_salutation_variants():

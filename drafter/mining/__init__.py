@@ -15,20 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from drafter.bank import PHRASES_FILE, FRAMES_FILE, THEMES_FILE, load_themes, assign_themes
+from drafter.bank import FRAMES_FILE, PHRASES_FILE, assign_themes, load_themes, themes_file
 from drafter.corpus import Document, expand_paths, load_corpus
 from drafter.errors import DrafterError
 from drafter.fileio import atomic_write_text, dump_bank_yaml, prime_yaml_cache
-from drafter.mining.extract import DocMined, Found, mine_document
+from drafter.mining.extract import DocMined, mine_document
 from drafter.mining.segment import WordClasses, lexicon, prepare, segment, word_classes
 from drafter.mining.terms import find_terms, locate_terms
-from drafter.resources import builtin_dir
+from drafter.model import BANK_ORDER, KINDS, Entry, Found, Source
 
 log = logging.getLogger(__name__)
 
-KIND_ORDER = ("formula", "term", "idiom", "parallel", "quote", "move", "frame")
-# When one text is mined as two kinds, the more specific form wins.
-_KIND_PRIORITY = {"formula": 0, "quote": 1, "parallel": 2, "frame": 3, "move": 4, "idiom": 5, "term": 6}
 MAX_SOURCES = 20
 PARALLEL_THRESHOLD = 200_000  # characters: below this, worker processes cost more than they save
 
@@ -95,7 +92,7 @@ def _mine_indexed(item: tuple[int, Document]) -> tuple[int, DocMined]:
 
 def _only_weak(founds: Iterable[Found]) -> bool:
     """Every find is form-only evidence (an unquoted 四个X), none quoted."""
-    return all(f.extra.get("weak") for f in founds)
+    return all(f.weak for f in founds)
 
 
 def _keep_weak(kind: str, founds: list[Found], docs: int, strong_texts: set[str]) -> bool:
@@ -121,8 +118,8 @@ def _choose_counted_phrases(groups: dict[tuple[str, str], list[tuple[str, Found]
     for (kind, text), items in groups.items():
         if kind == "formula":
             for source, found in items:
-                if "at" in found.extra:
-                    chains[(source, found.line, found.extra["at"])].append(text)
+                if found.chain is not None:
+                    chains[(source, found.line, found.chain)].append(text)
     reached: Counter = Counter()
     stopped: Counter = Counter()
     stems: dict[str, Counter] = defaultdict(Counter)  # the shortest length at the same places
@@ -151,19 +148,18 @@ def _choose_quoted_terms(groups: dict[tuple[str, str], list[tuple[str, Found]]])
     counts stand and the quoted finds go."""
     for key in [k for k in groups if k[0] == "term"]:
         items = groups[key]
-        quoted = [(source, f) for source, f in items if f.extra.get("quoted")]
+        quoted = [(source, f) for source, f in items if f.quoted]
         if not quoted:
             continue
         if len(quoted) < len(items):
-            groups[key] = [(source, f) for source, f in items if not f.extra.get("quoted")]
+            groups[key] = [(source, f) for source, f in items if not f.quoted]
             continue
-        occurrences = {source: f.extra["in_document"] for source, f in quoted}
+        occurrences = {source: f.in_document for source, f in quoted}
         if len(occurrences) < 2 or len(quoted) < QUOTED_SHARE * sum(occurrences.values()):
             del groups[key]
             continue
-        totals = {"total": sum(occurrences.values()), "total_docs": len(occurrences)}
         for _, found in quoted:
-            found.extra = totals
+            found.total, found.total_docs = sum(occurrences.values()), len(occurrences)
 
 
 def _kind(found: Found, classes: WordClasses) -> str | None:
@@ -173,15 +169,56 @@ def _kind(found: Found, classes: WordClasses) -> str | None:
     if found.kind == "idiom":
         if found.text in classes.compounds:
             return "term"
-        if found.extra.get("weak") and found.text in classes.plain_four:
+        if found.weak and found.text in classes.plain_four:
             return None
     return found.kind
 
 
 def reduce_entries(
     mined: list[DocMined], terms: list[tuple[str, Found]], themes: dict[str, list[str]], classes: WordClasses = WordClasses()
-) -> list[dict]:
+) -> list[Entry]:
+    """Every find of every document, grouped by kind and text, into entries with their sources."""
     order = {m.source: i for i, m in enumerate(mined)}
+    groups = _group(mined, terms, classes)
+    _choose_counted_phrases(groups)
+    _choose_quoted_terms(groups)
+    strong_formulas = {
+        text for (kind, text), items in groups.items() if kind == "formula" and not _only_weak(f for _, f in items)
+    }
+    best_kind: dict[str, str] = {}
+    for kind, text in groups:
+        if text not in best_kind or KINDS[kind].merge_rank < KINDS[best_kind[text]].merge_rank:
+            best_kind[text] = kind
+
+    entries: list[Entry] = []
+    for (kind, text), items in groups.items():
+        if best_kind[text] != kind:
+            continue
+        founds = [f for _, f in items]
+        doc_names = {source for source, _ in items}
+        if not _keep_weak(kind, founds, len(doc_names), strong_formulas):
+            continue
+        items.sort(key=lambda item: (order.get(item[0], 0), item[1].line))
+        entry = Entry(
+            text=text,
+            kind=kind,
+            themes=[],
+            # set phrases were located by position and counted in full there
+            count=founds[0].total if founds[0].total is not None else len(items),
+            docs=founds[0].total_docs if founds[0].total_docs is not None else len(doc_names),
+            sources=_sources(items),
+        )
+        _merge_kind_fields(entry, founds)
+        entry.themes = assign_themes(text, [s.context for s in entry.sources], themes, kind)
+        entries.append(entry)
+    entries.sort(key=lambda e: (KINDS[e.kind].bank_rank, -e.docs, -e.count, e.text))
+    return entries
+
+
+def _group(
+    mined: list[DocMined], terms: list[tuple[str, Found]], classes: WordClasses
+) -> dict[tuple[str, str], list[tuple[str, Found]]]:
+    """Every find under (kind, text), with the document it came from."""
     groups: dict[tuple[str, str], list[tuple[str, Found]]] = defaultdict(list)
     for doc in mined:
         for found in doc.found:
@@ -191,69 +228,37 @@ def reduce_entries(
                 groups[(kind, found.text)].append((doc.source, found))
     for source, found in terms:
         groups[("term", found.text)].append((source, found))
+    return groups
 
-    _choose_counted_phrases(groups)
-    _choose_quoted_terms(groups)
-    strong_formulas = {
-        text for (kind, text), items in groups.items() if kind == "formula" and not _only_weak(f for _, f in items)
-    }
-    best_kind: dict[str, str] = {}
-    for kind, text in groups:
-        if text not in best_kind or _KIND_PRIORITY[kind] < _KIND_PRIORITY[best_kind[text]]:
-            best_kind[text] = kind
 
-    entries: list[dict] = []
-    for (kind, text), items in groups.items():
-        if best_kind[text] != kind:
+def _sources(items: list[tuple[str, Found]]) -> list[Source]:
+    """The first MAX_SOURCES distinct places, in corpus order."""
+    seen_places: set[tuple[str, int]] = set()
+    sources: list[Source] = []
+    for source, found in items:
+        if (source, found.line) in seen_places:
             continue
-        founds = [f for _, f in items]
-        doc_names = {source for source, _ in items}
-        if not _keep_weak(kind, founds, len(doc_names), strong_formulas):
-            continue
-        items.sort(key=lambda item: (order.get(item[0], 0), item[1].line))
-        seen_places: set[tuple[str, int]] = set()
-        sources = []
-        for source, found in items:
-            if (source, found.line) in seen_places:
-                continue
-            seen_places.add((source, found.line))
-            if len(sources) < MAX_SOURCES:
-                sources.append({"doc": source, "line": found.line, "context": found.context})
-        totals = founds[0].extra  # set terms: located by position, counted in full there
-        entry: dict = {
-            "text": text,
-            "kind": kind,
-            "themes": [],
-            "count": totals.get("total", len(items)),
-            "docs": totals.get("total_docs", len(doc_names)),
-            "sources": sources,
-        }
-        _merge_extra(entry, kind, founds)
-        entry["themes"] = assign_themes(text, [s["context"] for s in sources], themes, kind)
-        entries.append(entry)
-    entries.sort(key=lambda e: (KIND_ORDER.index(e["kind"]), -e["docs"], -e["count"], e["text"]))
-    return entries
+        seen_places.add((source, found.line))
+        if len(sources) < MAX_SOURCES:
+            sources.append(Source(source, found.line, found.context))
+    return sources
 
 
-def _merge_extra(entry: dict, kind: str, founds: list[Found]) -> None:
-    if kind == "frame":
-        fills: list[list[str]] = []
-        examples: list[str] = []
+def _merge_kind_fields(entry: Entry, founds: list[Found]) -> None:
+    if entry.kind == "frame":
         for found in founds:
-            for fill, example in zip(found.extra["fills"], found.extra["examples"]):
-                if fill not in fills:
-                    fills.append(fill)
-                    examples.append(example)
-        entry["fills"] = fills
-        entry["examples"] = examples
-    elif kind == "parallel":
-        entry["items"] = founds[0].extra["items"]
-    elif kind == "quote":
-        entry["attribution"] = Counter(f.extra["attribution"] for f in founds).most_common(1)[0][0]
-    elif kind == "move":
-        entry["role"] = Counter(f.extra["role"] for f in founds).most_common(1)[0][0]
-        occasions = sorted({f.extra.get("occasion") for f in founds if f.extra.get("occasion")})
-        entry["occasion"] = occasions[0] if len(occasions) == 1 else None
+            for fill, example in zip(found.fills or [], found.examples or []):
+                if fill not in entry.fills:
+                    entry.fills.append(fill)
+                    entry.examples.append(example)
+    elif entry.kind == "parallel":
+        entry.items = founds[0].items or []
+    elif entry.kind == "quote":
+        entry.attribution = Counter(f.attribution for f in founds).most_common(1)[0][0]
+    elif entry.kind == "move":
+        entry.role = Counter(f.role for f in founds).most_common(1)[0][0]
+        occasions = sorted({f.occasion for f in founds if f.occasion})
+        entry.occasion = occasions[0] if len(occasions) == 1 else None
 
 
 # ---------------------------------------------------------------------------
@@ -279,7 +284,7 @@ def analyze(
     if output.exists() and not output.is_dir():
         raise DrafterError(f"{output} 是一个文件，-o 需要一个文件夹。")
     files = expand_paths(list(paths))
-    themes = load_themes(_themes_file(output, themes_path))
+    themes = load_themes(themes_file(output, themes_path))
     if workers is None:  # about three bytes a character in UTF-8
         size = sum(f.stat().st_size for f in files)
         workers = min(2, os.cpu_count() or 1) if size >= 3 * PARALLEL_THRESHOLD else 1
@@ -307,30 +312,23 @@ def analyze(
     merging(2)
     files = write_bank(output, entries, len(docs))
     merging(3)
-    counts = Counter(e["kind"] for e in entries)
+    counts = Counter(e.kind for e in entries)
     return AnalysisSummary(
         documents=len(docs),
         characters=characters,
-        counts={k: counts.get(k, 0) for k in KIND_ORDER},
+        counts={k: counts.get(k, 0) for k in BANK_ORDER},
         files=files,
         output=str(output),
     )
 
 
-def _themes_file(output: Path, themes_path) -> Path:
-    if themes_path:
-        return Path(themes_path)
-    mine = output / THEMES_FILE
-    return mine if mine.exists() else builtin_dir("phrasebank") / THEMES_FILE
-
-
 HEADER = "# 由 drafter analyze 生成，请勿手工修改：重新分析会覆盖本文件。\n# 自己的条目请写在同一文件夹的 custom.yaml 里（格式相同），分析永远不会改动它。\n"
 
 
-def write_bank(output: Path, entries: list[dict], documents: int) -> list[str]:
+def write_bank(output: Path, entries: list[Entry], documents: int) -> list[str]:
     """phrases.yaml and frames.yaml, each written atomically (a killed run leaves the old files)."""
-    frames = [e for e in entries if e["kind"] == "frame"]
-    phrases = [e for e in entries if e["kind"] != "frame"]
+    frames = [e.to_bank_dict() for e in entries if e.kind == "frame"]
+    phrases = [e.to_bank_dict() for e in entries if e.kind != "frame"]
     written = []
     for name, items in ((PHRASES_FILE, phrases), (FRAMES_FILE, frames)):
         data = {"version": 1, "documents": documents, "entries": items}
