@@ -195,7 +195,10 @@ def _mostly_control(text: str) -> bool:
 # Reading files
 
 
-MAX_TEXT_BYTES = 64 * 1024 * 1024  # a .txt/.md speech; a long report is under 1 MB
+# A .txt/.md speech (or one JSONL record): 8 MB is about 2.7 million Chinese characters, 70
+# times the longest government work report; reading and outlining it takes a few seconds.
+MAX_TEXT_BYTES = 8 * 1024 * 1024
+MAX_DOCX_CHARS = 3_000_000  # characters of text in a Word file's body
 MAX_DOCX_BYTES = 200 * 1024 * 1024  # the .docx file itself (photos make it large)
 MAX_DOCX_XML = 64 * 1024 * 1024  # the body XML once unzipped; a 500-page report is about 20 MB
 MAX_DOCX_MEMBERS = 10_000
@@ -296,6 +299,7 @@ def _body_paragraphs(stream, name: str) -> list[str]:
 
     paragraphs: list[str] = []
     seen = 0
+    characters = 0
     body = None
     events = etree.iterparse(
         stream, events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
@@ -313,9 +317,13 @@ def _body_paragraphs(stream, name: str) -> list[str]:
             continue
         if element.tag == _W_P:
             paragraphs.append("".join(t.text or "" for t in element.iter(_W_T)))
+            characters += len(paragraphs[-1])
         elif element.tag == _W_TBL:
             for para in element.iter(_W_P):
                 paragraphs.append("".join(t.text or "" for t in para.iter(_W_T)))
+                characters += len(paragraphs[-1])
+        if characters > MAX_DOCX_CHARS:
+            raise DrafterError(f"{name} 的正文超过 {MAX_DOCX_CHARS:,} 字，远超一篇讲话稿，未读取。请检查该文件，或分成几个文件。")
         element.clear()
         while element.getprevious() is not None:  # keep one body child in memory at a time
             del body[0]

@@ -31,6 +31,7 @@ OCCASIONS_DIR = "occasions"
 POINTS_FILE = "points.yaml"
 PLACEHOLDERS = ("org", "audience", "date", "occasion", "n_sections")
 MAX_TEMPLATE_BYTES = 1024 * 1024  # an occasion YAML or a layout is a few KB
+MAX_LIST_ITEMS = 100  # paragraphs of an opening, frames of a template …: each is rendered or read
 
 # The keys an occasion template may have (see templates/occasions/廉政谈话.yaml); anything
 # else is an error naming the nearest known key, never a setting silently ignored.
@@ -118,6 +119,8 @@ def list_occasions(user_dir: Path | None) -> list[OccasionInfo]:
         for path in sorted((root / OCCASIONS_DIR).glob("*.yaml")):
             if path.stem in seen:
                 continue
+            if not _inside(root, path):
+                raise DrafterError(f"模板文件 {path} 指向模板文件夹 {root} 之外，未读取。请把模板文件本身放进模板文件夹。")
             occasion = load_occasion(path, origin)
             seen[path.stem] = OccasionInfo(occasion.name, occasion.aliases, occasion.description, origin, path)
     return sorted(seen.values(), key=lambda o: (o.origin != "用户", o.name))
@@ -186,7 +189,10 @@ def _key_lines(text: str) -> dict[str, int]:
 
 
 def check_occasion(path: Path) -> tuple[dict, list[str]]:
-    """The raw mapping and every problem found, each naming the file and line."""
+    """The raw mapping and every problem found, each naming the file and line. A layout
+    (`*.j2`) is checked by check_layout instead."""
+    if path.suffix == ".j2":
+        return {}, check_layout(path)
     text = read_template_text(path, "模板文件")
     data = parse_yaml(text, str(path), "模板文件")
     if not isinstance(data, dict):
@@ -225,6 +231,10 @@ def check_occasion(path: Path) -> tuple[dict, list[str]]:
     for key in ("opening", "closing", "aliases", "themes"):
         if isinstance(data.get(key), list) and not all(isinstance(x, str) for x in data[key]):
             problems.append(f"{where(key)}：每一项都应是一段文字。")
+    for key in ("opening", "closing", "aliases", "themes", "frames"):
+        if isinstance(data.get(key), list) and len(data[key]) > MAX_LIST_ITEMS:
+            problems.append(f"{where(key)}：有 {len(data[key])} 项，最多 {MAX_LIST_ITEMS} 项。")
+            data[key] = data[key][:MAX_LIST_ITEMS]  # checked no further: one message is enough
     sections = data.get("sections") if isinstance(data.get("sections"), dict) else {}
     numbers = {k: sections.get(k) for k in ("default", "min", "max") if k in sections}
     if any(not isinstance(v, int) or not 1 <= v <= 10 for v in numbers.values()):
@@ -264,6 +274,31 @@ def check_occasion(path: Path) -> tuple[dict, list[str]]:
                 except DrafterError as exc:
                     problems.append(str(exc))
     return data, problems
+
+
+def check_layout(path: Path) -> list[str]:
+    """Problems of a layout file (speech.md.j2 …): it is rendered, under the usual limits,
+    with a small sample draft; includes are looked up beside it, then among the built-ins."""
+    from drafter.draft import Draft, DraftPoint, DraftSection, SuggestedPhrase
+
+    read_template_text(path, "版式文件")
+    phrase = SuggestedPhrase("四个意识", "formula", {"doc": "seeds/示例.txt", "line": 1})
+    points = [DraftPoint("坚定理想信念", [phrase], "一"), DraftPoint("严守纪律规矩", [], "二")]
+    sample = Draft(
+        occasion="示例", title="在示例会议上的讲话", date="2026-05-18", date_line="（2026年5月18日）",
+        salutation="同志们：", opening=["开头。"], sections=[DraftSection("以赤诚之心对待组织", "以{}之心对待{}", "政治建设", points, "一")],
+        closing=["结尾。"], seed=0, template="示例",
+    )
+    roots = [path.parent] + [root for root, _ in template_roots(None)]
+    env = GuardedSandbox(
+        loader=ChoiceLoader([_FolderLoader(root) for root in roots]),
+        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True, trim_blocks=False,
+    )
+    try:
+        render_layout(env, path.name, {"draft": sample})
+    except DrafterError as exc:
+        return [str(exc)]
+    return []
 
 
 def read_template_text(path: Path, what: str) -> str:
@@ -534,25 +569,34 @@ class _failures:
 
 
 def new_occasion(name: str, base: str, directory: str | os.PathLike) -> Path:
-    """Copy occasion `base` to DIR/occasions/NAME.yaml with its name changed; never overwrite."""
-    if not name.strip() or any(ch in name for ch in "/\\:*?\"<>|") or name.startswith("."):
+    """Copy occasion `base` to DIR/occasions/NAME.yaml with its name changed; never overwrite.
+    DIR and DIR/occasions are created if needed, but not the folders above DIR."""
+    check_plain_name(name, "新会议类型")
+    if any(ch in name for ch in ":*?\"<>|"):
         raise DrafterError(f"名称“{name}”不能用作文件名。请换一个不含 / \\ : * ? 等符号的名称。")
     directory = Path(directory)
+    if not directory.parent.is_dir() and not directory.is_dir():
+        raise DrafterError(f"--dir {directory}：上一级文件夹 {directory.parent} 不存在。请先建好它，或换一个位置。")
+    if directory.exists() and not directory.is_dir():
+        raise DrafterError(f"--dir {directory} 不是文件夹。请给出自己的模板文件夹。")
     source = find_occasion(base, directory if directory.is_dir() else None)
     target = directory / OCCASIONS_DIR / f"{name}.yaml"
-    if target.exists():
+    if os.path.lexists(target):
         raise DrafterError(f"{target} 已存在，未覆盖。请换一个名称，或直接编辑该文件。")
-    text = source.path.read_text(encoding="utf-8-sig")
+    text = read_template_text(source.path, "模板文件")
     lines = text.splitlines(keepends=True)
+    name_line = yaml.safe_dump({"name": name}, allow_unicode=True, width=10_000)
     for i, line in enumerate(lines):
         if line.startswith("name:"):
-            lines[i] = f"name: {name}\n"
+            lines[i] = name_line
             break
     else:
-        lines.insert(0, f"name: {name}\n")
+        lines.insert(0, name_line)
     lines.insert(0, f"# 由 drafter templates new 从“{source.name}”复制。\n")
-    from drafter.fileio import atomic_write_text
+    from drafter.fileio import write_new_file
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(target, "".join(lines))
+    for folder in (directory, target.parent):
+        if not folder.is_dir():
+            folder.mkdir()
+    write_new_file(target, "".join(lines).encode("utf-8"), option="--dir")
     return target

@@ -243,9 +243,11 @@ def test_docx_bomb(tmp_path, megabytes, why):
 
 
 def test_text_file_too_large_is_not_read(tmp_path):
+    from drafter.corpus import MAX_TEXT_BYTES
+
     path = tmp_path / "大.txt"
     with open(path, "wb") as handle:
-        handle.truncate(65 * 1024 * 1024)
+        handle.truncate(MAX_TEXT_BYTES + 1)
     refused(drafter(tmp_path, "outline", str(path)), str(path), "太大")
 
 
@@ -428,3 +430,105 @@ def test_word_soft_line_break_in_an_option_makes_a_word_file(tmp_path):
     assert result.returncode == 0, result.stderr
     title = docx.Document(str(target)).paragraphs[0].text
     assert "市纪委" in title and "第一党支部" in title
+
+
+# ---------------------------------------------------------------------------
+# In-process checks of the same rules (fast)
+
+
+def test_every_built_in_template_passes_the_strict_checks():
+    from drafter.templating import check_occasion
+
+    for path in sorted((BUILTIN / "occasions").glob("*.yaml")):
+        assert check_occasion(path)[1] == [], path
+    for layout in ("speech.md.j2", "speech.txt.j2"):
+        assert check_occasion(BUILTIN / layout)[1] == []
+
+
+def test_a_layout_is_validated_by_rendering_it_under_the_limits(tmp_path):
+    from drafter.templating import check_occasion
+
+    layout = tmp_path / "speech.md.j2"
+    layout.write_text("# {{ draft.title }}\n{{ 'x' * 10**10 }}\n", encoding="utf-8")
+    [problem] = check_occasion(layout)[1]
+    assert str(layout) in problem and "第 2 行" in problem
+    layout.write_text("# {{ draft.titel }}\n", encoding="utf-8")
+    [problem] = check_occasion(layout)[1]
+    assert "titel" in problem
+
+
+def test_points_file_keys_are_strict(tmp_path):
+    from drafter.errors import DrafterError
+    from drafter.templating import load_point_headings
+
+    (tmp_path / "points.yaml").write_text("heading:\n  廉洁自律: [守住底线]\n", encoding="utf-8")
+    with pytest.raises(DrafterError, match="第 1 行.*heading.*headings"):
+        load_point_headings(tmp_path)
+
+
+def test_too_many_paragraphs_in_a_template_are_one_message(tmp_path):
+    from drafter.templating import check_occasion
+
+    folder = user_templates(tmp_path, **{CLOSING_LINE: "closing:\n" + "  - 同志们。\n" * 5000 + "  - 同志们，"})
+    problems = check_occasion(folder / "occasions" / "我的谈话.yaml")[1]
+    assert len(problems) == 1 and "最多 100 项" in problems[0]
+
+
+def test_new_template_never_overwrites_and_creates_no_deep_folders(tmp_path):
+    from drafter.errors import DrafterError
+    from drafter.templating import new_occasion
+
+    with pytest.raises(DrafterError, match="不存在"):
+        new_occasion("我的", "廉政谈话", tmp_path / "a" / "b")
+    assert not (tmp_path / "a").exists()
+    path = new_occasion("我的", "廉政谈话", tmp_path / "tpl")
+    path.write_text("我改过的", encoding="utf-8")
+    with pytest.raises(DrafterError, match="已存在"):
+        new_occasion("我的", "廉政谈话", tmp_path / "tpl")
+    assert path.read_text(encoding="utf-8") == "我改过的"
+    for bad in ("../我的", ".隐藏", "a/b"):
+        with pytest.raises(DrafterError, match="不能"):
+            new_occasion(bad, "廉政谈话", tmp_path / "tpl")
+
+
+def test_jieba_keeps_its_cache_in_our_cache_folder(tmp_path, monkeypatch):
+    import importlib
+
+    import jieba
+
+    segment = importlib.import_module("drafter.mining.segment")  # drafter.mining.segment is also a function
+    monkeypatch.setattr(jieba, "initialize", lambda: None)  # the real run is test_analysis_with_no_cache…
+    monkeypatch.setattr(jieba.dt, "tmp_dir", jieba.dt.tmp_dir)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    segment._jieba.cache_clear()
+    try:
+        assert segment._jieba().dt.tmp_dir == str(tmp_path / "cache" / "drafter")
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "missing" / "cache"))
+        segment._jieba.cache_clear()
+        assert segment._jieba().dt.tmp_dir == os.devnull
+        assert not (tmp_path / "missing").exists()
+    finally:
+        segment._jieba.cache_clear()
+
+
+def test_cache_folder_rules(tmp_path, monkeypatch):
+    from drafter.fileio import cache_dir
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    for home in ("", "relative/home", str(tmp_path / "missing")):
+        monkeypatch.setenv("HOME", home)
+        assert cache_dir() is None, home
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert cache_dir() == tmp_path / ".cache" / "drafter"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative")
+    assert cache_dir() == tmp_path / ".cache" / "drafter"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() == tmp_path / "xdg" / "drafter"
+
+
+def test_word_text_keeps_what_xml_can_hold():
+    from drafter.docx import xml_text
+
+    assert xml_text("市纪委\x0b一支部\x0c二支部") == "市纪委\n一支部\n二支部"
+    assert xml_text("a\x00b\x1fc\ufffed\udce4") == "abcd\ufffd"
+    assert xml_text("制表\t换行\n") == "制表\t换行\n"
