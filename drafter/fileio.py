@@ -457,3 +457,161 @@ def dump_bank_yaml(data: dict) -> str:
     out: list[str] = []
     _emit(data, 0, out, {})
     return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# Several files written as one unit (a bank's phrases.yaml and frames.yaml)
+
+MANIFEST_FILE = "manifest.json"
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_file_set(folder: str | os.PathLike, files: dict[str, bytes], manifest: str = MANIFEST_FILE) -> str:
+    """Write `files` (name → bytes) into `folder` so that a reader, whatever moment the writer
+    is killed at, sees all of them from this run or all from the one before: never a mix.
+
+    The files are first written whole beside their final names (`.NAME.GEN`), then the
+    manifest naming this generation and each file's SHA-256 replaces the old one in one
+    rename (the commit point), then the staged files are renamed into place. A reader
+    (file_set_paths) takes a file whose content the manifest names, falling back to the
+    staged copy when the writer died between the commit and the last rename.
+    Returns the generation (a hash of the contents: the same run gives the same bytes)."""
+    folder = Path(folder)
+    hashes = {name: _sha256(data) for name, data in files.items()}
+    generation = _sha256("".join(f"{name}\0{hashes[name]}\n" for name in sorted(files)).encode())[:16]
+    for name, data in files.items():
+        atomic_write_bytes(folder / f".{name}.{generation}", data)
+    record = {
+        "generation": generation,
+        "files": {name: {"sha256": hashes[name], "bytes": len(files[name])} for name in sorted(files)},
+    }
+    atomic_write_bytes(folder / manifest, (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    _fsync_folder(folder)
+    for name in files:
+        os.replace(folder / f".{name}.{generation}", folder / name)
+    _fsync_folder(folder)
+    _remove_stale(folder, files)
+    return generation
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _remove_stale(folder: Path, names) -> None:
+    """Staged or temporary copies left by a writer that was killed."""
+    for name in names:
+        for stale in folder.glob(f".{glob_escape(name)}.*"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+
+def glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+def file_set_paths(folder: str | os.PathLike, names: list[str], manifest: str = MANIFEST_FILE, what: str = "词库") -> dict[str, Path]:
+    """Where to read each of `names` so that all come from one run (see write_file_set).
+    A folder without a manifest (made by hand, or by an older drafter) is taken as it is.
+    A file that is neither the one the manifest names nor its staged copy is an error."""
+    folder = Path(folder)
+    paths = {name: folder / name for name in names}
+    manifest_path = folder / manifest
+    if not manifest_path.is_file():
+        return paths
+    record = _read_manifest(manifest_path, what)
+    generation, listed = record["generation"], record["files"]
+    for name in names:
+        if name not in listed:
+            continue
+        expected = listed[name]["sha256"]
+        if _file_sha256(folder / name) == expected:
+            continue
+        staged = folder / f".{name}.{generation}"
+        if _file_sha256(staged) == expected:
+            paths[name] = staged  # the writer died after its commit: this run's copy is whole
+            continue
+        others = [n for n in names if n != name and n in listed]
+        raise DrafterError(
+            f"{what} {folder} 不完整：{name} 与清单 {manifest} 不符"
+            + (f"，和 {'、'.join(others)} 不是同一次分析写出的" if others else "")
+            + f"（或被手工改动过）。请重新运行 drafter analyze … -o {folder}；自己的条目请写在 custom.yaml 里。"
+        )
+    return paths
+
+
+def _read_manifest(path: Path, what: str) -> dict:
+    broken = f"{what}清单 {path} 已损坏。请重新运行 drafter analyze 生成词库（清单由分析写出，请勿手工修改）。"
+    try:
+        record = json.loads(read_bytes(path, f"{what}清单", limit=1024 * 1024).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise DrafterError(broken) from None
+    files = record.get("files") if isinstance(record, dict) else None
+    if not isinstance(record.get("generation") if isinstance(record, dict) else None, str) or not isinstance(files, dict):
+        raise DrafterError(broken)
+    if not all(isinstance(v, dict) and isinstance(v.get("sha256"), str) for v in files.values()):
+        raise DrafterError(broken)
+    return record
+
+
+def _file_sha256(path: Path) -> str | None:
+    """The file's SHA-256, kept in the cache beside the parsed YAML (keyed by size and time)."""
+    try:
+        if not path.is_file():
+            return None
+    except OSError:
+        return None
+
+    def compute() -> str | None:
+        try:
+            digest = hashlib.sha256()
+            with open_regular(path) as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+            return digest.hexdigest()
+        except (DrafterError, OSError):
+            return None
+
+    return cached_for_file(path, "sha256", compute)
+
+
+@contextlib.contextmanager
+def folder_lock(folder: str | os.PathLike, what: str = "词库文件夹"):
+    """Hold `folder`/.drafter.lock for the length of a write: a second writer of the same
+    folder is refused at once with a message (the lock goes with the process, also when it
+    is killed)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on Linux or macOS
+        yield
+        return
+    folder = Path(folder)
+    path = folder / ".drafter.lock"
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o644)
+    except OSError as exc:
+        raise DrafterError(f"无法在{what} {folder} 中建立锁文件（{exc.strerror}）。请检查该文件夹的权限。") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise DrafterError(
+                f"另一个 drafter analyze 正在写入{what} {folder}。同一个文件夹不能同时分析，请等它结束后再运行。"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        os.close(fd)
