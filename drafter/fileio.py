@@ -204,15 +204,24 @@ def _size(n: int) -> str:
     return f"{n} 字节"
 
 
-def load_yaml(path: str | os.PathLike, what: str = "YAML 文件") -> Any:
-    """Load a YAML file safely; a syntax error names the file and line, in Chinese."""
+def load_yaml(path: str | os.PathLike, what: str = "YAML 文件", schema: Any = None) -> Any:
+    """Load a YAML file safely; a syntax error names the file and line, in Chinese. With a
+    `schema` (see drafter/schema.py), an unknown key is an error naming file, line and the
+    nearest known key."""
     path = Path(path)
     raw = read_bytes(path, what, limit=MAX_YAML_BYTES)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise DrafterError(f"{what} {path} 不是 UTF-8 编码，请用 UTF-8 保存后重试。") from None
-    return parse_yaml(text, str(path), what)
+    data = parse_yaml(text, str(path), what)
+    if schema is not None:
+        from drafter.schema import check_keys
+
+        problems = check_keys(data, schema, text, str(path), what)
+        if problems:
+            raise DrafterError("\n".join(problems[:5]) + (f"\n（另有 {len(problems) - 5} 处）" if len(problems) > 5 else ""))
+    return data
 
 
 def cache_dir() -> Path | None:
@@ -246,10 +255,13 @@ def make_cache_dir(folder: Path) -> bool:
         return False
 
 
-def load_yaml_cached(path: str | os.PathLike, what: str = "YAML 文件") -> Any:
-    """load_yaml, with the parsed data kept in the user's cache folder: a large generated bank
-    loads in a few milliseconds the second time."""
-    return cached_for_file(path, "yaml", lambda: load_yaml(path, what))
+YAML_CACHE_KIND = "yaml-2"  # parsed YAML in the cache; "-2": since keys are checked before caching
+
+
+def load_yaml_cached(path: str | os.PathLike, what: str = "YAML 文件", schema: Any = None) -> Any:
+    """load_yaml, with the parsed (and checked) data kept in the user's cache folder: a large
+    generated bank loads in a few milliseconds the second time."""
+    return cached_for_file(path, YAML_CACHE_KIND, lambda: load_yaml(path, what, schema))
 
 
 def cached_for_file(path: str | os.PathLike, kind: str, compute: Callable[[], Any]) -> Any:
@@ -285,7 +297,7 @@ def prime_yaml_cache(path: str | os.PathLike, data: Any) -> None:
         stat = path.stat()
     except OSError:
         return
-    _save_cache(_cache_file(path, "yaml"), (stat.st_size, stat.st_mtime_ns), data)
+    _save_cache(_cache_file(path, YAML_CACHE_KIND), (stat.st_size, stat.st_mtime_ns), data)
 
 
 def _cache_file(path: Path, kind: str) -> Path | None:

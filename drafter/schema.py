@@ -76,3 +76,15 @@ def check_keys(data: Any, schema: Any, text: str, name: str, what: str) -> list[
             f"{what} {name}{at}：不认识的键“{key}”{_where(path)}。{hint}可用的键：{'、'.join(known)}。"
         )
     return problems
+
+
+# The files of a bank (generated phrases.yaml / frames.yaml, the user's custom.yaml), an entry
+# as drafter.model.Entry reads it, and the hand-kept themes lexicon.
+SOURCE_SCHEMA: dict = {"doc": None, "line": None, "context": None}
+ENTRY_SCHEMA: dict = {
+    "text": None, "kind": None, "themes": None, "count": None, "docs": None, "sources": [SOURCE_SCHEMA],
+    "fills": None, "examples": None, "items": None, "attribution": None, "role": None, "occasion": None,
+    "hide": None,
+}
+BANK_FILE_SCHEMA: dict = {"version": None, "documents": None, "entries": [ENTRY_SCHEMA]}
+THEMES_SCHEMA: dict = {"themes": ANY_KEYS}

@@ -72,7 +72,7 @@ def test_a_freshly_mined_bank_is_cached_as_it_reads_back(tmp_path, monkeypatch):
     """analyze primes the look-up cache with the data it wrote: it must be what parsing the
     YAML gives, and the first look-up must not need to parse."""
     from conftest import SEEDS
-    from drafter.fileio import cached_for_file, load_yaml
+    from drafter.fileio import YAML_CACHE_KIND, cached_for_file, load_yaml
     from drafter.mining import analyze
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
@@ -83,7 +83,7 @@ def test_a_freshly_mined_bank_is_cached_as_it_reads_back(tmp_path, monkeypatch):
         def parse_again():
             raise AssertionError("the cache was not primed")
 
-        assert cached_for_file(path, "yaml", parse_again) == load_yaml(path)
+        assert cached_for_file(path, YAML_CACHE_KIND, parse_again) == load_yaml(path)
 
 
 def test_the_cache_folder_keeps_to_its_limit_dropping_the_least_recently_used(tmp_path, monkeypatch):
@@ -107,7 +107,7 @@ def test_the_cache_folder_keeps_to_its_limit_dropping_the_least_recently_used(tm
     fileio.load_yaml_cached(files[2])  # over the limit: bank1's entry goes
     assert len(list(cache.iterdir())) == 2
     calls = []
-    assert fileio.cached_for_file(files[0], "yaml", lambda: calls.append(0)) == {"entries": ["一"] * 300}
+    assert fileio.cached_for_file(files[0], fileio.YAML_CACHE_KIND, lambda: calls.append(0)) == {"entries": ["一"] * 300}
     assert not calls
 
 
