@@ -230,11 +230,14 @@ def read_docx_paragraphs(path: Path) -> list[str]:
     broken = f"{name} 无法作为 Word 文件打开（文件已损坏）。请在 Word 或 WPS 中重新另存为 .docx 后重试。"
     if not zipfile.is_zipfile(path):
         raise DrafterError(f"{name} 不是有效的 .docx 文件（不是 zip 格式）。请在 Word 或 WPS 中重新另存为 .docx 后重试。")
+    members = _zip_member_count(path)
+    if members is not None and members > MAX_DOCX_MEMBERS:  # before the directory is read into memory
+        raise DrafterError(f"{name} 中有 {members:,} 个部件，远超正常的 Word 文件，未读取。请检查该文件。")
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             if len(infos) > MAX_DOCX_MEMBERS:
-                raise DrafterError(f"{name} 中有 {len(infos)} 个部件，远超正常的 Word 文件，未读取。请检查该文件。")
+                raise DrafterError(f"{name} 中有 {len(infos):,} 个部件，远超正常的 Word 文件，未读取。请检查该文件。")
             info = _main_part(archive)
             if info is None:
                 raise DrafterError(f"{name} 里没有 Word 正文（word/document.xml），不是 Word 文件。请在 Word 或 WPS 中另存为 .docx 后重试。")
@@ -252,6 +255,33 @@ def read_docx_paragraphs(path: Path) -> list[str]:
         raise DrafterError(broken) from None
     except OSError as exc:
         raise DrafterError(f"无法读取 {name}：{exc.strerror or exc}") from None
+
+
+def _zip_member_count(path: Path) -> int | None:
+    """The number of members a zip file declares in its end record (zip64 too), read from the
+    file's last bytes; None when it cannot be found (zipfile will then say what is wrong)."""
+    import struct
+
+    try:
+        with open(path, "rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            start = max(0, size - 65536 - 22)
+            handle.seek(start)
+            tail = handle.read()
+            at = tail.rfind(b"PK\x05\x06")
+            if at < 0 or len(tail) < at + 22:
+                return None
+            count = struct.unpack("<H", tail[at + 10:at + 12])[0]
+            if count != 0xFFFF or at < 20 or tail[at - 20:at - 16] != b"PK\x06\x07":
+                return count
+            record = struct.unpack("<Q", tail[at - 12:at - 4])[0]  # the zip64 end record's offset
+            handle.seek(record)
+            zip64 = handle.read(56)
+            if len(zip64) < 56 or zip64[:4] != b"PK\x06\x06":
+                return None
+            return struct.unpack("<Q", zip64[32:40])[0]
+    except (OSError, struct.error):
+        return None
 
 
 def _main_part(archive: zipfile.ZipFile) -> zipfile.ZipInfo | None:

@@ -242,6 +242,14 @@ def test_docx_bomb(tmp_path, megabytes, why):
     refused(drafter(tmp_path, "outline", str(path)), str(path), why)
 
 
+def test_docx_with_too_many_members_is_refused_before_its_directory_is_read(tmp_path):
+    path = tmp_path / "部件.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for i in range(70_000):  # past 65535: the count is in the zip64 end record
+            archive.writestr(f"x{i}", b"")
+    refused(drafter(tmp_path, "outline", str(path)), str(path), "70,000 个部件")
+
+
 def test_text_file_too_large_is_not_read(tmp_path):
     from drafter.corpus import MAX_TEXT_BYTES
 
