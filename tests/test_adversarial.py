@@ -245,9 +245,9 @@ def test_docx_bomb(tmp_path, megabytes, why):
 def test_docx_with_too_many_members_is_refused_before_its_directory_is_read(tmp_path):
     path = tmp_path / "部件.docx"
     with zipfile.ZipFile(path, "w") as archive:
-        for i in range(70_000):  # past 65535: the count is in the zip64 end record
+        for i in range(12_000):
             archive.writestr(f"x{i}", b"")
-    refused(drafter(tmp_path, "outline", str(path)), str(path), "70,000 个部件")
+    refused(drafter(tmp_path, "outline", str(path)), str(path), "12,000 个部件")
 
 
 def test_text_file_too_large_is_not_read(tmp_path):
