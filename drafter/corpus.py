@@ -521,13 +521,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
         if not path.exists():
             raise DrafterError(f"找不到文件或文件夹：{path}。请检查路径是否正确。")
         if path.is_dir():
-            found = []
-            for folder, subfolders, names in os.walk(path):
-                subfolders[:] = [d for d in subfolders if not d.startswith((".", "~$"))]
-                for name in names:
-                    candidate = Path(folder) / name
-                    if candidate.suffix.lower() in SUPPORTED_SUFFIXES and not name.startswith((".", "~$")) and candidate.is_file():
-                        found.append(candidate)
+            found = list(_walk(path))
             if not found:
                 raise DrafterError(f"文件夹 {path} 中没有 .txt、.md、.docx 或 .jsonl 文件。")
             for candidate in sorted(found):
@@ -535,6 +529,29 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
         else:
             add(path)
     return files
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    """Supported files below `root`, hidden ones (.x, ~$x) left out, symlinked folders not
+    followed; iterative, so a folder tree of any depth is fine."""
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            log.warning("cannot list folder %s", folder)
+            continue
+        for entry in entries:
+            if entry.name.startswith((".", "~$")):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(Path(entry.path))
+                elif Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES and entry.is_file():
+                    yield Path(entry.path)
+            except OSError:
+                continue
 
 
 def _hidden(relative: Path) -> bool:

@@ -540,3 +540,23 @@ def test_word_text_keeps_what_xml_can_hold():
     assert xml_text("市纪委\x0b一支部\x0c二支部") == "市纪委\n一支部\n二支部"
     assert xml_text("a\x00b\x1fc\ufffed\udce4") == "abcd\ufffd"
     assert xml_text("制表\t换行\n") == "制表\t换行\n"
+
+
+def test_a_folder_tree_of_any_depth_and_a_file_named_twice(tmp_path):
+    from drafter.corpus import expand_paths
+
+    folder = tmp_path / "深"
+    folder.mkdir()
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        for _ in range(1200):  # deeper than Python's recursion limit
+            os.mkdir("a")
+            os.chdir("a")
+        Path("讲话.txt").write_text("同志们：今天开会。\n", encoding="utf-8")
+        deepest = Path.cwd() / "讲话.txt"
+    finally:
+        os.chdir(cwd)
+    link = tmp_path / "链接.txt"
+    os.link(deepest, link)
+    assert expand_paths([folder, deepest, link]) == [deepest]
