@@ -542,21 +542,19 @@ def test_word_text_keeps_what_xml_can_hold():
     assert xml_text("制表\t换行\n") == "制表\t换行\n"
 
 
-def test_a_folder_tree_of_any_depth_and_a_file_named_twice(tmp_path):
+def test_a_folder_tree_deeper_than_the_recursion_limit_and_a_file_named_twice(tmp_path):
     from drafter.corpus import expand_paths
 
     folder = tmp_path / "深"
-    folder.mkdir()
-    cwd = os.getcwd()
-    os.chdir(folder)
-    try:
-        for _ in range(1200):  # deeper than Python's recursion limit
-            os.mkdir("a")
-            os.chdir("a")
-        Path("讲话.txt").write_text("同志们：今天开会。\n", encoding="utf-8")
-        deepest = Path.cwd() / "讲话.txt"
-    finally:
-        os.chdir(cwd)
+    deepest = folder.joinpath(*["a"] * 150)
+    deepest.mkdir(parents=True)
+    (deepest / "讲话.txt").write_text("同志们：今天开会。\n", encoding="utf-8")
     link = tmp_path / "链接.txt"
-    os.link(deepest, link)
-    assert expand_paths([folder, deepest, link]) == [deepest]
+    os.link(deepest / "讲话.txt", link)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(100 + len(__import__("inspect").stack()))  # a recursive walk fails at this depth
+    try:
+        found = expand_paths([folder, deepest / "讲话.txt", link])
+    finally:
+        sys.setrecursionlimit(limit)
+    assert found == [deepest / "讲话.txt"]
