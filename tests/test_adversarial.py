@@ -561,3 +561,36 @@ def test_a_folder_tree_deeper_than_the_recursion_limit_and_a_file_named_twice(tm
     finally:
         sys.setrecursionlimit(limit)
     assert found == [deepest / "讲话.txt"]
+
+
+def test_render_limits_hold_in_a_thread_and_leave_the_process_as_it_was():
+    """A web page renders in a worker thread: no SIGALRM there, a trace function instead."""
+    import resource
+    import signal
+    import threading
+
+    from drafter.errors import DrafterError
+    from drafter.limits import RenderLimits
+    from drafter.templating import render_string, sandbox
+
+    env = sandbox()
+    env.limits = RenderLimits(seconds=0.5)
+    context = dict(org="o", audience="a", date="d", occasion="c", n_sections="四")
+    loops = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    outcome = []
+
+    def render() -> None:
+        try:
+            render_string(env, loops, context, "T.yaml")
+        except DrafterError as exc:
+            outcome.append(str(exc))
+
+    before = (signal.getsignal(signal.SIGALRM), resource.getrlimit(resource.RLIMIT_AS), sys.gettrace())
+    thread = threading.Thread(target=render)
+    thread.start()
+    thread.join(20)
+    assert not thread.is_alive() and outcome and "秒" in outcome[0]
+    with pytest.raises(DrafterError, match="秒"):
+        render_string(env, loops, context, "T.yaml")  # main thread: SIGALRM
+    assert (signal.getsignal(signal.SIGALRM), resource.getrlimit(resource.RLIMIT_AS), sys.gettrace()) == before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
