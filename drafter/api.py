@@ -42,11 +42,13 @@ def analyze(
     *,
     workers: int | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    year: int | None = None,
 ) -> AnalysisSummary:
-    """Mine speech files, folders and JSONL corpora into a phrasebank folder."""
+    """Mine speech files, folders and JSONL corpora into a phrasebank folder. `year` dates the
+    documents that say nothing of their own year (see drafter.dating)."""
     from drafter.mining import analyze as mine
 
-    return mine(paths, output, workers=workers, progress=progress)
+    return mine(paths, output, workers=workers, progress=progress, default_year=year)
 
 
 def phrases(
@@ -56,11 +58,12 @@ def phrases(
     kind: str | None = None,
     bank: PathLike | None = None,
     limit: int | None = None,
+    since: int | None = None,
 ) -> list[Entry]:
-    """Stock phrases matching a word, a theme and a kind; the user's own entries first."""
+    """Stock phrases matching a word, a theme and a kind, in use since a year; the user's own first."""
     from drafter.bank import load_bank, search
 
-    return search(load_bank(bank), query, theme=theme, kind=kind, limit=limit)
+    return search(load_bank(bank), query, theme=theme, kind=kind, limit=limit, since=since)
 
 
 def draft(
@@ -74,8 +77,11 @@ def draft(
     seed: int = 0,
     bank: PathLike | None = None,
     templates: PathLike | None = None,
+    since: int | None = None,
 ) -> Draft:
-    """A speech skeleton for an occasion (廉政谈话, 警示教育大会 …); same inputs and seed, same draft."""
+    """A speech skeleton for an occasion (廉政谈话, 警示教育大会 …); same inputs and seed, same draft.
+    Material last seen before `since` is left out; by default, before ten years ahead of the
+    speech date (drafter.draft.RECENT_YEARS)."""
     from drafter.bank import load_bank
     from drafter.draft import DraftOptions, build_draft, parse_speech_date
     from drafter.templating import find_occasion, load_point_headings, sandbox, user_templates_dir
@@ -89,6 +95,7 @@ def draft(
         themes=list(themes),
         sections=sections,
         seed=seed,
+        since=since,
     )
     return build_draft(spec, load_bank(bank), options, load_point_headings(user_dir), sandbox(user_dir))
 

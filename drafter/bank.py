@@ -7,11 +7,13 @@ drafting never segment text."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from drafter.errors import DrafterError
 from drafter.fileio import load_yaml, load_yaml_cached
@@ -36,6 +38,10 @@ class PhraseBank:
     def of_kind(self, kind: str) -> list[Entry]:
         return [e for e in self.entries if e.kind == kind]
 
+    def current(self, since: int) -> PhraseBank:
+        """The same bank without the entries last seen before `since` (see Entry.is_current)."""
+        return dataclasses.replace(self, entries=[e for e in self.entries if e.is_current(since)])
+
 
 def default_bank_dir() -> Path:
     """DRAFTER_BANK if set, else the built-in phrasebank."""
@@ -56,7 +62,7 @@ def load_bank(directory: str | os.PathLike | None = None) -> PhraseBank:
         if path.exists():
             data = _read_bank_file(path)
             documents = max(documents, int(data.get("documents") or 0))
-            entries.extend(_entries(data, path, custom=False))
+            entries.extend(_dated(_entries(data, path, custom=False), data.get("catalog"), path))
     themes = load_themes(themes_file(folder))
     custom: list[Entry] = []
     hidden: set[tuple[str, str | None]] = set()
@@ -68,6 +74,22 @@ def load_bank(directory: str | os.PathLike | None = None) -> PhraseBank:
     custom_keys = {(e.text, e.kind) for e in custom}
     entries = custom + [e for e in entries if (e.text, e.kind) not in custom_keys]
     return PhraseBank(directory=folder, entries=entries, documents=documents, themes=themes)
+
+
+def _dated(entries: list[Entry], catalog: Any, path: Path) -> list[Entry]:
+    """Each source gets its document's year and title from the file's catalog."""
+    if catalog is None:
+        return entries
+    if not isinstance(catalog, dict):
+        raise DrafterError(f"词库文件 {path} 中 catalog 应是“文档: {{title: …, year: …}}”的映射。请重新运行 drafter analyze 生成。")
+    for entry in entries:
+        for source in entry.sources:
+            about = catalog.get(source.doc)
+            if isinstance(about, dict):
+                year = about.get("year")
+                source.year = year if isinstance(year, int) and not isinstance(year, bool) else None
+                source.title = about.get("title") if isinstance(about.get("title"), str) else None
+    return entries
 
 
 def _check_bank_folder(folder: Path, files: list[Path]) -> None:
@@ -215,9 +237,11 @@ def search(
     theme: str | None = None,
     kind: str | None = None,
     limit: int | None = None,
+    since: int | None = None,
 ) -> list[Entry]:
     """Entries matching `query` (in the text, fills, items or attribution; or naming a theme),
-    of `theme` and `kind`; the user's own entries first, then the most widely used."""
+    of `theme` and `kind`, seen in a document of `since` or later; the user's own entries
+    first, then the most widely used."""
     if kind is not None and kind not in KINDS:
         raise DrafterError(f"未知的类别：{kind}。可用的类别：{kinds_help()}")
     if theme is not None:
@@ -228,6 +252,8 @@ def search(
     for entry in bank.entries:
         if (kind and entry.kind != kind) or (theme and theme not in entry.themes):
             continue
+        if since and not (entry.custom or (entry.last_year or 0) >= since):
+            continue  # asked for what is in use since a year: an undated mined entry cannot show that
         rank = _match_rank(entry, query) if query else 0
         if rank is not None:
             order = (not entry.custom, rank, KINDS[entry.kind].lookup_rank, -entry.docs, -entry.count, len(entry.text), entry.text)

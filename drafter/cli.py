@@ -87,6 +87,9 @@ def emit(data: Any, as_json: bool, plain: Callable[[Any], str]) -> None:
 # --- options shared by several commands -------------------------------------------------
 
 JsonOption = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
+SinceOption = Annotated[
+    Optional[int], typer.Option("--since", min=1900, max=2100, help="只用某年及以后的文档里出现过的词句，如 --since 2016")
+]
 BankOption = Annotated[Optional[Path], typer.Option("--bank", help="词库文件夹（默认：内置词库，或环境变量 DRAFTER_BANK）")]
 TemplatesOption = Annotated[
     Optional[Path], typer.Option("--templates", help="自己的模板文件夹（或环境变量 DRAFTER_TEMPLATES），同名覆盖内置")
@@ -132,10 +135,13 @@ def analyze_command(
     paths: Annotated[List[Path], typer.Argument(help="讲话稿文件、文件夹（递归）或 JSONL 语料，可给多个")],
     output: Annotated[Path, typer.Option("-o", "--output", help="词库文件夹（写入 phrases.yaml、frames.yaml）")] = Path("phrasebank"),
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="并行进程数（默认：大语料用 2 个，小语料 1 个）")] = None,
+    year: Annotated[
+        Optional[int], typer.Option("--year", min=1900, max=2100, help="给没有注明日期（标题、文件名、正文开头都没有年份）的文档指定年份")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """从讲话稿中挖掘常用语（数字概括语、成语、固定提法、排比、引语、标题框架、开头结尾句），写成 YAML 词库。"""
-    summary = api.analyze(paths, output, workers=workers, progress=_progress_printer())
+    summary = api.analyze(paths, output, workers=workers, progress=_progress_printer(), year=year)
     emit(summary.as_dict() if as_json else summary, as_json, _analysis_text)
 
 
@@ -143,8 +149,10 @@ def _analysis_text(summary) -> str:
     from drafter.model import KINDS
 
     counts = "，".join(f"{KINDS[k].label} {n}" for k, n in summary.counts.items())
+    years = "，".join(f"{how} {n} 篇" for how, n in summary.years.items())
     return (
         f"分析了 {summary.documents} 篇文档（{summary.characters} 字），得到：{counts}。\n"
+        f"文档年份的来源：{years}（“未注明”的文档起草时不因年代被排除，可用 --year 指定）。\n"
         f"已写入：{'、'.join(summary.files)}\n"
         f"查词：drafter phrases 关键词 --bank {summary.output}"
     )
@@ -163,10 +171,11 @@ def phrases_command(
     ] = None,
     bank: BankOption = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="最多显示几条")] = 20,
+    since: SinceOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """按关键词、主题、类别查常用语，显示出处（文件:行）和上下文。"""
-    found = api.phrases(query, theme=theme, kind=kind, bank=bank, limit=limit)
+    """按关键词、主题、类别查常用语，显示出处（文件:行）、年份和上下文。"""
+    found = api.phrases(query, theme=theme, kind=kind, bank=bank, limit=limit, since=since)
     if as_json:
         emit([e.to_dict() for e in found], True, str)
     elif not found:
@@ -190,10 +199,18 @@ def _phrases_text(entries) -> str:
             extra = "  例：" + "、".join(entry.examples[:4] or ["/".join(f) for f in entry.fills[:4]])
         mine = "  [自定义]" if entry.custom else ""
         themes = f"  主题：{'、'.join(entry.themes)}" if entry.themes else ""
-        out.append(f"{entry.text}{extra}  〔{label}〕 {entry.count} 次 / {entry.docs} 篇{themes}{mine}")
+        out.append(f"{entry.text}{extra}  〔{label}〕 {entry.count} 次 / {entry.docs} 篇{_years(entry)}{themes}{mine}")
         for source in entry.sources[:2]:
-            out.append(f"    {source.doc}:{source.line}  {source.context}")
+            year = f"（{source.year}）" if source.year else ""
+            out.append(f"    {source.doc}:{source.line}{year}  {source.context}")
     return "\n".join(out)
+
+
+def _years(entry) -> str:
+    if not entry.first_year:
+        return ""
+    span = str(entry.first_year) if entry.first_year == entry.last_year else f"{entry.first_year}–{entry.last_year}"
+    return f" / {span}年"
 
 
 # --- draft / templates ----------------------------------------------------------------
@@ -208,6 +225,10 @@ def draft_command(
     theme: Annotated[List[str], typer.Option("--theme", "-t", help="侧重的主题，可重复，如 --theme 廉洁自律 --theme 家风建设")] = [],
     sections: Annotated[Optional[int], typer.Option("--sections", help="一级标题个数（默认按模板）")] = None,
     seed: Annotated[int, typer.Option("--seed", help="随机种子：同一种子得到同一稿，换一个数得到另一种写法")] = 0,
+    since: Annotated[
+        Optional[int],
+        typer.Option("--since", min=1900, max=2100, help="只用某年及以后出现过的材料（默认：讲话日期前十年内；没有年份的材料不受限）"),
+    ] = None,
     bank: BankOption = None,
     templates: TemplatesOption = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="输出格式：md、txt、json、docx")] = "md",
@@ -219,7 +240,7 @@ def draft_command(
         raise DrafterError("Word 格式需要用 -o 指定文件名，如 -o 讲话稿.docx。")
     speech = api.draft(
         occasion, org=org, audience=audience, date=date, themes=theme, sections=sections, seed=seed,
-        bank=bank, templates=templates,
+        bank=bank, templates=templates, since=since,
     )
     data = api.render(speech, fmt, templates=templates)
     if output is None:

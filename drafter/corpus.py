@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from drafter.dating import year_from_record
 from drafter.errors import DrafterError
 from drafter.fileio import open_regular, read_bytes
 from drafter.genre import CJK, MARKER_NUMERALS, SALUTATION_STARTS
@@ -45,6 +46,7 @@ class Document:
     lines: list[str]
     line_numbers: list[int]
     title_hint: str | None = None  # a title given outside the text (a JSONL "title" field)
+    year_hint: int | None = None  # a year given outside the text (a JSONL "year", "date" or "congress" field)
     removed: list[tuple[int, str]] = field(default_factory=list)  # (line, text) stripped as boilerplate
     # for a clean line re-joined from several original lines (a web page's broken sentence):
     # (offset in the clean line, original line number) where each later piece begins
@@ -456,6 +458,7 @@ def iter_jsonl(path: Path, only: int | None = None) -> Iterator[Document]:
             raise DrafterError(f"{path} 第 {row + 1} 行缺少 content 或 text 字段（正文）。")
         title = record.get("title") if isinstance(record.get("title"), str) else None
         doc = clean_lines(split_lines(body), f"{path}#{row}", title_hint=title)
+        doc.year_hint = year_from_record(record)
         if doc.lines:
             yield doc
         else:
@@ -627,11 +630,46 @@ _TAIL_MARKER = re.compile(
 TAIL_MAX = 3000  # characters after a tail marker, at most …
 TAIL_MAX_SHARE = 0.6  # … and at most this share of the document
 
-# Photo credits, also when glued to the end of a heading: "新华社记者 王晔/摄", "（记者 张三 摄）".
+# Photo credits at the end of a line (a heading): "新华社记者 王晔/摄", "（记者 张三 摄）".
 _PHOTO_CREDIT = re.compile(
     rf"[（(]?(?:新华社|人民日报|本报|中新社|央视)?(?:特约)?(?:记者|摄影)\s*[{CJK}]{{2,4}}(?:\s*[、，]\s*[{CJK}]{{2,4}})*\s*[/／]?\s*摄(?:影)?[）)]?$"
 )
 _PHOTO_LINE = re.compile(r"^(图为|图片来源|图片由|摄影[:：]|（图片|\(图片)")
+PHOTO_LINE_MAX = 200  # a longer line that opens with "图为", or one of more sentences, holds more
+_END_INSIDE = re.compile("[。！？!?]")
+
+# What news sites put wherever a picture or a wire story starts, glued to the text around it
+# once the line breaks are gone. Each needs a sign that it is no sentence of the speech: a news
+# organisation, a slash, brackets, a page number.
+_NEWS_ORG = "新华社|人民日报|本报|中新社|央视|人民网|新华网|光明日报|经济日报|中国日报|央广网|求是网"
+_NAMES = rf"[{CJK}]{{2,4}}(?:\s*[、，,]\s*[{CJK}]{{2,4}})*"
+_REPORTER = r"(?:特约|摄影)?记者"
+_TU_WORDS = "蓝地意版企试构宏草绘插略制作画海拼挂谱瞰视全原航力示附上下左右本该此各两三四五六七八九十一二"
+_DATE_MD = r"[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日"
+_WEB_CAPTIONS = re.compile(
+    "|".join(
+        [
+            # "（新华社记者 李学仁 摄）", "（记者 张三、李四/摄）"
+            rf"[（(]\s*(?:{_NEWS_ORG})?{_REPORTER}\s*{_NAMES}\s*[/／]?\s*摄影?\s*[）)]",
+            # "新华社记者 鞠鹏/摄", "人民日报记者 王五摄"
+            rf"(?:{_NEWS_ORG}){_REPORTER}\s*{_NAMES}\s*[/／]?\s*摄影?",
+            # "记者 鞠鹏/摄"
+            rf"{_REPORTER}\s*{_NAMES}\s*[/／]\s*摄影?",
+            # "新华社发", "新华社发（张三 作）"; not 新华社发布 / 发表 …
+            r"[（(]?新华社发(?![布表出行展现生给往放的了稿文])(?:\s*[（(][^（）()\n]{0,20}[）)])?[）)]?",
+            # datelines: "新华社北京9月11日电", "（新华社北京11月24日电）", "本报北京3月5日讯（记者 张三）"
+            rf"[（(]?(?:{_NEWS_ORG})[{CJK}]{{0,8}}?{_DATE_MD}[电讯](?:\s*[（(]记者[^（）()\n]{{1,30}}[）)])?[）)]?",
+            # print editions: "《 人民日报 》（ 2020年11月25日 02 版）"
+            r"《?\s*(?:人民日报|光明日报|经济日报|求是)(?:\s*海外版)?\s*》?\s*[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*第?\s*\d{1,2}\s*版\s*[）)]",
+            # "（责编：张三、李四）"
+            r"[（(]\s*责编\s*[：:][^（）()\n]{1,30}[）)]",
+            # picture captions that open a sentence: "图为…。", "（图为…）"
+            r"[（(]图为[^（）()\n]{1,200}[）)]",
+            # (after a heading too, but not the 图 of a word: 蓝图为, 地图为, 意图为, 试图为 …)
+            rf"(?<![{_TU_WORDS}])图为[^。！？!?\n]{{1,200}}(?:[。！？!?]|$)",
+        ]
+    )
+)
 _PAGE_FOOTER = re.compile(
     r"^(?:第\s*\d+\s*页\s*[，,/／]?\s*共\s*\d+\s*页|[-—－]+\s*\d+\s*[-—－]+|\d+\s*/\s*\d+|page\s*\d+(\s*of\s*\d+)?)$",
     re.IGNORECASE,
@@ -704,11 +742,32 @@ def _tail_start(normalized: list[str]) -> int:
     return len(normalized)
 
 
-def _strip_inline(line: str) -> str:
-    """A line without the photo credit, page footer and footnote marks inside it."""
-    stripped = _PHOTO_CREDIT.sub("", line).rstrip()
-    stripped = _PAGE_FOOTER_INLINE.sub("", stripped)
-    return _FOOTNOTE_REF.sub("", stripped).strip()
+def _boilerplate_line(line: str) -> bool:
+    """An advert, a page footer, or a picture caption of its own (one sentence at most)."""
+    if is_advert(line) or _PAGE_FOOTER.match(line):
+        return True
+    return bool(_PHOTO_LINE.match(line)) and len(line) <= PHOTO_LINE_MAX and not _END_INSIDE.search(line, 0, len(line) - 1)
+
+
+def _strip_inline(line: str) -> tuple[str, list[str]]:
+    """A line without the photo credits, captions, datelines, page footers and footnote marks
+    inside it, and the pieces taken out."""
+    pieces: list[str] = []
+
+    def cut(match: re.Match[str]) -> str:
+        pieces.append(match.group(0))
+        return ""
+
+    stripped = _WEB_CAPTIONS.sub(cut, line) if _may_hold_caption(line) else line
+    stripped = _PHOTO_CREDIT.sub(cut, stripped).rstrip()
+    stripped = _PAGE_FOOTER_INLINE.sub(cut, stripped)
+    return _FOOTNOTE_REF.sub(cut, stripped).strip(), pieces
+
+
+def _may_hold_caption(line: str) -> bool:
+    """A cheap test before the caption regex: every caption names a reporter, a picture, a wire
+    service or a paper's page."""
+    return "记者" in line or "图为" in line or "新华社" in line or "版" in line or "责编" in line or "电" in line
 
 
 @dataclass
@@ -754,13 +813,11 @@ def clean_lines(raw_lines: list[str], source: str, title_hint: str | None = None
         number = index + 1
         if not line:
             continue
-        if index >= tail_start or drop[index] or is_advert(line) or _PAGE_FOOTER.match(line) or _PHOTO_LINE.match(line):
+        if index >= tail_start or drop[index] or _boilerplate_line(line):
             removed.append((number, raw_lines[index].strip()))
             continue
-        stripped = _strip_inline(line)
-        if stripped != line:
-            removed.append((number, line[len(stripped):] if line.startswith(stripped) else line))
-        line = stripped
+        line, pieces = _strip_inline(line)
+        removed.extend((number, piece) for piece in pieces)
         if not line or _FOOTNOTE_MARK_LINE.fullmatch(line):
             skipped_marker = skipped_marker or bool(line)
             continue

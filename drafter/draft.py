@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from drafter.bank import PhraseBank, assign_themes
 from drafter.errors import DrafterError
 from drafter.genre import int_to_cn
-from drafter.model import DRAFTING_KINDS, KINDS, Entry
+from drafter.model import DRAFTING_KINDS, KINDS, Entry, Source
 from drafter.templating import Occasion, render_string
 
 _LEAKS = re.compile(r"\{\{|\}\}|\{%|%\}|\{\}|\bNone\b|\bnull\b|Undefined")
@@ -29,7 +29,10 @@ class DraftOptions:
     themes: list[str] = field(default_factory=list)
     sections: int | None = None
     seed: int = 0
+    since: int | None = None  # leave out material last seen before this year (default: RECENT_YEARS back)
 
+
+RECENT_YEARS = 10  # by default a draft uses material seen in the ten years before the speech date
 
 @dataclass
 class SuggestedPhrase:
@@ -106,6 +109,7 @@ def build_draft(
             f"--sections {n} 超出范围。可在模板 {occasion.path} 的 sections 中调整。"
         )
     day = options.date or dt.date.today()
+    bank = bank.current(options.since if options.since is not None else day.year - RECENT_YEARS)
     themes = _dedupe(options.themes + occasion.themes) or sorted(point_library)
     lexicon = bank.themes
     context = {
@@ -131,7 +135,7 @@ def build_draft(
         count = rng.randint(occasion.points_min, occasion.points_max) if occasion.points_max else 0
         point_headings = _choose_points(theme, count, occasion, bank, point_library, used_headings, frame, rng)
         points = [
-            DraftPoint(h, _choose_phrases(theme, h, occasion.phrases_per_point, bank, used_phrases, rng), int_to_cn(i + 1))
+            DraftPoint(h, _choose_phrases(theme, h, occasion.phrases_per_point, bank, used_phrases, rng, day.year), int_to_cn(i + 1))
             for i, h in enumerate(point_headings)
         ]
         sections.append(DraftSection(heading, frame, theme, points, int_to_cn(index + 1)))
@@ -255,7 +259,7 @@ def _choose_points(
 
 
 def _choose_phrases(
-    theme: str, heading: str, count: int, bank: PhraseBank, used: set[str], rng: random.Random
+    theme: str, heading: str, count: int, bank: PhraseBank, used: set[str], rng: random.Random, year: int
 ) -> list[SuggestedPhrase]:
     """Stock phrases for a point: of the section's theme, never twice in a draft, each with its
     source; a quotation first when there is one, then numbered formulas, set phrases, idioms."""
@@ -272,9 +276,16 @@ def _choose_phrases(
     phrases = []
     for entry in picked[:count]:
         used.add(entry.text)
-        source = entry.sources[0]
-        phrases.append(SuggestedPhrase(entry.text, entry.kind, {"doc": source.doc, "line": source.line}, entry.attribution))
+        source = _latest_source(entry, year)
+        cited = {key: value for key, value in source.to_full_dict().items() if key != "context"}
+        phrases.append(SuggestedPhrase(entry.text, entry.kind, cited, entry.attribution))
     return phrases
+
+
+def _latest_source(entry: Entry, year: int) -> Source:
+    """The place to cite: the newest document not after the speech's year (else the first)."""
+    dated = [s for s in entry.sources if s.year and s.year <= year]
+    return max(dated, key=lambda s: s.year) if dated else entry.sources[0]
 
 
 def _pick_by_kind(candidates: list[Entry], count: int, rng: random.Random) -> list[Entry]:

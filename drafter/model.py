@@ -53,9 +53,21 @@ class Source:
     doc: str  # the file (or FILE#ROW of a JSONL corpus)
     line: int  # 1-based line in the original file
     context: str = ""
+    year: int | None = None  # the year of the document (a bank keeps it in its catalog)
+    title: str | None = None  # the document's title (likewise)
 
     def to_dict(self) -> dict[str, Any]:
+        """As a bank file holds it: the document's year and title are in the bank's catalog."""
         return {"doc": self.doc, "line": self.line, "context": self.context}
+
+    def to_full_dict(self) -> dict[str, Any]:
+        """As look-ups and drafts print it, with the document's year and title when known."""
+        data = self.to_dict()
+        if self.year:
+            data["year"] = self.year
+        if self.title:
+            data["title"] = self.title
+        return data
 
 
 @dataclass
@@ -73,6 +85,8 @@ class Entry:
     role: str | None = None  # move: opening / transition / closing
     occasion: str | None = None  # move: the meeting type of the speeches it came from
     custom: bool = False  # from the user's custom.yaml
+    first_year: int | None = None  # the years of the oldest and the newest document it was seen in
+    last_year: int | None = None
 
     def to_bank_dict(self) -> dict[str, Any]:
         """The entry as a generated bank file holds it: common fields, then the kind's own."""
@@ -82,8 +96,10 @@ class Entry:
             "themes": self.themes,
             "count": self.count,
             "docs": self.docs,
-            "sources": [s.to_dict() for s in self.sources],
         }
+        if self.first_year:
+            data["years"] = [self.first_year, self.last_year]
+        data["sources"] = [s.to_dict() for s in self.sources]
         for name in KINDS[self.kind].fields:
             data[name] = getattr(self, name)
         return data
@@ -91,6 +107,10 @@ class Entry:
     def to_dict(self) -> dict[str, Any]:
         """The entry as look-ups print it (`drafter phrases --json`): empty fields left out."""
         data = {key: value for key, value in self.to_bank_dict().items() if key not in KINDS[self.kind].fields}
+        data.pop("years", None)
+        if self.first_year:
+            data["first_year"], data["last_year"] = self.first_year, self.last_year
+        data["sources"] = [s.to_full_dict() for s in self.sources]
         for name in _LIST_FIELDS + _TEXT_FIELDS:
             if getattr(self, name):
                 data[name] = getattr(self, name)
@@ -105,6 +125,7 @@ class Entry:
         where = f"{where}（{text}）"
         count, docs = _counts(raw, where)
         themes = raw.get("themes") or []
+        first_year, last_year = _years(raw.get("years"), where)
         return cls(
             text=text,
             kind=kind,
@@ -119,7 +140,14 @@ class Entry:
             role=raw.get("role"),
             occasion=raw.get("occasion"),
             custom=custom,
+            first_year=first_year,
+            last_year=last_year,
         )
+
+    def is_current(self, since: int) -> bool:
+        """Seen in a document of `since` or later; an undated entry (a user's own, or one from
+        speeches without a date) is not known to be old and counts as current."""
+        return self.last_year is None or self.last_year >= since
 
 
 def _text_and_kind(raw: Any, where: str, custom: bool) -> tuple[str, str]:
@@ -141,6 +169,16 @@ def _counts(raw: dict, where: str) -> tuple[int, int]:
         return int(raw.get("count") or 0), int(raw.get("docs") or 0)
     except (TypeError, ValueError):
         raise DrafterError(f"{where}的 count/docs 应为整数。") from None
+
+
+def _years(raw: Any, where: str) -> tuple[int | None, int | None]:
+    """`years: [2013, 2025]` (first and last year seen), or one year, or nothing."""
+    if raw is None:
+        return None, None
+    values = raw if isinstance(raw, list) else [raw]
+    if not values or len(values) > 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        raise DrafterError(f"{where}的 years 应写成 [最早年份, 最近年份]，如 [2013, 2025]。")
+    return min(values), max(values)
 
 
 def _sources(raw: Any, where: str) -> list[Source]:
@@ -177,3 +215,4 @@ class Found:
     in_document: int = 0  # quoted term: its occurrences in the document, quoted or not
     total: int | None = None  # term located by the corpus statistics: occurrences in the corpus
     total_docs: int | None = None  # … and documents
+    years: tuple[int, int] | None = None  # … and the first and last year of those documents

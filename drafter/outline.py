@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from drafter.corpus import Document
-from drafter.header import parse_header
+from drafter.header import occasion_in_opening, parse_header
 from drafter.sections import (
     Section,
     build_tree,
@@ -42,7 +42,7 @@ class Outline:
 
 
 def section_to_dict(section: Section) -> dict:
-    return {
+    data = {
         "level": section.level,
         "number": section.number,
         "marker": section.marker,
@@ -50,6 +50,9 @@ def section_to_dict(section: Section) -> dict:
         "line": section.line,
         "children": [section_to_dict(child) for child in section.children],
     }
+    if section.heading_full is not None:
+        data["heading_full"] = section.heading_full  # additive: only where the heading was cut
+    return data
 
 
 def outline_to_dict(outline: Outline) -> dict:
@@ -88,7 +91,7 @@ def parse_outline(doc: Document) -> Outline:
         title=header.title,
         speaker=header.speaker,
         date=header.date,
-        occasion=header.occasion,
+        occasion=header.occasion or occasion_in_opening(opening),
         salutation=header.salutation,
         opening=opening,
         sections=sections,

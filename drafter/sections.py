@@ -23,10 +23,12 @@ class Section:
     level: int  # depth, 1 = top
     number: int  # position in its numbering sequence, 1-based
     marker: str  # the numbering as written: "一、", "（一）", "第一，", "一要", "一是", "第一个问题："
-    heading: str  # heading text without marker and trailing punctuation (inline: up to the first 。！？)
+    heading: str  # without marker and trailing punctuation (inline: up to the first 。！？, cut when that runs long)
     line: int  # 1-based line in the original file
     children: list["Section"] = field(default_factory=list)
     body: str = ""  # the text the heading introduces, up to the next heading of its level or above
+    heading_full: str | None = None  # the whole sentence when an inline heading ran on and was cut
+    at: int = field(default=-1, repr=False, compare=False)  # body offset of the marker (internal)
 
 
 def iter_sections(sections: list[Section]):
@@ -71,6 +73,7 @@ _MARKER_AT_START = re.compile("|".join(f"(?:{p.pattern})" for _, _, p in _STYLES
 _PARALLEL_POINT = re.compile(r"要[^，。；！？,;!?\n]{2,16}[。！!]")
 _NOT_DI_MARKER = ("一个", "一次", "一位", "一批", "一线")  # 第一个, 第一次 …: ordinals, not markers
 _END = "。！？!?"
+_END_RE = re.compile(f"[{_END}]")
 _TRAILING = "，,。；;：:、！!？? "
 
 
@@ -111,19 +114,18 @@ class _Run:
         not a set of points."""
         return any(m.start > 0 and text[m.start - 1] in "；;，," for m in self.markers[1:])
 
-    def last_item_end(self, text: str, span_end: int) -> int:
+    def last_item_end(self, body: BodyText, span_end: int) -> int:
         """An inline run ends with the paragraph (a clause-level list, with its sentence);
         a run of heading lines runs on to the end of the span."""
         if self.line_start:
             return span_end
+        text = body.text
         last = self.markers[-1].start
-        end = text.find("\n", last, span_end)
-        end = span_end if end < 0 else end
+        end = body.line_end(last, span_end)
         if self.clause_level(text):
-            stops = [text.find(ch, last, end) for ch in _END]
-            stops = [s + 1 for s in stops if s >= 0]
-            if stops:
-                end = min(stops)
+            stop = _END_RE.search(text, last, end)
+            if stop:
+                end = stop.end()
         return end
 
 
@@ -219,19 +221,33 @@ def _parallel_runs(items: list[_Marker]) -> list[_Run]:
     return [_Run("para", items)]
 
 
-def _contained(inner: _Run, outer: _Run, text: str, span_end: int) -> bool:
-    """Does `inner` sit inside a single item of `outer`?"""
-    starts = [m.start for m in outer.markers]
-    first, last = inner.markers[0].start, inner.markers[-1].start
-    slot = bisect.bisect_right(starts, first) - 1
-    if slot < 0:
-        return False
-    slot_end = starts[slot + 1] if slot + 1 < len(starts) else outer.last_item_end(text, span_end)
-    return last < slot_end
+def _outermost(runs: list[_Run], body: BodyText, span_end: int) -> list[_Run]:
+    """The runs that do not sit inside a single item of another run.
+
+    Every item of every run is a slot [its marker, the next marker or the run's end). A run
+    sits inside another's item when some slot that starts before its first marker ends after
+    its last one (its own slots all start at or after its first marker). One sweep over the
+    slots in start order, keeping the farthest end seen, answers that for all runs at once."""
+    slots: list[tuple[int, int]] = []
+    for run in runs:
+        starts = [m.start for m in run.markers]
+        slots.extend(zip(starts, starts[1:] + [run.last_item_end(body, span_end)]))
+    slots.sort()
+    outer: list[_Run] = []
+    farthest, k = -1, 0
+    for run in sorted(runs, key=lambda r: r.markers[0].start):
+        first, last = run.markers[0].start, run.markers[-1].start
+        while k < len(slots) and slots[k][0] < first:
+            farthest = max(farthest, slots[k][1])
+            k += 1
+        if farthest <= last:
+            outer.append(run)
+    return outer
 
 
-def _choose_run(runs: list[_Run], text: str, span_end: int) -> _Run | None:
-    outer = [r for r in runs if not any(o is not r and _contained(r, o, text, span_end) for o in runs)]
+def _choose_run(runs: list[_Run], body: BodyText, span_end: int) -> _Run | None:
+    text = body.text
+    outer = _outermost(runs, body, span_end)
     if not outer:
         return None
     return min(
@@ -247,12 +263,12 @@ def _choose_run(runs: list[_Run], text: str, span_end: int) -> _Run | None:
     )
 
 
-def _compact(run: _Run, text: str) -> bool:
+def _compact(run: _Run, body: BodyText) -> bool:
     """Items on consecutive lines: a short list, not a set of sections."""
-    return all(text.count("\n", a.start, b.start) <= 1 for a, b in zip(run.markers, run.markers[1:]))
+    return all(body.breaks_between(a.start, b.start) <= 1 for a, b in zip(run.markers, run.markers[1:]))
 
 
-def _sibling_runs(run: _Run, runs: list[_Run], text: str) -> list[_Run]:
+def _sibling_runs(run: _Run, runs: list[_Run], body: BodyText) -> list[_Run]:
     """A run of heading lines may be followed by more runs of the same style that start again
     from one (a report whose parts each number their points 一、二、三、 anew). They are its
     siblings, not children of its last item: nobody numbers 一、 inside 一、. Not so when
@@ -268,7 +284,7 @@ def _sibling_runs(run: _Run, runs: list[_Run], text: str) -> list[_Run]:
             continue
         if bisect.bisect_left(heading_lines, first) > bisect.bisect_right(heading_lines, after):
             break  # heading lines of another style in between: the new run belongs to them
-        if _compact(other, text) and not _compact(group[-1], text):
+        if _compact(other, body) and not _compact(group[-1], body):
             break
         group.append(other)
     return group
@@ -278,31 +294,95 @@ def _sibling_runs(run: _Run, runs: list[_Run], text: str) -> list[_Run]:
 # The tree
 
 
-def _heading_end(text: str, start: int, limit: int) -> int:
+def _heading_end(body: BodyText, start: int, limit: int) -> int:
     """Where a heading that starts at `start` ends: the line end for a heading line of its own,
     else the first sentence end (。！？), or `limit` (the next heading), whichever comes first."""
-    end = text.find("\n", start, limit)
-    end = limit if end < 0 else end
+    text = body.text
+    end = body.line_end(start, limit)
     for pos in range(start, end):
         if text[pos] in _END:
             return pos
     return end
 
 
-def _heading(text: str, marker: _Marker, limit: int, item_end: int, para: bool) -> tuple[str, int]:
-    """A section's heading text and the body offset where it ends (`limit`: the first child
-    marker or the item's end)."""
-    head_end = _heading_end(text, marker.end, limit)
-    heading = text[marker.end:head_end].strip().rstrip(_TRAILING).strip()
+HEADING_RUN_ON = 40  # a heading sentence longer than this is cut at a clause end …
+HEADING_MIN_RUN = 4  # … the first one after at least this many characters
+_CLAUSE_END = re.compile(r"[，；：;]|(?<!\d)[,:](?!\d)")  # not the comma in 1,234
+
+
+@dataclass
+class _Heading:
+    text: str
+    end: int  # body offset where the heading's sentence (or line) ends
+    full: str | None = None  # the whole sentence, when `text` is cut short of it
+
+
+def _heading(body: BodyText, marker: _Marker, limit: int, item_end: int, para: bool) -> _Heading:
+    """A section's heading (`limit`: the first child marker or the item's end)."""
+    text = body.text
+    start = marker.end
+    head_end = _heading_end(body, start, limit)
+    heading = text[start:head_end].strip().rstrip(_TRAILING).strip()
     if not heading and not para and text[head_end:head_end + 1] == "\n":
         # the marker stands alone on its line ("第一，" then the text): the heading is the
         # first sentence of the next line
         start = head_end + 1
-        head_end = _heading_end(text, start, item_end)
+        head_end = _heading_end(body, start, item_end)
         heading = text[start:head_end].strip().rstrip(_TRAILING).strip()
     if para:
-        heading = text[marker.start:head_end].rstrip(_TRAILING)
-    return heading, head_end
+        return _Heading(text[marker.start:head_end].rstrip(_TRAILING), head_end)
+    own_line = marker.line_start and start == marker.end and body.line_end(head_end) == head_end
+    if own_line or len(heading) <= HEADING_RUN_ON:
+        return _Heading(heading, head_end)
+    # an inline heading with no sentence end soon (a one-line text): cut at the first clause end
+    # (past a lead-in such as 更重要的是)
+    cut = _cut(heading, 1)
+    two = _cut(heading, 2)
+    if _LEAD_IN.search(cut) or _paired(cut, two):
+        cut = two
+    return _Heading(heading, head_end) if cut == heading else _Heading(cut, head_end, heading)
+
+
+# A clause that only leads in: 更重要的是 / 总的来看 / 在管理方式上 / 对原材料、燃料等重要生产资料
+_LEAD_IN = re.compile(
+    r"(的是|来说|来看|而言|看来|^同时|^此外|^其中|^另一方面|^一方面)$|^(在|对|对于|通过|随着|为了|根据|按照|从|关于|由于|经过|鉴于)"
+)
+
+
+PAIRED_CLAUSE_MAX = 12  # 提高政治站位，时刻保持清醒: two clauses of one length make one heading
+
+
+def _paired(first: str, two: str) -> bool:
+    second = two[len(first) + 1:]
+    return len(first) == len(second) <= PAIRED_CLAUSE_MAX
+
+
+def _cut(sentence: str, clauses: int) -> str:
+    """`sentence` up to the end of its n-th clause (counted from HEADING_MIN_RUN on), or whole."""
+    ends = [m.start() for m in _CLAUSE_END.finditer(sentence, HEADING_MIN_RUN) if not _inside_quotes(sentence, m.start())]
+    if len(ends) < clauses:
+        return sentence
+    return sentence[: ends[clauses - 1]].rstrip(_TRAILING).strip()
+
+
+def _inside_quotes(text: str, pos: int) -> bool:
+    return text.count("“", 0, pos) > text.count("”", 0, pos)
+
+
+def _tell_siblings_apart(sections: list[Section]) -> None:
+    """Siblings whose cut headings came out the same (贯彻“三个代表”重要思想，必须… ×3) share a
+    lead: each keeps one more clause of its sentence, until they differ or run out."""
+    for clauses in range(2, 5):
+        seen: dict[str, int] = defaultdict(int)
+        for section in sections:
+            seen[section.heading] += 1
+        alike = [s for s in sections if s.heading_full and seen[s.heading] > 1]
+        if not alike:
+            return
+        for section in alike:
+            section.heading = _cut(section.heading_full, clauses)
+            if section.heading == section.heading_full:
+                section.heading_full = None
 
 
 def build_tree(body: BodyText, markers: list[_Marker], start: int, end: int, level: int) -> list[Section]:
@@ -312,28 +392,31 @@ def build_tree(body: BodyText, markers: list[_Marker], start: int, end: int, lev
     starts = [m.start for m in markers]
     inside = markers[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
     runs = _runs(inside)
-    run = _choose_run(runs, text, end)
+    run = _choose_run(runs, body, end)
     if run is None:
         return []
-    group = _sibling_runs(run, runs, text)
+    group = _sibling_runs(run, runs, body)
     run_markers = [m for r in group for m in r.markers]
-    item_ends = [m.start for m in run_markers[1:]] + [group[-1].last_item_end(text, end)]
+    item_ends = [m.start for m in run_markers[1:]] + [group[-1].last_item_end(body, end)]
     inside_starts = [m.start for m in inside]
     sections: list[Section] = []
     for marker, item_end in zip(run_markers, item_ends):
         child_markers = inside[bisect.bisect_right(inside_starts, marker.start):bisect.bisect_left(inside_starts, item_end)]
         next_child = next((m.start for m in child_markers if m.start > marker.end), item_end)
-        heading, head_end = _heading(text, marker, min(next_child, item_end), item_end, run.style == "para")
+        heading = _heading(body, marker, min(next_child, item_end), item_end, run.style == "para")
         section = Section(
             level=level,
             number=marker.number,
             marker="" if run.style == "para" else text[marker.start:marker.end].strip(),
-            heading=heading,
+            heading=heading.text,
             line=body.line(marker.start),
-            body=text[head_end:item_end].lstrip("。！？!? \n").strip(),
+            body=text[heading.end:item_end].lstrip("。！？!? \n").strip(),
+            heading_full=heading.full,
+            at=marker.start,
         )
-        section.children = build_tree(body, child_markers, head_end, item_end, level + 1)
+        section.children = build_tree(body, child_markers, heading.end, item_end, level + 1)
         sections.append(section)
+    _tell_siblings_apart(sections)
     return sections
 
 
@@ -376,6 +459,7 @@ def unnumbered_parts(body: BodyText) -> tuple[list[Section], int]:
                 heading=lines[k].strip(_TRAILING),
                 line=body.line(offsets[k]),
                 body=text[offsets[k] + len(lines[k]):end].strip(),
+                at=offsets[k],
             )
         )
     return sections, offsets[parallel[0]]
@@ -402,7 +486,7 @@ def closing_start(body: BodyText, sections: list[Section]) -> int | None:
         if _CLOSING_CUE.match(text, offset):
             return offset
     if not paragraph_starts:
-        return None
+        return _closing_sentence(text, max(s.at for s in iter_sections(sections)))
     # Sections of one paragraph each (heading and text on one line), then more paragraphs:
     # the extra ones are the closing.
     all_lines = [body.line(o) for o in body.line_starts]
@@ -417,6 +501,18 @@ def closing_start(body: BodyText, sections: list[Section]) -> int | None:
     last = paragraph_starts[-1]
     if _CLOSING_ANYWHERE.search(text, last):
         return last
+    return None
+
+
+_SENTENCE_START = re.compile(r"[。！？!?][”’」』]?")
+
+
+def _closing_sentence(text: str, last_heading: int) -> int | None:
+    """No paragraph after the last heading's (a one-line text): the first sentence after that
+    heading that opens with a closing cue."""
+    for end in _SENTENCE_START.finditer(text, last_heading):
+        if _CLOSING_CUE.match(text, end.end()):
+            return end.end()
     return None
 
 

@@ -58,6 +58,18 @@ class BodyText:
         where = self.pos(offset)
         return self._doc.line_of(where.index, where.column)
 
-    def first_line(self) -> int | None:
-        """The original line the body starts on."""
-        return self._doc.line_numbers[self.start.index] if self.lines else None
+    def line_index(self, offset: int) -> int:
+        """Which body line (0-based) holds a body offset."""
+        return bisect.bisect_right(self.line_starts, offset) - 1
+
+    def line_end(self, offset: int, limit: int | None = None) -> int:
+        """The offset of the line break after `offset`, or `limit` (default: the text's end)
+        when none comes before it. Looked up, not scanned: a one-line text may be megabytes long."""
+        k = self.line_index(offset)
+        end = self.line_starts[k + 1] - 1 if k + 1 < len(self.line_starts) else len(self.text)
+        limit = len(self.text) if limit is None else limit
+        return min(end, limit)
+
+    def breaks_between(self, start: int, end: int) -> int:
+        """How many line breaks lie in [start, end)."""
+        return max(0, self.line_index(end) - self.line_index(start)) if end > start else 0

@@ -7,11 +7,12 @@ atomically. It never writes custom.yaml, themes.yaml or anything under custom/."
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import multiprocessing
 import os
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -37,23 +38,18 @@ class AnalysisSummary:
     counts: dict[str, int]
     files: list[str]
     output: str
+    years: dict[str, int] = field(default_factory=dict)  # how many documents were dated how (日期, 标题 … 未注明)
 
     def as_dict(self) -> dict:
-        return {
-            "documents": self.documents,
-            "characters": self.characters,
-            "counts": self.counts,
-            "files": self.files,
-            "output": self.output,
-        }
+        return dataclasses.asdict(self)
 
 
 # ---------------------------------------------------------------------------
 # map
 
 
-def _mine_one(doc: Document) -> DocMined:
-    return mine_document(doc, lexicon(), segment)
+def _mine_one(doc: Document, default_year: int | None = None) -> DocMined:
+    return mine_document(doc, lexicon(), segment, default_year)
 
 
 def _start_pool(workers: int):
@@ -62,28 +58,30 @@ def _start_pool(workers: int):
     return context.Pool(workers, initializer=prepare)
 
 
-def _map(docs: list[Document], pool, progress: Callable[[int, int], None] | None) -> list[DocMined]:
+def _map(
+    docs: list[Document], pool, progress: Callable[[int, int], None] | None, default_year: int | None = None
+) -> list[DocMined]:
     """Mine every document, in the pool's worker processes when there is a pool."""
     if pool is None or len(docs) < 2:
         results = []
         for i, doc in enumerate(docs):
-            results.append(_mine_one(doc))
+            results.append(_mine_one(doc, default_year))
             if progress:
                 progress(i + 1, len(docs))
         return results
     # big documents first, so the workers finish together
     order = sorted(range(len(docs)), key=lambda i: -len(docs[i].text))
     results: list[DocMined | None] = [None] * len(docs)
-    for done, (index, mined) in enumerate(pool.imap_unordered(_mine_indexed, [(i, docs[i]) for i in order]), 1):
+    for done, (index, mined) in enumerate(pool.imap_unordered(_mine_indexed, [(i, docs[i], default_year) for i in order]), 1):
         results[index] = mined
         if progress:
             progress(done, len(docs))
     return [r for r in results if r is not None]
 
 
-def _mine_indexed(item: tuple[int, Document]) -> tuple[int, DocMined]:
-    index, doc = item
-    return index, _mine_one(doc)
+def _mine_indexed(item: tuple[int, Document, int | None]) -> tuple[int, DocMined]:
+    index, doc, default_year = item
+    return index, _mine_one(doc, default_year)
 
 
 # ---------------------------------------------------------------------------
@@ -179,6 +177,7 @@ def reduce_entries(
 ) -> list[Entry]:
     """Every find of every document, grouped by kind and text, into entries with their sources."""
     order = {m.source: i for i, m in enumerate(mined)}
+    by_source = {m.source: m for m in mined}
     groups = _group(mined, terms, classes)
     _choose_counted_phrases(groups)
     _choose_quoted_terms(groups)
@@ -198,7 +197,9 @@ def reduce_entries(
         doc_names = {source for source, _ in items}
         if not _keep_weak(kind, founds, len(doc_names), strong_formulas):
             continue
-        items.sort(key=lambda item: (order.get(item[0], 0), item[1].line))
+        # newest documents first, so that the sources kept (MAX_SOURCES) include the current ones
+        items.sort(key=lambda item: (-(by_source[item[0]].year or 0), order.get(item[0], 0), item[1].line))
+        years = founds[0].years or _years(by_source[source].year for source in doc_names)
         entry = Entry(
             text=text,
             kind=kind,
@@ -206,7 +207,9 @@ def reduce_entries(
             # set phrases were located by position and counted in full there
             count=founds[0].total if founds[0].total is not None else len(items),
             docs=founds[0].total_docs if founds[0].total_docs is not None else len(doc_names),
-            sources=_sources(items),
+            sources=_sources(items, by_source),
+            first_year=years[0] if years else None,
+            last_year=years[1] if years else None,
         )
         _merge_kind_fields(entry, founds)
         entry.themes = assign_themes(text, [s.context for s in entry.sources], themes, kind)
@@ -231,7 +234,12 @@ def _group(
     return groups
 
 
-def _sources(items: list[tuple[str, Found]]) -> list[Source]:
+def _years(years: Iterable[int | None]) -> tuple[int, int] | None:
+    known = [year for year in years if year]
+    return (min(known), max(known)) if known else None
+
+
+def _sources(items: list[tuple[str, Found]], by_source: dict[str, DocMined]) -> list[Source]:
     """The first MAX_SOURCES distinct places, in corpus order."""
     seen_places: set[tuple[str, int]] = set()
     sources: list[Source] = []
@@ -240,7 +248,8 @@ def _sources(items: list[tuple[str, Found]]) -> list[Source]:
             continue
         seen_places.add((source, found.line))
         if len(sources) < MAX_SOURCES:
-            sources.append(Source(source, found.line, found.context))
+            doc = by_source[source]
+            sources.append(Source(source, found.line, found.context, doc.year, doc.title))
     return sources
 
 
@@ -278,8 +287,10 @@ def analyze(
     workers: int | None = None,
     themes_path: str | os.PathLike | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    default_year: int | None = None,
 ) -> AnalysisSummary:
-    """Mine `paths` (files, folders, JSONL) into a phrasebank in `output_dir`."""
+    """Mine `paths` (files, folders, JSONL) into a phrasebank in `output_dir`. `default_year`
+    dates the documents that carry no date, year field, or year in their title or file name."""
     output = Path(output_dir)
     if output.exists() and not output.is_dir():
         raise DrafterError(f"{output} 是一个文件，-o 需要一个文件夹。")
@@ -293,7 +304,7 @@ def analyze(
         docs = load_corpus(files)
         if not docs:
             raise DrafterError("没有找到可分析的文档。请给出讲话稿文件、文件夹或 JSONL 文件。")
-        mined = _map(docs, pool, (lambda done, total: progress("分析", done, total)) if progress else None)
+        mined = _map(docs, pool, (lambda done, total: progress("分析", done, total)) if progress else None, default_year)
     finally:
         if pool is not None:
             pool.terminate()
@@ -310,7 +321,7 @@ def analyze(
     merging(1)
     entries = reduce_entries(mined, locate_terms(mined, term_stats, MAX_SOURCES), themes, classes)
     merging(2)
-    files = write_bank(output, entries, len(docs))
+    files = write_bank(output, entries, len(docs), catalog(mined))
     merging(3)
     counts = Counter(e.kind for e in entries)
     return AnalysisSummary(
@@ -319,19 +330,33 @@ def analyze(
         counts={k: counts.get(k, 0) for k in BANK_ORDER},
         files=files,
         output=str(output),
+        years=dict(sorted(Counter(m.dated_by or "未注明" for m in mined).items())),
     )
 
 
 HEADER = "# 由 drafter analyze 生成，请勿手工修改：重新分析会覆盖本文件。\n# 自己的条目请写在同一文件夹的 custom.yaml 里（格式相同），分析永远不会改动它。\n"
 
 
-def write_bank(output: Path, entries: list[Entry], documents: int) -> list[str]:
-    """phrases.yaml and frames.yaml, each written atomically (a killed run leaves the old files)."""
-    frames = [e.to_bank_dict() for e in entries if e.kind == "frame"]
-    phrases = [e.to_bank_dict() for e in entries if e.kind != "frame"]
+def catalog(mined: list[DocMined]) -> dict[str, dict]:
+    """What a bank says of each document its entries cite: title, year and how the year was found."""
+    return {
+        m.source: {key: value for key, value in (("title", m.title), ("year", m.year), ("dated_by", m.dated_by)) if value}
+        for m in mined
+    }
+
+
+def write_bank(output: Path, entries: list[Entry], documents: int, documents_catalog: dict[str, dict]) -> list[str]:
+    """phrases.yaml and frames.yaml, each written atomically (a killed run leaves the old files).
+    Each file lists the documents its sources cite in `catalog` (title, year), once."""
     written = []
-    for name, items in ((PHRASES_FILE, phrases), (FRAMES_FILE, frames)):
-        data = {"version": 1, "documents": documents, "entries": items}
+    for name, chosen in ((PHRASES_FILE, [e for e in entries if e.kind != "frame"]), (FRAMES_FILE, [e for e in entries if e.kind == "frame"])):
+        cited = sorted({s.doc for e in chosen for s in e.sources})
+        data = {
+            "version": 1,
+            "documents": documents,
+            "catalog": {doc: documents_catalog.get(doc) or {} for doc in cited},
+            "entries": [e.to_bank_dict() for e in chosen],
+        }
         atomic_write_text(output / name, HEADER + dump_bank_yaml(data))
         prime_yaml_cache(output / name, data)  # the first look-up need not parse the YAML
         written.append(str(output / name))

@@ -7,6 +7,8 @@ statistics) is done in terms.py from the tokens this step returns."""
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import functools
 import itertools
 import re
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from drafter.corpus import Document, is_traditional, to_simplified
+from drafter.dating import document_year
 from drafter.genre import CJK_BASIC, FORMULA_NUMERALS, NUMBER_CHARS
 from drafter.mining.frames import frames_from_siblings, normalize_heading
 from drafter.model import Found
@@ -33,6 +36,9 @@ class DocMined:
     line_numbers: list[int]
     lines: list[str]  # the clean lines the tokens came from (simplified script)
     joins: list[tuple[tuple[int, int], ...]] = field(default_factory=list)  # as in Document
+    year: int | None = None  # the year the document was given in (drafter.dating)
+    dated_by: str | None = None  # how that year was found
+    title: str | None = None
 
     # Sent back from worker processes: hundreds of thousands of small token strings pickle
     # slowly, one joined string quickly (tokens never contain these two control characters).
@@ -124,18 +130,36 @@ def _is_formula(text: str, lexicon: Lexicon, quoted: bool = False) -> bool:
     return any(shape.match(text) for shape in _FORMULA_SHAPES)
 
 
+class _Spans:
+    """Non-overlapping (start, end) spans in text order (quotations found by one regex), looked
+    up by bisection: a one-line text may hold thousands of them."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = spans
+        self.starts = [s for s, _ in spans]
+
+    def holding(self, first: int, last: int, closed: bool = False) -> bool:
+        """Is there a span with start <= first and last < end (last <= end when `closed`)?"""
+        k = bisect.bisect_right(self.starts, first) - 1
+        if k < 0:
+            return False
+        end = self.spans[k][1]
+        return last <= end if closed else last < end
+
+
 def _formulas(view: LineView) -> list[Found]:
     line, line_of, tokens, quoted_spans, lexicon = view.text, view.line_of, view.tokens, view.quoted, view.lexicon
     found: list[Found] = []
     for start, end, inner in quoted_spans:
         if _is_formula(inner, lexicon, quoted=True) and (inner[0] in FORMULA_NUMERALS or _FORMULA_SHAPES[1].match(inner)):
             found.append(Found("formula", inner, line_of(start + 1), context_of(line, start, end)))
-    inside_quotes = [(start, end) for start, end, inner in quoted_spans if any(f.text == inner for f in found)]
+    seen = {f.text for f in found}
+    inside_quotes = _Spans([(start, end) for start, end, inner in quoted_spans if inner in seen])
     # the common case, a token without a numeral, is skipped without a Python-level step
     for i in itertools.compress(itertools.count(), map(_NUMERAL_CHAR.search, tokens)):
         token = tokens[i]
         start = view.offsets[i]
-        if any(s <= start < e for s, e in inside_quotes):
+        if inside_quotes.holding(start, start):
             continue  # already seen as a quoted formula
         # unquoted: a numeral and measure (四个, 三 + 大) and the words it counts; kept only when
         # the corpus confirms it (weak): quoted somewhere, or in several documents.
@@ -218,7 +242,7 @@ _CLAUSE = re.compile(r"[^，,；;：:。！？!?（）()“”\n]+")
 def _parallels(view: LineView) -> list[Found]:
     line, line_of, quoted_spans, word_starts = view.text, view.line_of, view.quoted, view.word_starts
     found: list[Found] = []
-    quoted_ranges = [(s, e) for s, e, _ in quoted_spans]
+    quoted_ranges = _Spans([(s, e) for s, e, _ in quoted_spans])
     for clause in _CLAUSE.finditer(line):
         text = clause.group(0)
         if "、" not in text:
@@ -240,7 +264,7 @@ def _parallels(view: LineView) -> list[Found]:
         chosen = items[first:last + 1]
         start = clause.start() + sum(len(r) + 1 for r in raw_items[:first]) + (offset if first == 0 else 0)
         end = start + len("、".join(chosen))
-        quoted = any(s <= start + 1 and end - 1 <= e for s, e in quoted_ranges)
+        quoted = quoted_ranges.holding(start + 1, end - 1, closed=True)
         if len(chosen) < 3 and not (quoted and len(chosen) >= 2):
             continue
         found.append(
@@ -467,12 +491,12 @@ def _frames(outline: Outline, line_text: dict[int, str]) -> list[Found]:
 LINE_FINDERS: tuple[Callable[[LineView], list[Found]], ...] = (_formulas, _idioms, _parallels, _quotes, _quoted_terms)
 
 
-def mine_document(doc: Document, lexicon: Lexicon, segment) -> DocMined:
+def mine_document(doc: Document, lexicon: Lexicon, segment, default_year: int | None = None) -> DocMined:
     """Everything one document yields on its own, plus its tokens for the corpus statistics."""
     lines = doc.lines
     if is_traditional(doc.text):
         lines = [to_simplified(line) for line in lines]
-        doc = Document(doc.source, lines, doc.line_numbers, doc.title_hint, joins=doc.joins)
+        doc = dataclasses.replace(doc, lines=lines)
     found: list[Found] = []
     line_tokens: list[list[str]] = []
     for index, line in enumerate(lines):
@@ -487,4 +511,6 @@ def mine_document(doc: Document, lexicon: Lexicon, segment) -> DocMined:
     outline = parse_outline(doc)
     found.extend(_moves(outline, doc, lines))
     found.extend(_frames(outline, dict(zip(doc.line_numbers, lines))))
-    return DocMined(doc.source, found, line_tokens, list(doc.line_numbers), lines, list(doc.joins))
+    title = outline.title or doc.title_hint
+    dated = document_year(outline.date, doc.year_hint, title or doc.title_hint, doc.source, doc.text, default_year)
+    return DocMined(doc.source, found, line_tokens, list(doc.line_numbers), lines, list(doc.joins), dated.year, dated.how, title)

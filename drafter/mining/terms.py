@@ -360,6 +360,9 @@ def locate_terms(mined: list[DocMined], terms: list[TermStats], max_sources: int
     for term in terms:
         where = [places[bisect.bisect_right(starts, at) - 1] for at in term.positions]
         total, total_docs = len(where), len({id(doc) for doc, _ in where})
+        known = [doc.year for doc, _ in where if doc.year]
+        years = (min(known), max(known)) if known else None
+        where.sort(key=lambda place: -(place[0].year or 0))  # the newest documents get the sources
         seen: set[tuple[int, int]] = set()
         for doc, index in where:
             if (id(doc), index) in seen:
@@ -371,5 +374,5 @@ def locate_terms(mined: list[DocMined], terms: list[TermStats], max_sources: int
             pos = line.find(term.text)
             context = context_of(line, pos, pos + len(term.text))
             number = line_at(doc.line_numbers, doc.joins, index, max(pos, 0))
-            found.append((doc.source, Found("term", term.text, number, context, total=total, total_docs=total_docs)))
+            found.append((doc.source, Found("term", term.text, number, context, total=total, total_docs=total_docs, years=years)))
     return found
