@@ -84,7 +84,7 @@ SOURCE_SCHEMA: dict = {"doc": None, "line": None, "context": None}
 ENTRY_SCHEMA: dict = {
     "text": None, "kind": None, "themes": None, "count": None, "docs": None, "sources": [SOURCE_SCHEMA],
     "fills": None, "examples": None, "items": None, "attribution": None, "role": None, "occasion": None,
-    "hide": None,
+    "years": None, "hide": None,
 }
-BANK_FILE_SCHEMA: dict = {"version": None, "documents": None, "entries": [ENTRY_SCHEMA]}
+BANK_FILE_SCHEMA: dict = {"version": None, "documents": None, "catalog": ANY_KEYS, "entries": [ENTRY_SCHEMA]}
 THEMES_SCHEMA: dict = {"themes": ANY_KEYS}

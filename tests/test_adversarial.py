@@ -277,13 +277,20 @@ def test_special_files_as_input_are_refused_without_waiting(tmp_path, kind):
 
 
 def test_big5_is_read_not_called_binary(tmp_path):
-    path = tmp_path / "繁體.txt"
-    text = "在全市警示教育大會上的講話\n同志們：\n一、堅定理想信念\n我們要堅持黨的領導，做到對黨忠誠。\n二、嚴守紀律規矩\n這是我們的責任。\n"
-    path.write_bytes(text.encode("big5"))
-    result = drafter(tmp_path, "outline", str(path), "--json")
-    assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout)
-    assert [s["heading"] for s in data["sections"]] == ["堅定理想信念", "嚴守紀律規矩"]
+    """The Big5 file reads exactly as the same text saved in UTF-8."""
+    text = (SEEDS / sorted(os.listdir(SEEDS))[0]).read_text(encoding="utf-8")
+    import zhconv
+
+    text = zhconv.convert(text, "zh-tw")
+    big5 = tmp_path / "繁體.txt"
+    big5.write_bytes(text.encode("big5", errors="ignore"))
+    utf8 = tmp_path / "繁體-utf8.txt"
+    utf8.write_text(big5.read_bytes().decode("big5"), encoding="utf-8")
+    results = [drafter(tmp_path, "outline", str(path), "--json") for path in (big5, utf8)]
+    assert all(r.returncode == 0 for r in results), results[0].stderr
+    first, second = (json.loads(r.stdout) for r in results)
+    first.pop("source"), second.pop("source")
+    assert first == second and "們" in json.dumps(first, ensure_ascii=False)
 
 
 # ---------------------------------------------------------------------------
