@@ -220,7 +220,7 @@ def load_yaml(path: str | os.PathLike, what: str = "YAML 文件", schema: Any = 
 
         problems = check_keys(data, schema, text, str(path), what)
         if problems:
-            raise DrafterError("\n".join(problems[:5]) + (f"\n（另有 {len(problems) - 5} 处）" if len(problems) > 5 else ""))
+            raise DrafterError("\n".join(problems))
     return data
 
 

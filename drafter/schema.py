@@ -37,12 +37,17 @@ def nearest(key: str, known: list[str]) -> str | None:
     return close[0] if close else None
 
 
-def key_line(text: str, path: tuple, key: str) -> int | None:
-    """The 1-based line of `key` inside the mapping at `path` (keys and list indexes)."""
+def compose(text: str) -> Any:
+    """The YAML node tree of `text` (for line numbers), or None."""
     try:
-        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
         return None
+
+
+def key_line(text_or_node: Any, path: tuple, key: str) -> int | None:
+    """The 1-based line of `key` inside the mapping at `path` (keys and list indexes)."""
+    node = compose(text_or_node) if isinstance(text_or_node, str) else text_or_node
     for step in path:
         if isinstance(node, yaml.MappingNode):
             node = next((v for k, v in node.value if getattr(k, "value", None) == str(step)), None)
@@ -64,17 +69,27 @@ def _where(path: tuple) -> str:
     return "（在 " + " → ".join(parts) + " 下）" if parts else ""
 
 
+MAX_REPORTED = 5  # unknown keys reported one by one; the rest are counted
+
+
 def check_keys(data: Any, schema: Any, text: str, name: str, what: str) -> list[str]:
-    """One Chinese message per unknown key: file, line, the key, the nearest known key."""
+    """One Chinese message per unknown key (file, line, the key, the nearest known key), at
+    most MAX_REPORTED of them and then a count of the rest."""
+    found = unknown_keys(data, schema)
+    if not found:
+        return []
+    node = compose(text)
     problems = []
-    for path, key, known in unknown_keys(data, schema):
-        line = key_line(text, path, key)
+    for path, key, known in found[:MAX_REPORTED]:
+        line = key_line(node, path, key)
         at = f" 第 {line} 行" if line else ""
         close = nearest(key, known)
         hint = f"您是不是要写“{close}”？" if close else ""
         problems.append(
             f"{what} {name}{at}：不认识的键“{key}”{_where(path)}。{hint}可用的键：{'、'.join(known)}。"
         )
+    if len(found) > MAX_REPORTED:
+        problems.append(f"{what} {name}：另有 {len(found) - MAX_REPORTED} 个不认识的键。")
     return problems
 
 
