@@ -147,7 +147,11 @@ def _write_exclusive(path: Path, data: bytes) -> None:
             pass
 
 
-MAX_YAML_BYTES = 64 * 1024 * 1024  # a bank mined from 1.5 million characters is about 11 MB
+# A YAML file a person writes (custom.yaml, themes.yaml …): parsing takes about 0.3 s and 25 MB
+# of memory per MB, so 32 MB stays within seconds and a gigabyte. A generated bank file may be
+# larger (a bank mined from 1.5 million characters is about 11 MB): GENERATED_YAML_BYTES.
+MAX_YAML_BYTES = 32 * 1024 * 1024
+GENERATED_YAML_BYTES = 128 * 1024 * 1024
 
 
 def open_regular(path: str | os.PathLike, what: str = "文件"):
@@ -204,12 +208,12 @@ def _size(n: int) -> str:
     return f"{n} 字节"
 
 
-def load_yaml(path: str | os.PathLike, what: str = "YAML 文件", schema: Any = None) -> Any:
+def load_yaml(path: str | os.PathLike, what: str = "YAML 文件", schema: Any = None, limit: int = MAX_YAML_BYTES) -> Any:
     """Load a YAML file safely; a syntax error names the file and line, in Chinese. With a
     `schema` (see drafter/schema.py), an unknown key is an error naming file, line and the
     nearest known key."""
     path = Path(path)
-    raw = read_bytes(path, what, limit=MAX_YAML_BYTES)
+    raw = read_bytes(path, what, limit=limit)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -258,10 +262,10 @@ def make_cache_dir(folder: Path) -> bool:
 YAML_CACHE_KIND = "yaml-2"  # parsed YAML in the cache; "-2": since keys are checked before caching
 
 
-def load_yaml_cached(path: str | os.PathLike, what: str = "YAML 文件", schema: Any = None) -> Any:
+def load_yaml_cached(path: str | os.PathLike, what: str = "YAML 文件", schema: Any = None, limit: int = MAX_YAML_BYTES) -> Any:
     """load_yaml, with the parsed (and checked) data kept in the user's cache folder: a large
     generated bank loads in a few milliseconds the second time."""
-    return cached_for_file(path, YAML_CACHE_KIND, lambda: load_yaml(path, what, schema))
+    return cached_for_file(path, YAML_CACHE_KIND, lambda: load_yaml(path, what, schema, limit))
 
 
 def cached_for_file(path: str | os.PathLike, kind: str, compute: Callable[[], Any]) -> Any:

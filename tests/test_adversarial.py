@@ -213,9 +213,11 @@ def test_yaml_alias_bomb_in_a_template(tmp_path):
 
 
 def test_huge_yaml_is_not_read(tmp_path):
+    from drafter.fileio import MAX_YAML_BYTES
+
     bank = _bank_copy(tmp_path)
     with open(bank / "custom.yaml", "wb") as handle:
-        handle.truncate(65 * 1024 * 1024)  # sparse: costs no disk
+        handle.truncate(MAX_YAML_BYTES + 1)  # sparse: costs no disk
     refused(drafter(tmp_path, "phrases", "担当", "--bank", str(bank)), str(bank / "custom.yaml"), "太大")
 
 
