@@ -500,7 +500,15 @@ def _jsonl_lines(path: Path) -> Iterator[tuple[int, str]]:
             row += 1
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+@dataclass
+class Skipped:
+    """A file left out of an analysis, and why (a Chinese message naming it)."""
+
+    path: str
+    reason: str
+
+
+def expand_paths(paths: Iterable[str | Path], skipped: list[Skipped] | None = None) -> list[Path]:
     """Files named directly plus every supported file below each folder, in a stable order.
     A file reached twice (named twice, inside a folder also named, through a link) is read
     once. Symlinked folders are not followed."""
@@ -524,7 +532,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
         if not path.exists():
             raise DrafterError(f"找不到文件或文件夹：{path}。请检查路径是否正确。")
         if path.is_dir():
-            found = list(_walk(path))
+            found = list(_walk(path, skipped))
             if not found:
                 raise DrafterError(f"文件夹 {path} 中没有 .txt、.md、.docx 或 .jsonl 文件。")
             for candidate in sorted(found):
@@ -534,16 +542,20 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def _walk(root: Path, skipped: list[Skipped] | None = None) -> Iterator[Path]:
     """Supported files below `root`, hidden ones (.x, ~$x) left out, symlinked folders not
-    followed; iterative, so a folder tree of any depth is fine."""
+    followed; iterative, so a folder tree of any depth is fine. A folder that cannot be listed
+    is an error, or (with `skipped`) recorded there."""
     stack = [root]
     while stack:
         folder = stack.pop()
         try:
             entries = list(os.scandir(folder))
-        except OSError:
-            log.warning("cannot list folder %s", folder)
+        except OSError as exc:
+            message = f"无法读取文件夹 {folder}（{exc.strerror}）。请检查文件夹的权限。"
+            if skipped is None:
+                raise DrafterError(message) from None
+            skipped.append(Skipped(str(folder), message))
             continue
         for entry in entries:
             if entry.name.startswith((".", "~$")):
@@ -561,14 +573,6 @@ def _hidden(relative: Path) -> bool:
     return any(part.startswith((".", "~$")) for part in relative.parts)
 
 
-@dataclass
-class Skipped:
-    """A file left out of an analysis, and why (a Chinese message naming it)."""
-
-    path: str
-    reason: str
-
-
 def load_corpus(
     paths: Iterable[str | Path],
     strip_repeated: bool = True,
@@ -581,7 +585,7 @@ def load_corpus(
     left out and recorded there instead of stopping the whole run; without one (or for
     `--strict`), the first such file is an error."""
     docs: list[Document] = []
-    for path in expand_paths(paths):
+    for path in expand_paths(paths, skipped):
         try:
             if path.suffix.lower() in JSONL_SUFFIXES:
                 docs.extend(iter_jsonl(path))
