@@ -606,8 +606,8 @@ def _file_sha256(path: Path) -> str | None:
 @contextlib.contextmanager
 def folder_lock(folder: str | os.PathLike, what: str = "词库文件夹"):
     """Hold `folder`/.drafter.lock for the length of a write: a second writer of the same
-    folder is refused at once with a message (the lock goes with the process, also when it
-    is killed)."""
+    folder is refused at once with a message. The lock goes with the process (also when it is
+    killed); the file is removed at the end, so none is left in the folder."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not on Linux or macOS
@@ -615,19 +615,31 @@ def folder_lock(folder: str | os.PathLike, what: str = "词库文件夹"):
         return
     folder = Path(folder)
     path = folder / ".drafter.lock"
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o644)
-    except OSError as exc:
-        raise DrafterError(f"无法在{what} {folder} 中建立锁文件（{exc.strerror}）。请检查该文件夹的权限。") from None
-    try:
+    busy = f"另一个 drafter analyze 正在写入{what} {folder}。同一个文件夹不能同时分析，请等它结束后再运行。"
+    for _ in range(10):
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o644)
+        except OSError as exc:
+            raise DrafterError(f"无法在{what} {folder} 中建立锁文件（{exc.strerror}）。请检查该文件夹的权限。") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise DrafterError(
-                f"另一个 drafter analyze 正在写入{what} {folder}。同一个文件夹不能同时分析，请等它结束后再运行。"
-            ) from None
+            os.close(fd)
+            raise DrafterError(busy) from None
+        try:
+            same = os.fstat(fd).st_ino == os.stat(path, follow_symlinks=False).st_ino
+        except OSError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # the holder before us removed this file as we opened it: try the new one
+    else:  # pragma: no cover - ten races in a row
+        raise DrafterError(busy)
+    try:
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         yield
     finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
         os.close(fd)

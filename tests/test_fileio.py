@@ -187,6 +187,7 @@ def test_a_second_writer_of_a_folder_is_refused(tmp_path):
                 pass
     with folder_lock(tmp_path):  # released
         pass
+    assert not list(tmp_path.iterdir())  # and no lock file left behind
 
 
 def test_yaml_anchors_and_aliases_are_refused_with_the_line():
