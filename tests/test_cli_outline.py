@@ -65,18 +65,33 @@ def test_plain_output_says_when_no_heading_was_found(runner, tmp_path):
     assert "称呼语：同志们：" in result.stdout and "结构：未发现编号标题" in result.stdout
 
 
-def test_jsonl_gives_its_first_record_with_the_title_field_as_fallback(runner, tmp_path):
+def test_jsonl_record_chosen_as_file_row_with_the_title_field_as_fallback(runner, tmp_path):
     path = tmp_path / "corpus.jsonl"
     records = [
         {"title": "在全市警示教育大会上的讲话", "content": "同志们：\n一、筑牢思想防线\n正文。\n二、严守纪律规矩\n正文。"},
         {"title": "另一篇", "content": "正文。"},
     ]
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
-    result = run(runner, "outline", str(path), "--json")
+    result = run(runner, "outline", f"{path}#0", "--json")
     data = json.loads(result.stdout)
     assert data["source"] == f"{path}#0"
     assert data["title"] == "在全市警示教育大会上的讲话" and data["occasion"] == "警示教育大会"
     assert [(s["heading"], s["line"]) for s in data["sections"]] == [("筑牢思想防线", 2), ("严守纪律规矩", 4)]
+    second = json.loads(run(runner, "outline", f"{path}#1", "--json").stdout)
+    assert second["source"] == f"{path}#1" and second["title"] == "另一篇"
+
+
+def test_jsonl_with_several_records_says_how_to_choose_one(runner, tmp_path):
+    """Record 0 shown silently as if it were the whole file was a bug (issue 12)."""
+    path = tmp_path / "corpus.jsonl"
+    path.write_text('{"content": "第一篇正文。"}\n{"content": "第二篇正文。"}\n', encoding="utf-8")
+    result = run(runner, "outline", str(path), code=1)
+    assert result.exit_code == 1 and f"{path}#0" in result.stderr and "行号" in result.stderr
+    missing = run(runner, "outline", f"{path}#5", code=1)
+    assert missing.exit_code == 1 and "第 5 条" in missing.stderr
+    single = tmp_path / "one.jsonl"
+    single.write_text('{"content": "唯一一篇正文。"}\n', encoding="utf-8")
+    assert run(runner, "outline", str(single)).exit_code == 0
 
 
 def test_broken_jsonl_line_gives_one_line_naming_file_and_line(runner, tmp_path):
