@@ -385,7 +385,7 @@ def test_analysis_with_no_cache_and_a_foreign_jieba_cache_is_quiet(tmp_path):
     (trap / "jieba.cache").mkdir(parents=True)
     home = tmp_path / "不存在的家"
     result = drafter(
-        tmp_path, "analyze", str(SEEDS), "-o", str(tmp_path / "bank"),
+        tmp_path, "analyze", *sorted(str(p) for p in SEEDS.glob("*.txt")), "-o", str(tmp_path / "bank"),
         env={"HOME": str(home), "XDG_CACHE_HOME": None, "TMPDIR": str(trap)},
     )
     assert result.returncode == 0, result.stderr
