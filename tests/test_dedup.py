@@ -124,3 +124,12 @@ def test_two_years_reports_are_not_grouped(reports):
     a, b = reports["government_work_reports.jsonl#4"], reports["government_work_reports.jsonl#2"]  # 2023, 2024
     assert near_duplicates([("2023", a), ("2024", b)]) == []
     assert dedup.jaccard(dedup.shingles(a), dedup.shingles(b)) < 0.5
+
+
+def test_known_signatures_give_the_same_groups():
+    text = seed_text("004")
+    docs = [("b", reposted(text)), ("a", text), ("c", seed_text("001"))]
+    signatures = [dedup.signature(t) for _, t in docs]
+    assert near_duplicates(docs, signatures=signatures) == near_duplicates(docs) == [DuplicateGroup("a", ("b",))]
+    with pytest.raises(ValueError):
+        near_duplicates(docs, signatures=signatures[:2])

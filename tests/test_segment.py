@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import CORPORA, SEEDS
+from tests.conftest import CORPORA, ROOT, SEEDS
 
 seg = importlib.import_module("drafter.mining.segment")
 
@@ -138,3 +138,19 @@ def test_bank_is_the_same_with_the_accelerator(tmp_path, fresh_segmenter):
         assert seg.segmenter_name() == name
         banks[name] = [(tmp_path / name / f).read_bytes() for f in ("phrases.yaml", "frames.yaml")]
     assert banks["jieba"] == banks["rjieba"]
+
+
+def test_rjieba_still_imports_after_the_accelerator_loaded():
+    """The compiled module is loaded without the package's __init__; importing rjieba afterwards
+    must find it, not initialise it a second time."""
+    pytest.importorskip("rjieba")
+    import subprocess
+    import sys
+
+    code = (
+        "import importlib; seg = importlib.import_module('drafter.mining.segment');"
+        "print(seg._fast_segmenter()('全面从严治党'));"
+        "import rjieba; print(rjieba.Jieba.empty() is not None, rjieba.cut('全面从严治党', False))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert result.stdout.split("\n")[:2] == ["['全面', '从严治党']", "True ['全面', '从严治党']"]

@@ -127,12 +127,20 @@ def source_key(source: str) -> tuple:
     return tuple((0, int(p), p) if i % 2 else (1, 0, p) for i, p in enumerate(parts)), source
 
 
-def near_duplicates(docs: Iterable[tuple[str, str]], threshold: float = THRESHOLD) -> list[DuplicateGroup]:
+def near_duplicates(
+    docs: Iterable[tuple[str, str]], threshold: float = THRESHOLD, signatures: Sequence[Signature] | None = None
+) -> list[DuplicateGroup]:
     """The groups of documents that are the same speech, from (source name, clean text) pairs.
-    Documents in no group are not listed. Groups are in source order of their kept document."""
-    ordered = sorted(docs, key=lambda item: source_key(item[0]))
-    signatures = [signature(text) for _, text in ordered]
-    return _groups(ordered, signatures, threshold)
+    Documents in no group are not listed. Groups are in source order of their kept document.
+    `signatures`: the documents' signatures when already known (kept from an earlier run), in
+    the order of `docs`."""
+    docs = list(docs)
+    if signatures is None:
+        signatures = [signature(text) for _, text in docs]
+    elif len(signatures) != len(docs):
+        raise ValueError("one signature per document")
+    order = sorted(range(len(docs)), key=lambda i: source_key(docs[i][0]))
+    return _groups([docs[i] for i in order], [signatures[i] for i in order], threshold)
 
 
 def _groups(ordered: Sequence[tuple[str, str]], signatures: Sequence[Signature], threshold: float) -> list[DuplicateGroup]:

@@ -118,15 +118,14 @@ _TOTAL_CARRIER = "\ue000"
 
 def _fast_segmenter() -> _FastCut | None:
     """rjieba loaded with jieba's dictionary, or None when rjieba is not installed (or unusable)."""
-    if importlib.util.find_spec("rjieba") is None:
+    spec = importlib.util.find_spec("rjieba")
+    if spec is None:
         return None
     try:
-        import rjieba
-
         words, freqs, total = _dictionary_rows()
         if not words:
             return None
-        tokenizer = rjieba.Jieba.empty()
+        tokenizer = _rjieba_class(spec).empty()
         add = tokenizer.add_word
         kept = 0
         for word, freq in zip(words, freqs):
@@ -141,6 +140,32 @@ def _fast_segmenter() -> _FastCut | None:
     except Exception as error:  # an accelerator that fails to load must not stop the analysis
         log.warning("rjieba unusable, segmenting with jieba: %s", error)
         return None
+
+
+def _rjieba_class(spec):
+    """rjieba.Jieba. The package's __init__ builds a default tokenizer from jieba-rs's own copy
+    of the dictionary (a quarter of a second, in every worker process) that drafter never
+    uses; the compiled module is loaded on its own when it can be, and registered under its
+    name, so that a later `import rjieba` finds it instead of initialising it again."""
+    import sys
+
+    module = sys.modules.get("rjieba.rjieba") or sys.modules.get("rjieba")
+    if module is None:
+        for folder in spec.submodule_search_locations or ():
+            for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+                if entry.name.startswith("rjieba.") and entry.name.endswith((".so", ".pyd")):
+                    compiled = importlib.util.spec_from_file_location("rjieba.rjieba", entry.path)
+                    if compiled is None or compiled.loader is None:
+                        continue
+                    module = importlib.util.module_from_spec(compiled)
+                    compiled.loader.exec_module(module)
+                    sys.modules["rjieba.rjieba"] = module
+                    break
+            if module is not None:
+                break
+    if module is None or not hasattr(module, "Jieba"):
+        import rjieba as module
+    return module.Jieba
 
 
 def _dictionary_rows() -> tuple[list[str], list[int], int]:
