@@ -7,6 +7,7 @@ drafting never segment text."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
@@ -16,6 +17,7 @@ from typing import Any
 
 from drafter.errors import DrafterError
 from drafter.fileio import load_yaml, load_yaml_cached
+from drafter.model import KINDS, Entry, Source, kinds_help
 from drafter.resources import builtin_dir
 
 PHRASES_FILE = "phrases.yaml"
@@ -24,42 +26,6 @@ CUSTOM_FILE = "custom.yaml"
 THEMES_FILE = "themes.yaml"
 CUSTOM_DIR = "custom"
 
-KINDS = {
-    "idiom": "成语/四字格",
-    "formula": "数字概括语",
-    "term": "固定提法",
-    "parallel": "排比",
-    "quote": "引语",
-    "frame": "标题框架",
-    "move": "开头/过渡/结尾句",
-}
-ROLES = {"opening": "开头", "transition": "过渡", "closing": "结尾"}
-# look-up lists short stock phrases before long sentences
-_LOOKUP_ORDER = {"formula": 0, "term": 1, "idiom": 2, "parallel": 3, "frame": 4, "quote": 5, "move": 6}
-
-
-@dataclass
-class Source:
-    doc: str
-    line: int
-    context: str = ""
-
-
-@dataclass
-class Entry:
-    text: str
-    kind: str
-    themes: list[str]
-    count: int
-    docs: int
-    sources: list[Source]
-    fills: list[list[str]] = field(default_factory=list)
-    examples: list[str] = field(default_factory=list)
-    items: list[str] = field(default_factory=list)
-    attribution: str | None = None
-    role: str | None = None
-    occasion: str | None = None
-    custom: bool = False
 
 
 @dataclass
@@ -67,9 +33,14 @@ class PhraseBank:
     directory: Path
     entries: list[Entry]
     documents: int = 0
+    themes: dict[str, list[str]] = field(default_factory=dict)  # the theme lexicon the bank goes with
 
     def of_kind(self, kind: str) -> list[Entry]:
         return [e for e in self.entries if e.kind == kind]
+
+    def current(self, since: int) -> PhraseBank:
+        """The same bank without the entries last seen before `since` (see Entry.is_current)."""
+        return dataclasses.replace(self, entries=[e for e in self.entries if e.is_current(since)])
 
 
 def default_bank_dir() -> Path:
@@ -79,48 +50,74 @@ def default_bank_dir() -> Path:
 
 
 def load_bank(directory: str | os.PathLike | None = None) -> PhraseBank:
+    """The bank in `directory` (default: DRAFTER_BANK or the built-in bank): the generated
+    files, then the user's custom entries over them."""
     folder = Path(directory) if directory else default_bank_dir()
-    if not folder.is_dir():
-        raise DrafterError(f"找不到词库文件夹：{folder}。请用 drafter analyze 讲话稿文件夹 -o {folder} 生成词库。")
     generated = [folder / PHRASES_FILE, folder / FRAMES_FILE]
     custom_files = [folder / CUSTOM_FILE] + sorted((folder / CUSTOM_DIR).glob("*.yaml"))
-    if not any(p.exists() for p in generated + custom_files):
-        raise DrafterError(
-            f"词库文件夹 {folder} 中没有 {PHRASES_FILE}。请先运行 drafter analyze 讲话稿文件夹 -o {folder} 生成词库。"
-        )
+    _check_bank_folder(folder, generated + custom_files)
     entries: list[Entry] = []
     documents = 0
     for path in generated:
         if path.exists():
             data = _read_bank_file(path)
             documents = max(documents, int(data.get("documents") or 0))
-            entries.extend(_entries(data, path, custom=False))
-    themes_path = folder / THEMES_FILE
-    themes = load_themes(themes_path) if themes_path.exists() else {}
+            entries.extend(_dated(_entries(data, path, custom=False), data.get("catalog"), path))
+    themes = load_themes(themes_file(folder))
     custom: list[Entry] = []
     hidden: set[tuple[str, str | None]] = set()
     for path in custom_files:
-        if not path.exists():
-            continue
-        data = _read_bank_file(path)
-        for index, raw in enumerate(data.get("entries") or [], 1):
-            if isinstance(raw, dict) and raw.get("hide"):
-                if not isinstance(raw.get("text"), str):
-                    raise DrafterError(f"{path}：第 {index} 个条目有 hide 但缺少 text。请写明要隐藏的词句。")
-                hidden.add((raw["text"], raw.get("kind")))
-        lines = _entry_lines(path)
-        for index, entry in enumerate(_entries(data, path, custom=True)):
-            if not entry.sources and index < len(lines):
-                # the user's own phrase: its place is its line in custom.yaml
-                entry.sources = [Source(str(path), lines[index])]
-            if not entry.themes and themes:
-                entry.themes = assign_themes(entry.text, entry.examples + [s.context for s in entry.sources], themes, entry.kind)
-            custom.append(entry)
+        if path.exists():
+            custom.extend(_custom_entries(path, themes, hidden))
     if hidden:
         entries = [e for e in entries if (e.text, None) not in hidden and (e.text, e.kind) not in hidden]
     custom_keys = {(e.text, e.kind) for e in custom}
     entries = custom + [e for e in entries if (e.text, e.kind) not in custom_keys]
-    return PhraseBank(directory=folder, entries=entries, documents=documents)
+    return PhraseBank(directory=folder, entries=entries, documents=documents, themes=themes)
+
+
+def _dated(entries: list[Entry], catalog: Any, path: Path) -> list[Entry]:
+    """Each source gets its document's year and title from the file's catalog."""
+    if catalog is None:
+        return entries
+    if not isinstance(catalog, dict):
+        raise DrafterError(f"词库文件 {path} 中 catalog 应是“文档: {{title: …, year: …}}”的映射。请重新运行 drafter analyze 生成。")
+    for entry in entries:
+        for source in entry.sources:
+            about = catalog.get(source.doc)
+            if isinstance(about, dict):
+                year = about.get("year")
+                source.year = year if isinstance(year, int) and not isinstance(year, bool) else None
+                source.title = about.get("title") if isinstance(about.get("title"), str) else None
+    return entries
+
+
+def _check_bank_folder(folder: Path, files: list[Path]) -> None:
+    if not folder.is_dir():
+        raise DrafterError(f"找不到词库文件夹：{folder}。请用 drafter analyze 讲话稿文件夹 -o {folder} 生成词库。")
+    if not any(p.exists() for p in files):
+        raise DrafterError(
+            f"词库文件夹 {folder} 中没有 {PHRASES_FILE}。请先运行 drafter analyze 讲话稿文件夹 -o {folder} 生成词库。"
+        )
+
+
+def _custom_entries(path: Path, themes: dict[str, list[str]], hidden: set[tuple[str, str | None]]) -> list[Entry]:
+    """The user's entries of one custom file; what it hides goes into `hidden`."""
+    data = _read_bank_file(path)
+    for index, raw in enumerate(data.get("entries") or [], 1):
+        if isinstance(raw, dict) and raw.get("hide"):
+            if not isinstance(raw.get("text"), str):
+                raise DrafterError(f"{path}：第 {index} 个条目有 hide 但缺少 text。请写明要隐藏的词句。")
+            hidden.add((raw["text"], raw.get("kind")))
+    lines = _entry_lines(path)
+    entries = _entries(data, path, custom=True)
+    for index, entry in enumerate(entries):
+        if not entry.sources and index < len(lines):
+            # the user's own phrase: its place is its line in custom.yaml
+            entry.sources = [Source(str(path), lines[index])]
+        if not entry.themes and themes:
+            entry.themes = assign_themes(entry.text, entry.examples + [s.context for s in entry.sources], themes, entry.kind)
+    return entries
 
 
 def _entry_lines(path: Path) -> list[int]:
@@ -157,63 +154,25 @@ def _read_bank_file(path: Path) -> dict:
 
 
 def _entries(data: dict, path: Path, custom: bool) -> list[Entry]:
-    entries = []
-    for index, raw in enumerate(data.get("entries") or [], 1):
-        if isinstance(raw, dict) and raw.get("hide"):
-            continue
-        entries.append(_entry(raw, path, index, custom))
-    return entries
-
-
-def _entry(raw: Any, path: Path, index: int, custom: bool) -> Entry:
-    where = f"词库文件 {path} 第 {index} 个条目"
-    if not isinstance(raw, dict):
-        raise DrafterError(f"{where}不是映射。每个条目应写成“- text: …”再加 kind: 等字段。")
-    text = raw.get("text")
-    if not isinstance(text, str) or not text.strip():
-        raise DrafterError(f"{where}缺少 text（词句本身）。")
-    kind = raw.get("kind", "term" if custom else None)
-    if kind not in KINDS:
-        raise DrafterError(f"{where}（{text}）的 kind 是 {kind!r}，应为 {', '.join(KINDS)} 之一。")
-    sources = []
-    for s in raw.get("sources") or []:
-        if not isinstance(s, dict) or "doc" not in s:
-            raise DrafterError(f"{where}（{text}）的 sources 每项应有 doc 和 line。")
-        try:
-            line = int(s.get("line") or 0)
-        except (TypeError, ValueError):
-            raise DrafterError(f"{where}（{text}）的 sources 中 line 应为整数。") from None
-        sources.append(Source(str(s["doc"]), line, str(s.get("context") or "")))
-    themes = raw.get("themes") or []
-    if isinstance(themes, str):
-        themes = [themes]
-    fills = [[str(x) for x in f] if isinstance(f, list) else [str(f)] for f in raw.get("fills") or []]
-    if kind == "frame" and "{}" not in text:
-        raise DrafterError(f"{where}（{text}）是标题框架，应含 {{}} 表示要填的位置，如 以{{}}之心对待{{}}。")
-    try:
-        count = int(raw.get("count") or 0)
-        docs = int(raw.get("docs") or 0)
-    except (TypeError, ValueError):
-        raise DrafterError(f"{where}（{text}）的 count/docs 应为整数。") from None
-    return Entry(
-        text=text.strip(),
-        kind=kind,
-        themes=[str(t) for t in themes],
-        count=count,
-        docs=docs,
-        sources=sources,
-        fills=fills,
-        examples=[str(x) for x in raw.get("examples") or []],
-        items=[str(x) for x in raw.get("items") or []],
-        attribution=raw.get("attribution"),
-        role=raw.get("role"),
-        occasion=raw.get("occasion"),
-        custom=custom,
-    )
+    return [
+        Entry.from_dict(raw, f"词库文件 {path} 第 {index} 个条目", custom)
+        for index, raw in enumerate(data.get("entries") or [], 1)
+        if not (isinstance(raw, dict) and raw.get("hide"))
+    ]
 
 
 # ---------------------------------------------------------------------------
 # themes
+
+
+def themes_file(bank_dir: str | os.PathLike | None = None, given: str | os.PathLike | None = None) -> Path:
+    """The theme lexicon to use, in one documented order: the file given explicitly, else the
+    bank folder's own themes.yaml, else the built-in one."""
+    if given:
+        return Path(given)
+    if bank_dir is not None and (Path(bank_dir) / THEMES_FILE).is_file():
+        return Path(bank_dir) / THEMES_FILE
+    return builtin_dir("phrasebank") / THEMES_FILE
 
 
 def load_themes(path: str | os.PathLike) -> dict[str, list[str]]:
@@ -278,54 +237,45 @@ def search(
     theme: str | None = None,
     kind: str | None = None,
     limit: int | None = None,
+    since: int | None = None,
 ) -> list[Entry]:
     """Entries matching `query` (in the text, fills, items or attribution; or naming a theme),
-    of `theme` and `kind`; the user's own entries first, then the most widely used."""
+    of `theme` and `kind`, seen in a document of `since` or later; the user's own entries
+    first, then the most widely used."""
     if kind is not None and kind not in KINDS:
-        raise DrafterError(f"未知的类别：{kind}。可用的类别：" + "，".join(f"{k}（{v}）" for k, v in KINDS.items()))
+        raise DrafterError(f"未知的类别：{kind}。可用的类别：{kinds_help()}")
     if theme is not None:
         known = sorted({t for e in bank.entries for t in e.themes})
         if theme not in known:
             raise DrafterError(f"词库中没有主题“{theme}”。已有主题：{'、'.join(known) or '（无）'}。")
     results: list[tuple[tuple, Entry]] = []
     for entry in bank.entries:
-        if kind and entry.kind != kind:
+        if (kind and entry.kind != kind) or (theme and theme not in entry.themes):
             continue
-        if theme and theme not in entry.themes:
-            continue
-        rank = 0
-        if query:
-            if entry.text == query:
-                rank = 0
-            elif query in entry.text:
-                rank = 1
-            elif any(query in f for fill in entry.fills for f in fill) or any(query in x for x in entry.items + entry.examples) or (entry.attribution and query in entry.attribution):
-                rank = 2
-            elif any(query in t for t in entry.themes):
-                rank = 3
-            else:
-                continue
-        results.append(((not entry.custom, rank, _LOOKUP_ORDER[entry.kind], -entry.docs, -entry.count, len(entry.text), entry.text), entry))
+        if since and not (entry.custom or (entry.last_year or 0) >= since):
+            continue  # asked for what is in use since a year: an undated mined entry cannot show that
+        rank = _match_rank(entry, query) if query else 0
+        if rank is not None:
+            order = (not entry.custom, rank, KINDS[entry.kind].lookup_rank, -entry.docs, -entry.count, len(entry.text), entry.text)
+            results.append((order, entry))
     results.sort(key=lambda item: item[0])
     found = [entry for _, entry in results]
     return found[:limit] if limit else found
 
 
-def entry_to_dict(entry: Entry) -> dict:
-    data: dict[str, Any] = {
-        "text": entry.text,
-        "kind": entry.kind,
-        "themes": entry.themes,
-        "count": entry.count,
-        "docs": entry.docs,
-        "sources": [{"doc": s.doc, "line": s.line, "context": s.context} for s in entry.sources],
-    }
-    for key in ("fills", "examples", "items"):
-        if getattr(entry, key):
-            data[key] = getattr(entry, key)
-    for key in ("attribution", "role", "occasion"):
-        if getattr(entry, key):
-            data[key] = getattr(entry, key)
-    if entry.custom:
-        data["custom"] = True
-    return data
+def _match_rank(entry: Entry, query: str) -> int | None:
+    """How well an entry matches a query: the text itself, inside the text, inside a fill, item,
+    example or attribution, inside a theme name; None when nowhere."""
+    if entry.text == query:
+        return 0
+    if query in entry.text:
+        return 1
+    if (
+        any(query in f for fill in entry.fills for f in fill)
+        or any(query in x for x in entry.items + entry.examples)
+        or (entry.attribution and query in entry.attribution)
+    ):
+        return 2
+    if any(query in t for t in entry.themes):
+        return 3
+    return None

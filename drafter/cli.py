@@ -11,10 +11,11 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Annotated, Any, Callable, List, Optional
 
 import typer
 
+from drafter import api
 from drafter.errors import DrafterError
 
 log = logging.getLogger(__name__)
@@ -83,19 +84,30 @@ def emit(data: Any, as_json: bool, plain: Callable[[Any], str]) -> None:
         typer.echo(plain(data))
 
 
+# --- options shared by several commands -------------------------------------------------
+
+JsonOption = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
+SinceOption = Annotated[
+    Optional[int], typer.Option("--since", min=1900, max=2100, help="只用某年及以后的文档里出现过的词句，如 --since 2016")
+]
+BankOption = Annotated[Optional[Path], typer.Option("--bank", help="词库文件夹（默认：内置词库，或环境变量 DRAFTER_BANK）")]
+TemplatesOption = Annotated[
+    Optional[Path], typer.Option("--templates", help="自己的模板文件夹（或环境变量 DRAFTER_TEMPLATES），同名覆盖内置")
+]
+
+
 # --- outline ------------------------------------------------------------------------
 
 
 @_command(name="outline")
 def outline_command(
-    file: Path = typer.Argument(..., help="讲话稿文件：.txt、.md、.docx（UTF-8、GB18030、UTF-16 均可）"),
-    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
+    file: Annotated[Path, typer.Argument(help="讲话稿文件：.txt、.md、.docx（UTF-8、GB18030、UTF-16 均可）")],
+    as_json: JsonOption = False,
 ) -> None:
     """显示一篇讲话稿的结构：标题、讲话人、日期、会议类型、称呼语、开头、各级标题、结尾。"""
-    from drafter.corpus import load_document
-    from drafter.outline import outline_to_dict, parse_outline, render_outline_text
+    from drafter.outline import outline_to_dict, render_outline_text
 
-    outline = parse_outline(load_document(file))
+    outline = api.outline(file)
     emit(outline_to_dict(outline) if as_json else outline, as_json, render_outline_text)
 
 
@@ -120,24 +132,27 @@ def _progress_printer() -> Optional[Callable[[str, int, int], None]]:
 
 @_command(name="analyze")
 def analyze_command(
-    paths: list[Path] = typer.Argument(..., help="讲话稿文件、文件夹（递归）或 JSONL 语料，可给多个"),
-    output: Path = typer.Option(Path("phrasebank"), "-o", "--output", help="词库文件夹（写入 phrases.yaml、frames.yaml）"),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="并行进程数（默认：大语料用 2 个，小语料 1 个）"),
-    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出统计"),
+    paths: Annotated[List[Path], typer.Argument(help="讲话稿文件、文件夹（递归）或 JSONL 语料，可给多个")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="词库文件夹（写入 phrases.yaml、frames.yaml）")] = Path("phrasebank"),
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="并行进程数（默认：大语料用 2 个，小语料 1 个）")] = None,
+    year: Annotated[
+        Optional[int], typer.Option("--year", min=1900, max=2100, help="给没有注明日期（标题、文件名、正文开头都没有年份）的文档指定年份")
+    ] = None,
+    as_json: JsonOption = False,
 ) -> None:
     """从讲话稿中挖掘常用语（数字概括语、成语、固定提法、排比、引语、标题框架、开头结尾句），写成 YAML 词库。"""
-    from drafter.mining import analyze
-
-    summary = analyze(paths, output, workers=workers, progress=_progress_printer())
+    summary = api.analyze(paths, output, workers=workers, progress=_progress_printer(), year=year)
     emit(summary.as_dict() if as_json else summary, as_json, _analysis_text)
 
 
 def _analysis_text(summary) -> str:
-    from drafter.bank import KINDS
+    from drafter.model import KINDS
 
-    counts = "，".join(f"{KINDS[k]} {n}" for k, n in summary.counts.items())
+    counts = "，".join(f"{KINDS[k].label} {n}" for k, n in summary.counts.items())
+    years = "，".join(f"{how} {n} 篇" for how, n in summary.years.items())
     return (
         f"分析了 {summary.documents} 篇文档（{summary.characters} 字），得到：{counts}。\n"
+        f"文档年份的来源：{years}（“未注明”的文档起草时不因年代被排除，可用 --year 指定）。\n"
         f"已写入：{'、'.join(summary.files)}\n"
         f"查词：drafter phrases 关键词 --bank {summary.output}"
     )
@@ -145,21 +160,24 @@ def _analysis_text(summary) -> str:
 
 @_command(name="phrases")
 def phrases_command(
-    query: Optional[str] = typer.Argument(None, help="要查的词，如 担当、廉洁；不给则列出全部"),
-    theme: Optional[str] = typer.Option(None, "--theme", "-t", help="按主题筛选，如 廉洁自律"),
-    kind: Optional[str] = typer.Option(
-        None, "--kind", "-k", help="按类别筛选：idiom 成语 / formula 数字概括语 / term 提法 / parallel 排比 / quote 引语 / frame 标题框架 / move 开头结尾句"
-    ),
-    bank: Optional[Path] = typer.Option(None, "--bank", help="词库文件夹（默认：内置词库，或环境变量 DRAFTER_BANK）"),
-    limit: int = typer.Option(20, "--limit", "-n", min=1, help="最多显示几条"),
-    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
+    query: Annotated[Optional[str], typer.Argument(help="要查的词，如 担当、廉洁；不给则列出全部")] = None,
+    theme: Annotated[Optional[str], typer.Option("--theme", "-t", help="按主题筛选，如 廉洁自律")] = None,
+    kind: Annotated[
+        Optional[str],
+        typer.Option(
+            "--kind", "-k",
+            help="按类别筛选：idiom 成语 / formula 数字概括语 / term 提法 / parallel 排比 / quote 引语 / frame 标题框架 / move 开头结尾句",
+        ),
+    ] = None,
+    bank: BankOption = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="最多显示几条")] = 20,
+    since: SinceOption = None,
+    as_json: JsonOption = False,
 ) -> None:
-    """按关键词、主题、类别查常用语，显示出处（文件:行）和上下文。"""
-    from drafter.bank import entry_to_dict, load_bank, search
-
-    found = search(load_bank(bank), query, theme=theme, kind=kind, limit=limit)
+    """按关键词、主题、类别查常用语，显示出处（文件:行）、年份和上下文。"""
+    found = api.phrases(query, theme=theme, kind=kind, bank=bank, limit=limit, since=since)
     if as_json:
-        emit([entry_to_dict(e) for e in found], True, str)
+        emit([e.to_dict() for e in found], True, str)
     elif not found:
         typer.echo("没有找到匹配的词句。可以换个关键词，或去掉 --theme/--kind 再试。")
     else:
@@ -167,11 +185,11 @@ def phrases_command(
 
 
 def _phrases_text(entries) -> str:
-    from drafter.bank import KINDS, ROLES
+    from drafter.model import KINDS, ROLES
 
     out = []
     for entry in entries:
-        label = KINDS[entry.kind]
+        label = KINDS[entry.kind].label
         if entry.role:
             label += f"·{ROLES.get(entry.role, entry.role)}"
         extra = ""
@@ -181,80 +199,63 @@ def _phrases_text(entries) -> str:
             extra = "  例：" + "、".join(entry.examples[:4] or ["/".join(f) for f in entry.fills[:4]])
         mine = "  [自定义]" if entry.custom else ""
         themes = f"  主题：{'、'.join(entry.themes)}" if entry.themes else ""
-        out.append(f"{entry.text}{extra}  〔{label}〕 {entry.count} 次 / {entry.docs} 篇{themes}{mine}")
+        out.append(f"{entry.text}{extra}  〔{label}〕 {entry.count} 次 / {entry.docs} 篇{_years(entry)}{themes}{mine}")
         for source in entry.sources[:2]:
-            out.append(f"    {source.doc}:{source.line}  {source.context}")
+            year = f"（{source.year}）" if source.year else ""
+            out.append(f"    {source.doc}:{source.line}{year}  {source.context}")
     return "\n".join(out)
+
+
+def _years(entry) -> str:
+    if not entry.first_year:
+        return ""
+    span = str(entry.first_year) if entry.first_year == entry.last_year else f"{entry.first_year}–{entry.last_year}"
+    return f" / {span}年"
 
 
 # --- draft / templates ----------------------------------------------------------------
 
-FORMATS = ("md", "txt", "json", "docx")
-
 
 @_command(name="draft")
 def draft_command(
-    occasion: str = typer.Argument(..., help="会议类型，如 廉政谈话、警示教育大会、座谈会（drafter templates list 查看全部）"),
-    org: Optional[str] = typer.Option(None, "--org", help="单位，如 市纪委"),
-    audience: Optional[str] = typer.Option(None, "--audience", help="参会对象，如 新任科级干部"),
-    date: Optional[str] = typer.Option(None, "--date", help="讲话日期，如 2026-05-18 或 2026年5月18日（默认今天）"),
-    theme: list[str] = typer.Option([], "--theme", "-t", help="侧重的主题，可重复，如 --theme 廉洁自律 --theme 家风建设"),
-    sections: Optional[int] = typer.Option(None, "--sections", help="一级标题个数（默认按模板）"),
-    seed: int = typer.Option(0, "--seed", help="随机种子：同一种子得到同一稿，换一个数得到另一种写法"),
-    bank: Optional[Path] = typer.Option(None, "--bank", help="词库文件夹（默认：内置词库，或环境变量 DRAFTER_BANK）"),
-    templates: Optional[Path] = typer.Option(None, "--templates", help="自己的模板文件夹（或环境变量 DRAFTER_TEMPLATES），同名覆盖内置"),
-    fmt: str = typer.Option("md", "--format", "-f", help="输出格式：md、txt、json、docx"),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="写入文件（docx 必须给出）；默认打印到屏幕"),
-    force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件"),
+    occasion: Annotated[str, typer.Argument(help="会议类型，如 廉政谈话、警示教育大会、座谈会（drafter templates list 查看全部）")],
+    org: Annotated[Optional[str], typer.Option("--org", help="单位，如 市纪委")] = None,
+    audience: Annotated[Optional[str], typer.Option("--audience", help="参会对象，如 新任科级干部")] = None,
+    date: Annotated[Optional[str], typer.Option("--date", help="讲话日期，如 2026-05-18 或 2026年5月18日（默认今天）")] = None,
+    theme: Annotated[List[str], typer.Option("--theme", "-t", help="侧重的主题，可重复，如 --theme 廉洁自律 --theme 家风建设")] = [],
+    sections: Annotated[Optional[int], typer.Option("--sections", help="一级标题个数（默认按模板）")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="随机种子：同一种子得到同一稿，换一个数得到另一种写法")] = 0,
+    since: Annotated[
+        Optional[int],
+        typer.Option("--since", min=1900, max=2100, help="只用某年及以后出现过的材料（默认：讲话日期前十年内；没有年份的材料不受限）"),
+    ] = None,
+    bank: BankOption = None,
+    templates: TemplatesOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="输出格式：md、txt、json、docx")] = "md",
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="写入文件（docx 必须给出）；默认打印到屏幕")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件")] = False,
 ) -> None:
     """按会议类型起草讲话提纲：标题、称呼、开头、并列的一级标题、要点、可用提法（附出处）和结尾。"""
-    from drafter.bank import load_bank
-    from drafter.draft import DraftOptions, build_draft, parse_date
-    from drafter.fileio import write_new_file
-    from drafter.templating import find_occasion, load_point_headings, sandbox, user_templates_dir
-
-    if fmt not in FORMATS:
-        raise DrafterError(f"不支持的格式：{fmt}。可用：{'、'.join(FORMATS)}。")
     if fmt == "docx" and output is None:
         raise DrafterError("Word 格式需要用 -o 指定文件名，如 -o 讲话稿.docx。")
-    user_dir = user_templates_dir(templates)
-    spec = find_occasion(occasion, user_dir)
-    env = sandbox(user_dir)
-    options = DraftOptions(
-        org=org, audience=audience, date=parse_date(date) if date else None, themes=list(theme), sections=sections, seed=seed
+    speech = api.draft(
+        occasion, org=org, audience=audience, date=date, themes=theme, sections=sections, seed=seed,
+        bank=bank, templates=templates, since=since,
     )
-    draft = build_draft(spec, load_bank(bank), options, load_point_headings(user_dir), env)
-    if fmt == "docx":
-        from drafter.docx import draft_to_docx
-
-        data = draft_to_docx(draft)
-    elif fmt == "json":
-        from drafter.render import render_json
-
-        data = render_json(draft).encode("utf-8")
-    else:
-        from drafter.render import render_text
-
-        data = render_text(draft, env, fmt).encode("utf-8")
+    data = api.render(speech, fmt, templates=templates)
     if output is None:
         typer.echo(data.decode("utf-8"), nl=False)
     else:
-        write_new_file(output, data, force=force)
+        api.write_output(output, data, force=force)
         typer.echo(f"已写入 {output}", err=True)
 
 
 @_command(templates_app, name="list")
-def templates_list_command(
-    templates: Optional[Path] = typer.Option(None, "--templates", help="自己的模板文件夹（或环境变量 DRAFTER_TEMPLATES）"),
-    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
-) -> None:
+def templates_list_command(templates: TemplatesOption = None, as_json: JsonOption = False) -> None:
     """列出可用的会议类型（内置的和自己的）。"""
-    from drafter.templating import list_occasions, user_templates_dir
-
-    infos = list_occasions(user_templates_dir(templates))
     data = [
         {"name": i.name, "aliases": i.aliases, "description": i.description, "origin": i.origin, "path": str(i.path)}
-        for i in infos
+        for i in api.list_templates(templates)
     ]
 
     def plain(items) -> str:
@@ -269,40 +270,32 @@ def templates_list_command(
 
 @_command(templates_app, name="show")
 def templates_show_command(
-    name: str = typer.Argument(..., help="会议类型名称"),
-    templates: Optional[Path] = typer.Option(None, "--templates", help="自己的模板文件夹（或环境变量 DRAFTER_TEMPLATES）"),
+    name: Annotated[str, typer.Argument(help="会议类型名称")],
+    templates: TemplatesOption = None,
 ) -> None:
     """显示一个会议类型模板的 YAML 原文。"""
-    from drafter.templating import find_occasion, user_templates_dir
-
-    occasion = find_occasion(name, user_templates_dir(templates))
-    typer.echo(f"# 文件：{occasion.path}", err=True)
-    typer.echo(occasion.path.read_text(encoding="utf-8-sig"), nl=False)
+    path, text = api.show_template(name, templates)
+    typer.echo(f"# 文件：{path}", err=True)
+    typer.echo(text, nl=False)
 
 
 @_command(templates_app, name="new")
 def templates_new_command(
-    name: str = typer.Argument(..., help="新会议类型的名称，如 我的廉政谈话"),
-    base: str = typer.Option(..., "--from", help="以哪个会议类型为底稿，如 廉政谈话"),
-    directory: Path = typer.Option(..., "--dir", help="自己的模板文件夹，新文件写到 DIR/occasions/NAME.yaml"),
+    name: Annotated[str, typer.Argument(help="新会议类型的名称，如 我的廉政谈话")],
+    base: Annotated[str, typer.Option("--from", help="以哪个会议类型为底稿，如 廉政谈话")],
+    directory: Annotated[Path, typer.Option("--dir", help="自己的模板文件夹，新文件写到 DIR/occasions/NAME.yaml")],
 ) -> None:
     """复制一个会议类型模板，改名后写到自己的模板文件夹，供修改。"""
-    from drafter.templating import new_occasion
-
-    path = new_occasion(name, base, directory)
+    path = api.new_template(name, base, directory)
     typer.echo(f"已创建 {path}\n修改后可用：drafter draft {name} --templates {directory}")
 
 
 @_command(templates_app, name="validate")
 def templates_validate_command(
-    file: Path = typer.Argument(..., help="要检查的模板文件（occasions/*.yaml）"),
+    file: Annotated[Path, typer.Argument(help="要检查的模板文件（occasions/*.yaml）")],
 ) -> None:
     """检查一个会议类型模板：YAML 格式、必填字段、类型，并试渲染每段文字。"""
-    from drafter.templating import check_occasion
-
-    if not file.exists():
-        raise DrafterError(f"找不到模板文件：{file}")
-    _, problems = check_occasion(file)
+    problems = api.validate_template(file)
     if problems:
         for problem in problems:
             typer.echo(problem, err=True)

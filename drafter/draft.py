@@ -12,22 +12,13 @@ import random
 import re
 from dataclasses import dataclass, field
 
-from drafter.bank import KINDS, THEMES_FILE, Entry, PhraseBank, assign_themes, load_themes
+from drafter.bank import PhraseBank, assign_themes
 from drafter.errors import DrafterError
-from drafter.resources import builtin_dir
+from drafter.genre import int_to_cn
+from drafter.model import DRAFTING_KINDS, KINDS, Entry, Source
 from drafter.templating import Occasion, render_string
 
-CN_NUMBERS = "一二三四五六七八九十"
-PHRASE_KINDS = ("quote", "formula", "parallel", "term", "idiom")
 _LEAKS = re.compile(r"\{\{|\}\}|\{%|%\}|\{\}|\bNone\b|\bnull\b|Undefined")
-
-
-def cn_number(n: int) -> str:
-    if 1 <= n <= 10:
-        return CN_NUMBERS[n - 1]
-    if n < 20:
-        return "十" + CN_NUMBERS[n - 11]
-    return str(n)
 
 
 @dataclass
@@ -38,7 +29,10 @@ class DraftOptions:
     themes: list[str] = field(default_factory=list)
     sections: int | None = None
     seed: int = 0
+    since: int | None = None  # leave out material last seen before this year (default: RECENT_YEARS back)
 
+
+RECENT_YEARS = 10  # by default a draft uses material seen in the ten years before the speech date
 
 @dataclass
 class SuggestedPhrase:
@@ -49,7 +43,7 @@ class SuggestedPhrase:
 
     @property
     def kind_name(self) -> str:
-        return KINDS[self.kind]
+        return KINDS[self.kind].label
 
 
 @dataclass
@@ -82,7 +76,7 @@ class Draft:
     template: str
 
 
-def parse_date(text: str) -> dt.date:
+def parse_speech_date(text: str) -> dt.date:
     """YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD or 2026年5月18日."""
     match = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", text)
     if match:
@@ -115,14 +109,15 @@ def build_draft(
             f"--sections {n} 超出范围。可在模板 {occasion.path} 的 sections 中调整。"
         )
     day = options.date or dt.date.today()
+    bank = bank.current(options.since if options.since is not None else day.year - RECENT_YEARS)
     themes = _dedupe(options.themes + occasion.themes) or sorted(point_library)
-    lexicon = _theme_lexicon(bank)
+    lexicon = bank.themes
     context = {
         "org": options.org or "【单位】",
         "audience": options.audience or "【参会人员】",
         "date": chinese_date(day),
         "occasion": occasion.name,
-        "n_sections": cn_number(n),
+        "n_sections": int_to_cn(n),
     }
     where = f"模板文件 {occasion.path}"
 
@@ -140,10 +135,10 @@ def build_draft(
         count = rng.randint(occasion.points_min, occasion.points_max) if occasion.points_max else 0
         point_headings = _choose_points(theme, count, occasion, bank, point_library, used_headings, frame, rng)
         points = [
-            DraftPoint(h, _choose_phrases(theme, h, occasion.phrases_per_point, bank, used_phrases, rng), cn_number(i + 1))
+            DraftPoint(h, _choose_phrases(theme, h, occasion.phrases_per_point, bank, used_phrases, rng, day.year), int_to_cn(i + 1))
             for i, h in enumerate(point_headings)
         ]
-        sections.append(DraftSection(heading, frame, theme, points, cn_number(index + 1)))
+        sections.append(DraftSection(heading, frame, theme, points, int_to_cn(index + 1)))
 
     draft = Draft(
         occasion=occasion.name,
@@ -167,13 +162,6 @@ def _dedupe(items: list[str]) -> list[str]:
         if item not in seen:
             seen.append(item)
     return seen
-
-
-def _theme_lexicon(bank: PhraseBank) -> dict[str, list[str]]:
-    path = bank.directory / THEMES_FILE
-    if not path.exists():
-        path = builtin_dir("phrasebank") / THEMES_FILE
-    return load_themes(path) if path.exists() else {}
 
 
 def fill_frame(frame: str, fill: list[str]) -> str:
@@ -271,7 +259,7 @@ def _choose_points(
 
 
 def _choose_phrases(
-    theme: str, heading: str, count: int, bank: PhraseBank, used: set[str], rng: random.Random
+    theme: str, heading: str, count: int, bank: PhraseBank, used: set[str], rng: random.Random, year: int
 ) -> list[SuggestedPhrase]:
     """Stock phrases for a point: of the section's theme, never twice in a draft, each with its
     source; a quotation first when there is one, then numbered formulas, set phrases, idioms."""
@@ -279,31 +267,45 @@ def _choose_phrases(
         return []
 
     def available(entry: Entry) -> bool:
-        return entry.kind in PHRASE_KINDS and entry.sources and entry.text not in used and entry.text not in heading
+        return entry.kind in DRAFTING_KINDS and entry.sources and entry.text not in used and entry.text not in heading
 
     themed = [e for e in bank.entries if available(e) and theme in e.themes]
     if len(themed) < count:
         themed += [e for e in bank.entries if available(e) and e not in themed and e.kind != "term"][: count * 4]
+    picked = _pick_by_kind(themed, count, rng)
+    phrases = []
+    for entry in picked[:count]:
+        used.add(entry.text)
+        source = _latest_source(entry, year)
+        cited = {key: value for key, value in source.to_full_dict().items() if key != "context"}
+        phrases.append(SuggestedPhrase(entry.text, entry.kind, cited, entry.attribution))
+    return phrases
+
+
+def _latest_source(entry: Entry, year: int) -> Source:
+    """The place to cite: the newest document not after the speech's year (else the first)."""
+    dated = [s for s in entry.sources if s.year and s.year <= year]
+    return max(dated, key=lambda s: s.year) if dated else entry.sources[0]
+
+
+def _pick_by_kind(candidates: list[Entry], count: int, rng: random.Random) -> list[Entry]:
+    """A quotation first when there is one, then a formula or series, then a set phrase or
+    idiom, then any kind, each drawn from the most used of its kinds."""
     picked: list[Entry] = []
-    for kinds in (("quote",), ("formula", "parallel"), ("term", "idiom"), PHRASE_KINDS):
-        pool = [e for e in themed if e.kind in kinds and e not in picked]
+    for kinds in (("quote",), ("formula", "parallel"), ("term", "idiom"), DRAFTING_KINDS):
+        pool = [e for e in candidates if e.kind in kinds and e not in picked]
         if not pool or len(picked) >= count:
             continue
         pool.sort(key=lambda e: (-(e.custom * 100 + e.docs * 3 + min(e.count, 10)), e.text))
         top = pool[: max(4, count * 3)]
         picked.append(top[rng.randrange(len(top))])
-        if kinds == PHRASE_KINDS:
+        if kinds is DRAFTING_KINDS:
             while len(picked) < count:
                 rest = [e for e in top if e not in picked]
                 if not rest:
                     break
                 picked.append(rest[rng.randrange(len(rest))])
-    phrases = []
-    for entry in picked[:count]:
-        used.add(entry.text)
-        source = entry.sources[0]
-        phrases.append(SuggestedPhrase(entry.text, entry.kind, {"doc": source.doc, "line": source.line}, entry.attribution))
-    return phrases
+    return picked
 
 
 def check_rendered(draft: Draft) -> None:

@@ -16,12 +16,10 @@ import yaml
 
 from drafter.errors import DrafterError
 
-try:  # the C loader/dumper are much faster on a large bank
+try:  # the C loader is much faster on a large bank
     _Loader = yaml.CSafeLoader
-    _Dumper = yaml.CSafeDumper
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
-    _Dumper = yaml.SafeDumper
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes, durable: bool = True) -> None:
@@ -188,18 +186,6 @@ def parse_yaml(text: str, name: str, what: str = "YAML 文件") -> Any:
         raise DrafterError(f"{what} {name} 有 YAML 格式错误：{exc}。请检查后重试。") from None
 
 
-def dump_yaml(data: Any) -> str:
-    """Stable, readable YAML: keys in the order given, Chinese kept as is, long lines not folded."""
-    return yaml.dump(
-        data,
-        Dumper=_Dumper,
-        allow_unicode=True,
-        sort_keys=False,
-        default_flow_style=False,
-        width=10_000,
-    )
-
-
 # ---------------------------------------------------------------------------
 # A fast YAML writer for the generated bank. PyYAML's representer costs seconds on a bank mined
 # from a large corpus; the bank is plain data (mappings, lists, strings, integers, None), so it
@@ -246,35 +232,44 @@ def _flow_scalar(value: Any) -> str:
 def _emit(value: Any, indent: int, out: list[str], memo: dict) -> None:
     """`memo` remembers how short strings were written: keys and source names recur thousands
     of times in a bank, and each costs several regular expressions."""
-    pad = " " * indent
     if isinstance(value, dict):
-        for key, item in value.items():
-            written_key = memo.get(key) or _memo_scalar(key, memo)
-            if isinstance(item, (dict, list)) and item:
-                out.append(f"{pad}{written_key}:")
-                _emit(item, indent + (2 if isinstance(item, dict) else 0), out, memo)
-            elif isinstance(item, (dict, list)):
-                out.append(f"{pad}{written_key}: {_empty(item)}")
-            elif type(item) is int:
-                out.append(f"{pad}{written_key}: {item}")
-            else:
-                out.append(f"{pad}{written_key}: {memo.get(item) or _memo_scalar(item, memo)}")
+        _emit_mapping(value, indent, out, memo)
     elif isinstance(value, list):
-        for item in value:
-            if isinstance(item, dict) and item:
-                first = len(out)
+        _emit_sequence(value, indent, out, memo)
+
+
+def _emit_mapping(value: dict, indent: int, out: list[str], memo: dict) -> None:
+    pad = " " * indent
+    for key, item in value.items():
+        written_key = memo.get(key) or _memo_scalar(key, memo)
+        if isinstance(item, (dict, list)) and item:
+            out.append(f"{pad}{written_key}:")
+            _emit(item, indent + (2 if isinstance(item, dict) else 0), out, memo)
+        elif isinstance(item, (dict, list)):
+            out.append(f"{pad}{written_key}: {_empty(item)}")
+        elif type(item) is int:
+            out.append(f"{pad}{written_key}: {item}")
+        else:
+            out.append(f"{pad}{written_key}: {memo.get(item) or _memo_scalar(item, memo)}")
+
+
+def _emit_sequence(value: list, indent: int, out: list[str], memo: dict) -> None:
+    pad = " " * indent
+    for item in value:
+        if isinstance(item, dict) and item:
+            first = len(out)
+            _emit(item, indent + 2, out, memo)
+            out[first] = f"{pad}- " + out[first][indent + 2:]
+        elif isinstance(item, list) and item and all(not isinstance(x, (dict, list)) for x in item):
+            out.append(f"{pad}- [" + ", ".join(_flow_scalar(x) for x in item) + "]")
+        elif isinstance(item, (dict, list)):
+            if item:
+                out.append(f"{pad}-")
                 _emit(item, indent + 2, out, memo)
-                out[first] = f"{pad}- " + out[first][indent + 2:]
-            elif isinstance(item, list) and item and all(not isinstance(x, (dict, list)) for x in item):
-                out.append(f"{pad}- [" + ", ".join(_flow_scalar(x) for x in item) + "]")
-            elif isinstance(item, (dict, list)):
-                if item:
-                    out.append(f"{pad}-")
-                    _emit(item, indent + 2, out, memo)
-                else:
-                    out.append(f"{pad}- {_empty(item)}")
             else:
-                out.append(f"{pad}- {_scalar(item)}")
+                out.append(f"{pad}- {_empty(item)}")
+        else:
+            out.append(f"{pad}- {_scalar(item)}")
 
 
 def _memo_scalar(value: Any, memo: dict) -> str:

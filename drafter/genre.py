@@ -65,3 +65,11 @@ CLOSING_CUES = (
 )
 # Words that end a speech wherever they stand in its last sentences.
 CLOSING_WORDS = ("谢谢大家", "讲话完了", "讲到这里", "就讲这些", "批评指正")
+
+# --- dates ----------------------------------------------------------------------------------
+
+# The year each national congress of the Communist Party of China opened (1st 1921 … 20th 2022).
+CONGRESS_YEARS = {
+    1: 1921, 2: 1922, 3: 1923, 4: 1925, 5: 1927, 6: 1928, 7: 1945, 8: 1956, 9: 1969, 10: 1973,
+    11: 1977, 12: 1982, 13: 1987, 14: 1992, 15: 1997, 16: 2002, 17: 2007, 18: 2012, 19: 2017, 20: 2022,
+}

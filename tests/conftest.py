@@ -32,8 +32,23 @@ def corpus_docs():
     return load_corpus([CORPORA])
 
 
-def run(runner: CliRunner, *args: str):
-    """Invoke the CLI; stdout and stderr are kept apart."""
+@pytest.fixture(scope="session")
+def corpus_bank_dir(tmp_path_factory):
+    """A bank mined from all of ../shared/corpora (about ten seconds), shared by the tests."""
+    if not CORPORA.is_dir():
+        pytest.skip("../shared/corpora is not present")
+    from drafter.mining import analyze
+
+    folder = tmp_path_factory.mktemp("corpus_bank")
+    analyze([CORPORA], folder)
+    return folder
+
+
+def run(runner: CliRunner, *args: str, code: int = 0):
+    """Invoke the CLI (stdout and stderr kept apart) and check its exit code: every test that
+    runs the CLI says which code it expects."""
     from drafter.cli import app
 
-    return runner.invoke(app, list(args), catch_exceptions=False)
+    result = runner.invoke(app, list(args), catch_exceptions=False)
+    assert result.exit_code == code, f"drafter {' '.join(args)} exited {result.exit_code}, expected {code}:\n{result.stderr}"
+    return result

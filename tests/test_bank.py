@@ -43,6 +43,27 @@ def test_custom_entries_come_first_and_can_hide_mined_ones(bank_dir):
     assert first.sources and first.sources[0].doc.endswith("custom.yaml") and first.sources[0].line == 2
 
 
+def test_custom_entry_in_a_bank_without_themes_file_gets_builtin_themes_and_is_drafted(tmp_path):
+    """A bank from `drafter analyze` has no themes.yaml of its own: the user's custom entries
+    still get themes (from the built-in lexicon) and drafting picks them by theme."""
+    from drafter import api
+
+    bank = tmp_path / "bank"
+    api.analyze([ROOT / "seeds"], bank)
+    assert not (bank / "themes.yaml").exists()
+    (bank / "custom.yaml").write_text("entries:\n- text: 廉洁从政是底线\n  kind: term\n", encoding="utf-8")
+    entry = search(load_bank(bank), "廉洁从政是底线")[0]
+    assert entry.custom and "廉洁自律" in entry.themes
+    drafted = [
+        p.text
+        for seed in range(6)
+        for s in api.draft("廉政谈话", seed=seed, bank=bank, themes=["廉洁自律"]).sections
+        for point in s.points
+        for p in point.phrases
+    ]
+    assert "廉洁从政是底线" in drafted
+
+
 def test_custom_entry_without_themes_gets_them_from_the_lexicon(bank_dir):
     (bank_dir / "custom.yaml").write_text("entries:\n- text: 廉洁从政是底线\n  kind: term\n", encoding="utf-8")
     entry = search(load_bank(bank_dir), "廉洁从政")[0]
@@ -77,7 +98,16 @@ def test_wrong_kind_in_custom_is_reported(bank_dir):
 
 def test_search_by_query_theme_and_kind():
     bank = load_bank(BUILTIN)
-    assert all("担当" in e.text or any("担当" in t for t in e.themes) or e.fills or e.items for e in search(bank, "担当"))
+    found = search(bank, "担当")
+    assert found
+    for e in found:  # where the query was found, exactly as look-up promises, no kind let through
+        assert (
+            "担当" in e.text
+            or any("担当" in part for fill in e.fills for part in fill)
+            or any("担当" in x for x in e.items + e.examples)
+            or "担当" in (e.attribution or "")
+            or any("担当" in t for t in e.themes)
+        ), e
     assert all(e.kind == "formula" for e in search(bank, kind="formula"))
     assert all("廉洁自律" in e.themes for e in search(bank, theme="廉洁自律"))
     assert search(bank, "四个意识")[0].text == "四个意识"

@@ -67,7 +67,7 @@ def _bad(tmp_path, name: str, content: bytes):
 )
 def test_bad_files_give_one_chinese_line_and_exit_1(runner, tmp_path, name, content, words):
     path = _bad(tmp_path, name, content)
-    result = run(runner, "outline", str(path))
+    result = run(runner, "outline", str(path), code=1)
     assert result.exit_code == 1
     assert words in result.stderr and str(path) in result.stderr
     assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
@@ -77,31 +77,31 @@ def test_broken_docx_zip(runner, tmp_path):
     path = tmp_path / "broken.docx"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("hello.txt", "no word document here")
-    result = run(runner, "outline", str(path))
+    result = run(runner, "outline", str(path), code=1)
     assert result.exit_code == 1 and "Word" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_folder_where_a_file_is_needed(runner, tmp_path):
-    result = run(runner, "outline", str(tmp_path))
+    result = run(runner, "outline", str(tmp_path), code=1)
     assert result.exit_code == 1 and "文件夹" in result.stderr
 
 
 def test_missing_path(runner, tmp_path):
     missing = tmp_path / "没有这个文件.txt"
     for args in (["outline", str(missing)], ["analyze", str(missing), "-o", str(tmp_path / "b")]):
-        result = run(runner, *args)
+        result = run(runner, *args, code=1)
         assert result.exit_code == 1 and "找不到" in result.stderr and str(missing) in result.stderr
 
 
 def test_analyze_output_that_is_a_file(runner, tmp_path):
     target = tmp_path / "file.txt"
     target.write_text("x", encoding="utf-8")
-    result = run(runner, "analyze", str(seed("000")), "-o", str(target))
+    result = run(runner, "analyze", str(seed("000")), "-o", str(target), code=1)
     assert result.exit_code == 1 and "文件夹" in result.stderr
 
 
 def test_missing_bank_folder(runner, tmp_path):
-    result = run(runner, "phrases", "担当", "--bank", str(tmp_path / "nope"))
+    result = run(runner, "phrases", "担当", "--bank", str(tmp_path / "nope"), code=1)
     assert result.exit_code == 1 and "drafter analyze" in result.stderr
 
 
@@ -116,8 +116,8 @@ def test_analyze_json_summary(runner, tmp_path):
 
 
 def test_usage_errors_exit_2(runner):
-    assert run(runner, "draft").exit_code == 2
-    assert run(runner, "phrases", "--limit", "0").exit_code == 2
+    assert run(runner, "draft", code=2).exit_code == 2
+    assert run(runner, "phrases", "--limit", "0", code=2).exit_code == 2
 
 
 def test_python_dash_m_works():

@@ -82,7 +82,7 @@ def test_jsonl_gives_its_first_record_with_the_title_field_as_fallback(runner, t
 def test_broken_jsonl_line_gives_one_line_naming_file_and_line(runner, tmp_path):
     path = tmp_path / "坏的.jsonl"
     path.write_text('{"content": "正文。"}\n{"content": 不是JSON}\n', encoding="utf-8")
-    result = run(runner, "outline", str(path))
+    result = run(runner, "outline", str(path), code=1)
     assert result.exit_code == 1
     assert str(path) in result.stderr and "第 2 行" in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
@@ -96,7 +96,7 @@ def test_broken_jsonl_line_gives_one_line_naming_file_and_line(runner, tmp_path)
 def test_files_with_nothing_left_after_cleaning(runner, tmp_path, name, content):
     path = tmp_path / name
     path.write_bytes(content)
-    result = run(runner, "outline", str(path))
+    result = run(runner, "outline", str(path), code=1)
     assert result.exit_code == 1 and str(path) in result.stderr and "空文件" in result.stderr
     assert result.stderr.count("\n") == 1 and not result.stdout
 

@@ -129,12 +129,12 @@ def test_themes_steer_the_sections():
 
 
 def test_sections_out_of_range_is_a_clear_error(runner):
-    result = run(runner, "draft", "廉政谈话", "--sections", "9")
+    result = run(runner, "draft", "廉政谈话", "--sections", "9", code=1)
     assert result.exit_code == 1 and "3 到 5" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_unknown_occasion_lists_the_available_ones(runner):
-    result = run(runner, "draft", "联欢会")
+    result = run(runner, "draft", "联欢会", code=1)
     assert result.exit_code == 1 and "廉政谈话" in result.stderr
 
 
@@ -144,14 +144,14 @@ def test_alias_finds_the_occasion(runner):
 
 
 def test_bad_date_is_a_clear_error(runner):
-    result = run(runner, "draft", "座谈会", "--date", "下周一")
+    result = run(runner, "draft", "座谈会", "--date", "下周一", code=1)
     assert result.exit_code == 1 and "日期" in result.stderr
 
 
 def test_output_file_is_not_overwritten_without_force(runner, tmp_path):
     out = tmp_path / "讲话稿.md"
     out.write_text("我自己写的稿子", encoding="utf-8")
-    result = run(runner, "draft", "座谈会", "-o", str(out))
+    result = run(runner, "draft", "座谈会", "-o", str(out), code=1)
     assert result.exit_code == 1 and "--force" in result.stderr
     assert out.read_text(encoding="utf-8") == "我自己写的稿子"
     assert run(runner, "draft", "座谈会", "-o", str(out), "--force").exit_code == 0
@@ -159,7 +159,7 @@ def test_output_file_is_not_overwritten_without_force(runner, tmp_path):
 
 
 def test_docx_needs_an_output_file(runner):
-    result = run(runner, "draft", "座谈会", "--format", "docx")
+    result = run(runner, "draft", "座谈会", "--format", "docx", code=1)
     assert result.exit_code == 1 and "-o" in result.stderr
 
 
@@ -214,7 +214,7 @@ def test_copy_edit_and_draft_from_a_user_template(runner, tmp_path):
     path.write_text(text, encoding="utf-8")
     result = run(runner, "draft", "我的廉政谈话", "--templates", str(tmp_path))
     assert result.exit_code == 0 and "请大家记在心上" in result.stdout
-    again = run(runner, "templates", "new", "我的廉政谈话", "--from", "廉政谈话", "--dir", str(tmp_path))
+    again = run(runner, "templates", "new", "我的廉政谈话", "--from", "廉政谈话", "--dir", str(tmp_path), code=1)
     assert again.exit_code == 1 and "已存在" in again.stderr
 
 
@@ -232,10 +232,10 @@ def test_broken_yaml_is_reported_with_its_line(runner, tmp_path):
     (tmp_path / "occasions").mkdir()
     bad = tmp_path / "occasions" / "坏模板.yaml"
     bad.write_text("name: 坏模板\ntitle: 在{{ org }}上的讲话\nopening:\n  - 第一段\n closing: [\n", encoding="utf-8")
-    result = run(runner, "draft", "坏模板", "--templates", str(tmp_path))
+    result = run(runner, "draft", "坏模板", "--templates", str(tmp_path), code=1)
     assert result.exit_code == 1 and "坏模板.yaml" in result.stderr and "第 5 行" in result.stderr
     assert "Traceback" not in result.stderr
-    validated = run(runner, "templates", "validate", str(bad))
+    validated = run(runner, "templates", "validate", str(bad), code=1)
     assert validated.exit_code == 1 and "第 5 行" in validated.stderr
 
 
@@ -244,7 +244,7 @@ def test_missing_field_in_a_template_string_is_reported_with_file_and_line(runne
     source = (ROOT / "templates" / "occasions" / "座谈会.yaml").read_text(encoding="utf-8")
     path = tmp_path / "occasions" / "座谈会.yaml"
     path.write_text(source.replace("salutation: 同志们：", "salutation: '{{ leader }}同志们：'"), encoding="utf-8")
-    result = run(runner, "templates", "validate", str(path))
+    result = run(runner, "templates", "validate", str(path), code=1)
     assert result.exit_code == 1 and "leader" in result.stderr and "座谈会.yaml" in result.stderr and "行" in result.stderr
 
 
@@ -268,7 +268,7 @@ def test_a_template_string_cannot_run_commands(runner, tmp_path):
     source = (ROOT / "templates" / "occasions" / "座谈会.yaml").read_text(encoding="utf-8")
     path = tmp_path / "occasions" / "座谈会.yaml"
     path.write_text(source.replace("salutation: 同志们：", f'salutation: "{ATTACK % marker}"'), encoding="utf-8")
-    result = run(runner, "draft", "座谈会", "--templates", str(tmp_path))
+    result = run(runner, "draft", "座谈会", "--templates", str(tmp_path), code=1)
     assert result.exit_code == 1 and "不安全" in result.stderr
     assert not marker.exists()
 
@@ -276,7 +276,7 @@ def test_a_template_string_cannot_run_commands(runner, tmp_path):
 def test_a_layout_cannot_run_commands(runner, tmp_path):
     marker = tmp_path / "pwned"
     (tmp_path / "speech.md.j2").write_text(ATTACK % marker + "\n{{ draft.title }}", encoding="utf-8")
-    result = run(runner, "draft", "座谈会", "--templates", str(tmp_path))
+    result = run(runner, "draft", "座谈会", "--templates", str(tmp_path), code=1)
     assert result.exit_code == 1 and "不安全" in result.stderr
     assert not marker.exists()
 

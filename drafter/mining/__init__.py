@@ -7,28 +7,26 @@ atomically. It never writes custom.yaml, themes.yaml or anything under custom/."
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import multiprocessing
 import os
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from drafter.bank import PHRASES_FILE, FRAMES_FILE, THEMES_FILE, load_themes, assign_themes
+from drafter.bank import FRAMES_FILE, PHRASES_FILE, assign_themes, load_themes, themes_file
 from drafter.corpus import Document, expand_paths, load_corpus
 from drafter.errors import DrafterError
 from drafter.fileio import atomic_write_text, dump_bank_yaml, prime_yaml_cache
-from drafter.mining.extract import DocMined, Found, mine_document
+from drafter.mining.extract import DocMined, mine_document
 from drafter.mining.segment import WordClasses, lexicon, prepare, segment, word_classes
 from drafter.mining.terms import find_terms, locate_terms
-from drafter.resources import builtin_dir
+from drafter.model import BANK_ORDER, KINDS, Entry, Found, Source
 
 log = logging.getLogger(__name__)
 
-KIND_ORDER = ("formula", "term", "idiom", "parallel", "quote", "move", "frame")
-# When one text is mined as two kinds, the more specific form wins.
-_KIND_PRIORITY = {"formula": 0, "quote": 1, "parallel": 2, "frame": 3, "move": 4, "idiom": 5, "term": 6}
 MAX_SOURCES = 20
 PARALLEL_THRESHOLD = 200_000  # characters: below this, worker processes cost more than they save
 
@@ -40,23 +38,18 @@ class AnalysisSummary:
     counts: dict[str, int]
     files: list[str]
     output: str
+    years: dict[str, int] = field(default_factory=dict)  # how many documents were dated how (日期, 标题 … 未注明)
 
     def as_dict(self) -> dict:
-        return {
-            "documents": self.documents,
-            "characters": self.characters,
-            "counts": self.counts,
-            "files": self.files,
-            "output": self.output,
-        }
+        return dataclasses.asdict(self)
 
 
 # ---------------------------------------------------------------------------
 # map
 
 
-def _mine_one(doc: Document) -> DocMined:
-    return mine_document(doc, lexicon(), segment)
+def _mine_one(doc: Document, default_year: int | None = None) -> DocMined:
+    return mine_document(doc, lexicon(), segment, default_year)
 
 
 def _start_pool(workers: int):
@@ -65,28 +58,30 @@ def _start_pool(workers: int):
     return context.Pool(workers, initializer=prepare)
 
 
-def _map(docs: list[Document], pool, progress: Callable[[int, int], None] | None) -> list[DocMined]:
+def _map(
+    docs: list[Document], pool, progress: Callable[[int, int], None] | None, default_year: int | None = None
+) -> list[DocMined]:
     """Mine every document, in the pool's worker processes when there is a pool."""
     if pool is None or len(docs) < 2:
         results = []
         for i, doc in enumerate(docs):
-            results.append(_mine_one(doc))
+            results.append(_mine_one(doc, default_year))
             if progress:
                 progress(i + 1, len(docs))
         return results
     # big documents first, so the workers finish together
     order = sorted(range(len(docs)), key=lambda i: -len(docs[i].text))
     results: list[DocMined | None] = [None] * len(docs)
-    for done, (index, mined) in enumerate(pool.imap_unordered(_mine_indexed, [(i, docs[i]) for i in order]), 1):
+    for done, (index, mined) in enumerate(pool.imap_unordered(_mine_indexed, [(i, docs[i], default_year) for i in order]), 1):
         results[index] = mined
         if progress:
             progress(done, len(docs))
     return [r for r in results if r is not None]
 
 
-def _mine_indexed(item: tuple[int, Document]) -> tuple[int, DocMined]:
-    index, doc = item
-    return index, _mine_one(doc)
+def _mine_indexed(item: tuple[int, Document, int | None]) -> tuple[int, DocMined]:
+    index, doc, default_year = item
+    return index, _mine_one(doc, default_year)
 
 
 # ---------------------------------------------------------------------------
@@ -95,7 +90,7 @@ def _mine_indexed(item: tuple[int, Document]) -> tuple[int, DocMined]:
 
 def _only_weak(founds: Iterable[Found]) -> bool:
     """Every find is form-only evidence (an unquoted 四个X), none quoted."""
-    return all(f.extra.get("weak") for f in founds)
+    return all(f.weak for f in founds)
 
 
 def _keep_weak(kind: str, founds: list[Found], docs: int, strong_texts: set[str]) -> bool:
@@ -121,8 +116,8 @@ def _choose_counted_phrases(groups: dict[tuple[str, str], list[tuple[str, Found]
     for (kind, text), items in groups.items():
         if kind == "formula":
             for source, found in items:
-                if "at" in found.extra:
-                    chains[(source, found.line, found.extra["at"])].append(text)
+                if found.chain is not None:
+                    chains[(source, found.line, found.chain)].append(text)
     reached: Counter = Counter()
     stopped: Counter = Counter()
     stems: dict[str, Counter] = defaultdict(Counter)  # the shortest length at the same places
@@ -151,19 +146,18 @@ def _choose_quoted_terms(groups: dict[tuple[str, str], list[tuple[str, Found]]])
     counts stand and the quoted finds go."""
     for key in [k for k in groups if k[0] == "term"]:
         items = groups[key]
-        quoted = [(source, f) for source, f in items if f.extra.get("quoted")]
+        quoted = [(source, f) for source, f in items if f.quoted]
         if not quoted:
             continue
         if len(quoted) < len(items):
-            groups[key] = [(source, f) for source, f in items if not f.extra.get("quoted")]
+            groups[key] = [(source, f) for source, f in items if not f.quoted]
             continue
-        occurrences = {source: f.extra["in_document"] for source, f in quoted}
+        occurrences = {source: f.in_document for source, f in quoted}
         if len(occurrences) < 2 or len(quoted) < QUOTED_SHARE * sum(occurrences.values()):
             del groups[key]
             continue
-        totals = {"total": sum(occurrences.values()), "total_docs": len(occurrences)}
         for _, found in quoted:
-            found.extra = totals
+            found.total, found.total_docs = sum(occurrences.values()), len(occurrences)
 
 
 def _kind(found: Found, classes: WordClasses) -> str | None:
@@ -173,15 +167,61 @@ def _kind(found: Found, classes: WordClasses) -> str | None:
     if found.kind == "idiom":
         if found.text in classes.compounds:
             return "term"
-        if found.extra.get("weak") and found.text in classes.plain_four:
+        if found.weak and found.text in classes.plain_four:
             return None
     return found.kind
 
 
 def reduce_entries(
     mined: list[DocMined], terms: list[tuple[str, Found]], themes: dict[str, list[str]], classes: WordClasses = WordClasses()
-) -> list[dict]:
+) -> list[Entry]:
+    """Every find of every document, grouped by kind and text, into entries with their sources."""
     order = {m.source: i for i, m in enumerate(mined)}
+    by_source = {m.source: m for m in mined}
+    groups = _group(mined, terms, classes)
+    _choose_counted_phrases(groups)
+    _choose_quoted_terms(groups)
+    strong_formulas = {
+        text for (kind, text), items in groups.items() if kind == "formula" and not _only_weak(f for _, f in items)
+    }
+    best_kind: dict[str, str] = {}
+    for kind, text in groups:
+        if text not in best_kind or KINDS[kind].merge_rank < KINDS[best_kind[text]].merge_rank:
+            best_kind[text] = kind
+
+    entries: list[Entry] = []
+    for (kind, text), items in groups.items():
+        if best_kind[text] != kind:
+            continue
+        founds = [f for _, f in items]
+        doc_names = {source for source, _ in items}
+        if not _keep_weak(kind, founds, len(doc_names), strong_formulas):
+            continue
+        # newest documents first, so that the sources kept (MAX_SOURCES) include the current ones
+        items.sort(key=lambda item: (-(by_source[item[0]].year or 0), order.get(item[0], 0), item[1].line))
+        years = founds[0].years or _years(by_source[source].year for source in doc_names)
+        entry = Entry(
+            text=text,
+            kind=kind,
+            themes=[],
+            # set phrases were located by position and counted in full there
+            count=founds[0].total if founds[0].total is not None else len(items),
+            docs=founds[0].total_docs if founds[0].total_docs is not None else len(doc_names),
+            sources=_sources(items, by_source),
+            first_year=years[0] if years else None,
+            last_year=years[1] if years else None,
+        )
+        _merge_kind_fields(entry, founds)
+        entry.themes = assign_themes(text, [s.context for s in entry.sources], themes, kind)
+        entries.append(entry)
+    entries.sort(key=lambda e: (KINDS[e.kind].bank_rank, -e.docs, -e.count, e.text))
+    return entries
+
+
+def _group(
+    mined: list[DocMined], terms: list[tuple[str, Found]], classes: WordClasses
+) -> dict[tuple[str, str], list[tuple[str, Found]]]:
+    """Every find under (kind, text), with the document it came from."""
     groups: dict[tuple[str, str], list[tuple[str, Found]]] = defaultdict(list)
     for doc in mined:
         for found in doc.found:
@@ -191,69 +231,43 @@ def reduce_entries(
                 groups[(kind, found.text)].append((doc.source, found))
     for source, found in terms:
         groups[("term", found.text)].append((source, found))
+    return groups
 
-    _choose_counted_phrases(groups)
-    _choose_quoted_terms(groups)
-    strong_formulas = {
-        text for (kind, text), items in groups.items() if kind == "formula" and not _only_weak(f for _, f in items)
-    }
-    best_kind: dict[str, str] = {}
-    for kind, text in groups:
-        if text not in best_kind or _KIND_PRIORITY[kind] < _KIND_PRIORITY[best_kind[text]]:
-            best_kind[text] = kind
 
-    entries: list[dict] = []
-    for (kind, text), items in groups.items():
-        if best_kind[text] != kind:
+def _years(years: Iterable[int | None]) -> tuple[int, int] | None:
+    known = [year for year in years if year]
+    return (min(known), max(known)) if known else None
+
+
+def _sources(items: list[tuple[str, Found]], by_source: dict[str, DocMined]) -> list[Source]:
+    """The first MAX_SOURCES distinct places, in corpus order."""
+    seen_places: set[tuple[str, int]] = set()
+    sources: list[Source] = []
+    for source, found in items:
+        if (source, found.line) in seen_places:
             continue
-        founds = [f for _, f in items]
-        doc_names = {source for source, _ in items}
-        if not _keep_weak(kind, founds, len(doc_names), strong_formulas):
-            continue
-        items.sort(key=lambda item: (order.get(item[0], 0), item[1].line))
-        seen_places: set[tuple[str, int]] = set()
-        sources = []
-        for source, found in items:
-            if (source, found.line) in seen_places:
-                continue
-            seen_places.add((source, found.line))
-            if len(sources) < MAX_SOURCES:
-                sources.append({"doc": source, "line": found.line, "context": found.context})
-        totals = founds[0].extra  # set terms: located by position, counted in full there
-        entry: dict = {
-            "text": text,
-            "kind": kind,
-            "themes": [],
-            "count": totals.get("total", len(items)),
-            "docs": totals.get("total_docs", len(doc_names)),
-            "sources": sources,
-        }
-        _merge_extra(entry, kind, founds)
-        entry["themes"] = assign_themes(text, [s["context"] for s in sources], themes, kind)
-        entries.append(entry)
-    entries.sort(key=lambda e: (KIND_ORDER.index(e["kind"]), -e["docs"], -e["count"], e["text"]))
-    return entries
+        seen_places.add((source, found.line))
+        if len(sources) < MAX_SOURCES:
+            doc = by_source[source]
+            sources.append(Source(source, found.line, found.context, doc.year, doc.title))
+    return sources
 
 
-def _merge_extra(entry: dict, kind: str, founds: list[Found]) -> None:
-    if kind == "frame":
-        fills: list[list[str]] = []
-        examples: list[str] = []
+def _merge_kind_fields(entry: Entry, founds: list[Found]) -> None:
+    if entry.kind == "frame":
         for found in founds:
-            for fill, example in zip(found.extra["fills"], found.extra["examples"]):
-                if fill not in fills:
-                    fills.append(fill)
-                    examples.append(example)
-        entry["fills"] = fills
-        entry["examples"] = examples
-    elif kind == "parallel":
-        entry["items"] = founds[0].extra["items"]
-    elif kind == "quote":
-        entry["attribution"] = Counter(f.extra["attribution"] for f in founds).most_common(1)[0][0]
-    elif kind == "move":
-        entry["role"] = Counter(f.extra["role"] for f in founds).most_common(1)[0][0]
-        occasions = sorted({f.extra.get("occasion") for f in founds if f.extra.get("occasion")})
-        entry["occasion"] = occasions[0] if len(occasions) == 1 else None
+            for fill, example in zip(found.fills or [], found.examples or []):
+                if fill not in entry.fills:
+                    entry.fills.append(fill)
+                    entry.examples.append(example)
+    elif entry.kind == "parallel":
+        entry.items = founds[0].items or []
+    elif entry.kind == "quote":
+        entry.attribution = Counter(f.attribution for f in founds).most_common(1)[0][0]
+    elif entry.kind == "move":
+        entry.role = Counter(f.role for f in founds).most_common(1)[0][0]
+        occasions = sorted({f.occasion for f in founds if f.occasion})
+        entry.occasion = occasions[0] if len(occasions) == 1 else None
 
 
 # ---------------------------------------------------------------------------
@@ -273,13 +287,15 @@ def analyze(
     workers: int | None = None,
     themes_path: str | os.PathLike | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    default_year: int | None = None,
 ) -> AnalysisSummary:
-    """Mine `paths` (files, folders, JSONL) into a phrasebank in `output_dir`."""
+    """Mine `paths` (files, folders, JSONL) into a phrasebank in `output_dir`. `default_year`
+    dates the documents that carry no date, year field, or year in their title or file name."""
     output = Path(output_dir)
     if output.exists() and not output.is_dir():
         raise DrafterError(f"{output} 是一个文件，-o 需要一个文件夹。")
     files = expand_paths(list(paths))
-    themes = load_themes(_themes_file(output, themes_path))
+    themes = load_themes(themes_file(output, themes_path))
     if workers is None:  # about three bytes a character in UTF-8
         size = sum(f.stat().st_size for f in files)
         workers = min(2, os.cpu_count() or 1) if size >= 3 * PARALLEL_THRESHOLD else 1
@@ -288,7 +304,7 @@ def analyze(
         docs = load_corpus(files)
         if not docs:
             raise DrafterError("没有找到可分析的文档。请给出讲话稿文件、文件夹或 JSONL 文件。")
-        mined = _map(docs, pool, (lambda done, total: progress("分析", done, total)) if progress else None)
+        mined = _map(docs, pool, (lambda done, total: progress("分析", done, total)) if progress else None, default_year)
     finally:
         if pool is not None:
             pool.terminate()
@@ -305,35 +321,42 @@ def analyze(
     merging(1)
     entries = reduce_entries(mined, locate_terms(mined, term_stats, MAX_SOURCES), themes, classes)
     merging(2)
-    files = write_bank(output, entries, len(docs))
+    files = write_bank(output, entries, len(docs), catalog(mined))
     merging(3)
-    counts = Counter(e["kind"] for e in entries)
+    counts = Counter(e.kind for e in entries)
     return AnalysisSummary(
         documents=len(docs),
         characters=characters,
-        counts={k: counts.get(k, 0) for k in KIND_ORDER},
+        counts={k: counts.get(k, 0) for k in BANK_ORDER},
         files=files,
         output=str(output),
+        years=dict(sorted(Counter(m.dated_by or "未注明" for m in mined).items())),
     )
-
-
-def _themes_file(output: Path, themes_path) -> Path:
-    if themes_path:
-        return Path(themes_path)
-    mine = output / THEMES_FILE
-    return mine if mine.exists() else builtin_dir("phrasebank") / THEMES_FILE
 
 
 HEADER = "# 由 drafter analyze 生成，请勿手工修改：重新分析会覆盖本文件。\n# 自己的条目请写在同一文件夹的 custom.yaml 里（格式相同），分析永远不会改动它。\n"
 
 
-def write_bank(output: Path, entries: list[dict], documents: int) -> list[str]:
-    """phrases.yaml and frames.yaml, each written atomically (a killed run leaves the old files)."""
-    frames = [e for e in entries if e["kind"] == "frame"]
-    phrases = [e for e in entries if e["kind"] != "frame"]
+def catalog(mined: list[DocMined]) -> dict[str, dict]:
+    """What a bank says of each document its entries cite: title, year and how the year was found."""
+    return {
+        m.source: {key: value for key, value in (("title", m.title), ("year", m.year), ("dated_by", m.dated_by)) if value}
+        for m in mined
+    }
+
+
+def write_bank(output: Path, entries: list[Entry], documents: int, documents_catalog: dict[str, dict]) -> list[str]:
+    """phrases.yaml and frames.yaml, each written atomically (a killed run leaves the old files).
+    Each file lists the documents its sources cite in `catalog` (title, year), once."""
     written = []
-    for name, items in ((PHRASES_FILE, phrases), (FRAMES_FILE, frames)):
-        data = {"version": 1, "documents": documents, "entries": items}
+    for name, chosen in ((PHRASES_FILE, [e for e in entries if e.kind != "frame"]), (FRAMES_FILE, [e for e in entries if e.kind == "frame"])):
+        cited = sorted({s.doc for e in chosen for s in e.sources})
+        data = {
+            "version": 1,
+            "documents": documents,
+            "catalog": {doc: documents_catalog.get(doc) or {} for doc in cited},
+            "entries": [e.to_bank_dict() for e in chosen],
+        }
         atomic_write_text(output / name, HEADER + dump_bank_yaml(data))
         prime_yaml_cache(output / name, data)  # the first look-up need not parse the YAML
         written.append(str(output / name))

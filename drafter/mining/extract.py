@@ -7,6 +7,8 @@ statistics) is done in terms.py from the tokens this step returns."""
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import functools
 import itertools
 import re
@@ -14,24 +16,16 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from drafter.corpus import Document, is_traditional, to_simplified
+from drafter.dating import document_year
+from drafter.genre import CJK_BASIC, FORMULA_NUMERALS, NUMBER_CHARS
 from drafter.mining.frames import frames_from_siblings, normalize_heading
+from drafter.model import Found
 from drafter.mining.segment import Lexicon
 from drafter.outline import Outline, Section, parse_outline
 
-NUMERALS = "一二两三四五六七八九十百千双"
-NUMBER_CHARS = NUMERALS + "万亿零多几余"  # what numbers and rough quantities are written with
 BOUNDARY = "\x00"  # stands for punctuation, digits and line ends in the token streams
 FUNCTION_CHARS = set("的了和在把与及等或而并也都就着过被将从向给之其这那么吗呢吧啊")
-_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
-
-
-@dataclass
-class Found:
-    kind: str
-    text: str
-    line: int  # original 1-based line
-    context: str
-    extra: dict = field(default_factory=dict)  # items / attribution / fills / examples / role / occasion / weak
+_CJK = re.compile(f"^[{CJK_BASIC}]+$")
 
 
 @dataclass
@@ -42,6 +36,9 @@ class DocMined:
     line_numbers: list[int]
     lines: list[str]  # the clean lines the tokens came from (simplified script)
     joins: list[tuple[tuple[int, int], ...]] = field(default_factory=list)  # as in Document
+    year: int | None = None  # the year the document was given in (drafter.dating)
+    dated_by: str | None = None  # how that year was found
+    title: str | None = None
 
     # Sent back from worker processes: hundreds of thousands of small token strings pickle
     # slowly, one joined string quickly (tokens never contain these two control characters).
@@ -59,6 +56,31 @@ class DocMined:
 LineOf = Callable[[int], int]  # a character's offset in a clean line -> its original line number
 
 
+@dataclass
+class LineView:
+    """One clean line as every line finder sees it: its text, jieba's tokens, where each
+    character came from, and the spans in quotation marks."""
+
+    text: str
+    tokens: list[str]
+    line_of: LineOf
+    lexicon: Lexicon
+    quoted: list[tuple[int, int, str]]  # (start of “, end after ”, the text inside)
+
+    @classmethod
+    def of(cls, text: str, tokens: list[str], line_of: LineOf, lexicon: Lexicon) -> LineView:
+        return cls(text, tokens, line_of, lexicon, [(m.start(), m.end(), m.group(1)) for m in _QUOTED.finditer(text)])
+
+    @functools.cached_property
+    def offsets(self) -> list[int]:
+        """Where each token starts in the line (and the line's length last)."""
+        return list(itertools.accumulate(map(len, self.tokens), initial=0))
+
+    @functools.cached_property
+    def word_starts(self) -> set[int]:
+        return set(self.offsets)
+
+
 def context_of(line: str, start: int, end: int, width: int = 16) -> str:
     left = max(0, start - width)
     right = min(len(line), end + width)
@@ -70,14 +92,14 @@ def context_of(line: str, start: int, end: int, width: int = 16) -> str:
 
 _QUOTED = re.compile(r"“([^“”\n]{2,12})”")  # spans start at the quotation mark, the text one later
 _FORMULA_SHAPES = (
-    re.compile(rf"^[{NUMERALS}]{{1,3}}[个项大条种点张位][\u4e00-\u9fff]{{1,6}}$"),  # 四个意识, 八项规定, 三大攻坚战
-    re.compile(rf"^(?=(?:.*[{NUMERALS}]){{2}})[\u4e00-\u9fff]{{3,6}}$"),  # 一国两制, 三严三实, 五比五不比, 一岗双责
-    re.compile(rf"^[{NUMERALS}]{{1,2}}[\u4e00-\u9fff]{{1,2}}$"),  # 四风, 三定, 十三五
+    re.compile(rf"^[{FORMULA_NUMERALS}]{{1,3}}[个项大条种点张位][\u4e00-\u9fff]{{1,6}}$"),  # 四个意识, 八项规定, 三大攻坚战
+    re.compile(rf"^(?=(?:.*[{FORMULA_NUMERALS}]){{2}})[\u4e00-\u9fff]{{3,6}}$"),  # 一国两制, 三严三实, 五比五不比, 一岗双责
+    re.compile(rf"^[{FORMULA_NUMERALS}]{{1,2}}[\u4e00-\u9fff]{{1,2}}$"),  # 四风, 三定, 十三五
 )
-_NOT_FORMULA_END = re.compile(rf"[{NUMERALS}个项条种位][年月日天次人元倍岁点个]$")  # 三个月, 五年, 两个人, 三点
-_NUMERAL_CHAR = re.compile(f"[{NUMERALS}]")
-_MEASURE_TOKEN = re.compile(rf"^[{NUMERALS}]{{1,2}}[个项大条种]$")
-_NUMERAL_TOKEN = re.compile(rf"^[{NUMERALS}]{{1,2}}$")
+_NOT_FORMULA_END = re.compile(rf"[{FORMULA_NUMERALS}个项条种位][年月日天次人元倍岁点个]$")  # 三个月, 五年, 两个人, 三点
+_NUMERAL_CHAR = re.compile(f"[{FORMULA_NUMERALS}]")
+_MEASURE_TOKEN = re.compile(rf"^[{FORMULA_NUMERALS}]{{1,2}}[个项大条种]$")
+_NUMERAL_TOKEN = re.compile(rf"^[{FORMULA_NUMERALS}]{{1,2}}$")
 _MEASURES = set("个项大条种")
 _FORMULA_STOP_HEADS = {
     "方面", "问题", "小时", "月份", "部分", "阶段", "环节", "单位", "部门", "同志", "干部", "人员", "地方",
@@ -87,10 +109,10 @@ _FORMULA_STOP_HEADS = {
 # Numbers and quantities are not formulas: 一百零五, 百分之二十, 十一点七, 二十八万, 十五亿元,
 # 四十项, 第十一届, 九十年代, 二十世纪; nor is a party congress: 十六大以来, 十一大路线.
 _PURE_NUMBER = re.compile(f"^[{NUMBER_CHARS}]+$")
-_QUANTITY = re.compile(rf"分之|[{NUMERALS}]点[{NUMERALS}]|[{NUMERALS}][万亿]|[二三四五六七八九]十|^第|年代$|世纪$|届$")
+_QUANTITY = re.compile(rf"分之|[{FORMULA_NUMERALS}]点[{FORMULA_NUMERALS}]|[{FORMULA_NUMERALS}][万亿]|[二三四五六七八九]十|^第|年代$|世纪$|届$")
 _CONGRESS = re.compile(r"^(十[一二三四五六七八九]|[二三]十[一二三四五六七八九]?)大")
 _FIVE_YEAR_PLAN = re.compile(r"^十[一二三四五六七八九]?五$")  # 十五, 十一五 … 十四五
-_SPANS_OF_YEARS = re.compile(rf"^[{NUMERALS}]{{1,2}}个[{NUMERALS}]{{2,}}年$")  # 两个一百年
+_SPANS_OF_YEARS = re.compile(rf"^[{FORMULA_NUMERALS}]{{1,2}}个[{FORMULA_NUMERALS}]{{2,}}年$")  # 两个一百年
 _HEAD_CHARS = 6  # a formula counts at most a few words: 四项基本原则, 三个区分开来
 
 
@@ -108,20 +130,36 @@ def _is_formula(text: str, lexicon: Lexicon, quoted: bool = False) -> bool:
     return any(shape.match(text) for shape in _FORMULA_SHAPES)
 
 
-def _formulas(line: str, line_of: LineOf, tokens: list[str], quoted_spans: list[tuple[int, int, str]], lexicon: Lexicon) -> list[Found]:
+class _Spans:
+    """Non-overlapping (start, end) spans in text order (quotations found by one regex), looked
+    up by bisection: a one-line text may hold thousands of them."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = spans
+        self.starts = [s for s, _ in spans]
+
+    def holding(self, first: int, last: int, closed: bool = False) -> bool:
+        """Is there a span with start <= first and last < end (last <= end when `closed`)?"""
+        k = bisect.bisect_right(self.starts, first) - 1
+        if k < 0:
+            return False
+        end = self.spans[k][1]
+        return last <= end if closed else last < end
+
+
+def _formulas(view: LineView) -> list[Found]:
+    line, line_of, tokens, quoted_spans, lexicon = view.text, view.line_of, view.tokens, view.quoted, view.lexicon
     found: list[Found] = []
     for start, end, inner in quoted_spans:
-        if _is_formula(inner, lexicon, quoted=True) and (inner[0] in NUMERALS or _FORMULA_SHAPES[1].match(inner)):
+        if _is_formula(inner, lexicon, quoted=True) and (inner[0] in FORMULA_NUMERALS or _FORMULA_SHAPES[1].match(inner)):
             found.append(Found("formula", inner, line_of(start + 1), context_of(line, start, end)))
-    inside_quotes = [(start, end) for start, end, inner in quoted_spans if any(f.text == inner for f in found)]
-    offsets = None
+    seen = {f.text for f in found}
+    inside_quotes = _Spans([(start, end) for start, end, inner in quoted_spans if inner in seen])
     # the common case, a token without a numeral, is skipped without a Python-level step
     for i in itertools.compress(itertools.count(), map(_NUMERAL_CHAR.search, tokens)):
         token = tokens[i]
-        if offsets is None:
-            offsets = list(itertools.accumulate(map(len, tokens), initial=0))
-        start = offsets[i]
-        if any(s <= start < e for s, e in inside_quotes):
+        start = view.offsets[i]
+        if inside_quotes.holding(start, start):
             continue  # already seen as a quoted formula
         # unquoted: a numeral and measure (四个, 三 + 大) and the words it counts; kept only when
         # the corpus confirms it (weak): quoted somewhere, or in several documents.
@@ -130,9 +168,9 @@ def _formulas(line: str, line_of: LineOf, tokens: list[str], quoted_spans: list[
             for text in _counted_phrases(tokens, i, first):
                 if _is_formula(text, lexicon):
                     # "at" tells reduce which lengths came from one place in the text
-                    found.append(Found("formula", text, line_of(start), context_of(line, start, start + len(text)), {"weak": True, "at": start}))
-        elif 4 <= len(token) <= 5 and sum(ch in NUMERALS for ch in token) >= 2 and _is_formula(token, lexicon):
-            found.append(Found("formula", token, line_of(start), context_of(line, start, start + len(token)), {"weak": True}))
+                    found.append(Found("formula", text, line_of(start), context_of(line, start, start + len(text)), weak=True, chain=start))
+        elif 4 <= len(token) <= 5 and sum(ch in FORMULA_NUMERALS for ch in token) >= 2 and _is_formula(token, lexicon):
+            found.append(Found("formula", token, line_of(start), context_of(line, start, start + len(token)), weak=True))
     return found
 
 
@@ -179,20 +217,19 @@ def _counted_phrases(tokens: list[str], i: int, first: int) -> list[str]:
 _NOT_IDIOM_START = re.compile(r"^(在|各|不断|切实|进一步|党的|走起|回过|那么|有期|认真|严格|高度|深刻|明确|共同|重要|组成|科学|文化|长期)")
 
 
-def _idioms(line: str, line_of: LineOf, tokens: list[str], lexicon: Lexicon, quoted_spans) -> list[Found]:
+def _idioms(view: LineView) -> list[Found]:
+    line, line_of, tokens, quoted_spans, lexicon = view.text, view.line_of, view.tokens, view.quoted, view.lexicon
     found: list[Found] = []
-    offsets = None
     idiom_words = lexicon.idioms
     for i in itertools.compress(itertools.count(), map(idiom_words.__contains__, tokens)):
         token = tokens[i]
         if _NOT_IDIOM_START.match(token):
             continue
-        if offsets is None:
-            offsets = list(itertools.accumulate(map(len, tokens), initial=0))
+        offsets = view.offsets
         found.append(Found("idiom", token, line_of(offsets[i]), context_of(line, offsets[i], offsets[i] + len(token))))
     for start, end, inner in quoted_spans:  # a quoted four-character expression: “击鼓传花”
         if len(inner) == 4 and _CJK.match(inner) and inner not in idiom_words and not _is_formula(inner, lexicon):
-            found.append(Found("idiom", inner, line_of(start + 1), context_of(line, start, end), {"weak": True}))
+            found.append(Found("idiom", inner, line_of(start + 1), context_of(line, start, end), weak=True))
     return found
 
 
@@ -202,10 +239,10 @@ def _idioms(line: str, line_of: LineOf, tokens: list[str], lexicon: Lexicon, quo
 _CLAUSE = re.compile(r"[^，,；;：:。！？!?（）()“”\n]+")
 
 
-def _parallels(line: str, line_of: LineOf, quoted_spans, word_starts: set[int]) -> list[Found]:
-    """`word_starts`: the offsets in `line` where jieba's tokens start."""
+def _parallels(view: LineView) -> list[Found]:
+    line, line_of, quoted_spans, word_starts = view.text, view.line_of, view.quoted, view.word_starts
     found: list[Found] = []
-    quoted_ranges = [(s, e) for s, e, _ in quoted_spans]
+    quoted_ranges = _Spans([(s, e) for s, e, _ in quoted_spans])
     for clause in _CLAUSE.finditer(line):
         text = clause.group(0)
         if "、" not in text:
@@ -227,11 +264,11 @@ def _parallels(line: str, line_of: LineOf, quoted_spans, word_starts: set[int]) 
         chosen = items[first:last + 1]
         start = clause.start() + sum(len(r) + 1 for r in raw_items[:first]) + (offset if first == 0 else 0)
         end = start + len("、".join(chosen))
-        quoted = any(s <= start + 1 and end - 1 <= e for s, e in quoted_ranges)
+        quoted = quoted_ranges.holding(start + 1, end - 1, closed=True)
         if len(chosen) < 3 and not (quoted and len(chosen) >= 2):
             continue
         found.append(
-            Found("parallel", "、".join(chosen), line_of(start), context_of(line, start, end), {"items": chosen})
+            Found("parallel", "、".join(chosen), line_of(start), context_of(line, start, end), items=chosen)
         )
     return found
 
@@ -285,7 +322,7 @@ def _best_run(items: list[str]) -> tuple[int, int] | None:
             j += 1
         if j > i and _CJK.match(items[i]) and items[i][0] not in FUNCTION_CHARS:
             group = items[i:j + 1]
-            if len(group[0]) <= 2 and all(item[0] in NUMERALS for item in group) or all(
+            if len(group[0]) <= 2 and all(item[0] in FORMULA_NUMERALS for item in group) or all(
                 len(_NUMBER_PART.sub("", item)) <= 1 for item in group
             ):
                 i = j + 1
@@ -315,13 +352,13 @@ _ATTRIBUTION = re.compile(
 _SLOGAN = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff0-9+＋]*$")
 
 
-def _quoted_terms(line: str, line_of: LineOf, quoted_spans) -> list[Found]:
+def _quoted_terms(view: LineView) -> list[Found]:
     """Short expressions the speaker puts in quotation marks: “放管服”, “走出去”, “菜篮子”. Reduce
     keeps those quoted in several documents and mostly used in quotes (not “和平” or “自由”,
     words quoted once for emphasis)."""
     return [
-        Found("term", inner, line_of(start + 1), context_of(line, start, end), {"quoted": True})
-        for start, end, inner in quoted_spans
+        Found("term", inner, view.line_of(start + 1), context_of(view.text, start, end), quoted=True)
+        for start, end, inner in view.quoted
         if _SLOGAN.match(inner)
     ]
 
@@ -330,13 +367,14 @@ def _count_quoted_terms(found: list[Found], text: str) -> None:
     """How often each quoted expression occurs in the document, quoted or not."""
     occurrences: dict[str, int] = {}
     for item in found:
-        if item.extra.get("quoted"):
+        if item.quoted:
             if item.text not in occurrences:
                 occurrences[item.text] = text.count(item.text)
-            item.extra["in_document"] = occurrences[item.text]
+            item.in_document = occurrences[item.text]
 
 
-def _quotes(line: str, line_of: LineOf) -> list[Found]:
+def _quotes(view: LineView) -> list[Found]:
+    line, line_of = view.text, view.line_of
     found: list[Found] = []
     for match in _QUOTE_VERB.finditer(line):
         before = line[max(0, match.start() - 16):match.start()]
@@ -357,7 +395,7 @@ def _quotes(line: str, line_of: LineOf) -> list[Found]:
         if len(saying) < 6:
             continue
         found.append(
-            Found("quote", saying, line_of(match.start(1)), context_of(line, match.start(1), match.end(1), 8), {"attribution": who})
+            Found("quote", saying, line_of(match.start(1)), context_of(line, match.start(1), match.end(1), 8), attribution=who)
         )
     return found
 
@@ -394,7 +432,7 @@ def _moves(outline: Outline, doc: Document, lines: list[str]) -> list[Found]:
             return
         where = locate(sentence)
         if where:
-            found.append(Found("move", sentence, where[0], where[1], {"role": role, "occasion": occasion}))
+            found.append(Found("move", sentence, where[0], where[1], role=role, occasion=occasion))
 
     opening = [s.group(0) for s in _SENTENCE.finditer(outline.opening)]
     openers = [s for s in opening if _OPENING_MOVE.search(s)]
@@ -429,7 +467,6 @@ def _frames(outline: Outline, line_text: dict[int, str]) -> list[Found]:
         if not result:
             continue
         frame, members, fills = result
-        examples = [headings[i] for i in members]
         for index, fill in zip(members, fills):
             section = group[index]
             line = line_text.get(section.line, "")
@@ -440,7 +477,8 @@ def _frames(outline: Outline, line_text: dict[int, str]) -> list[Found]:
                     frame,
                     section.line,
                     context_of(line, at, at + len(section.heading), 6) if at >= 0 else section.heading,
-                    {"fills": [fill], "examples": [headings[index]], "all_examples": examples},
+                    fills=[fill],
+                    examples=[headings[index]],
                 )
             )
     return found
@@ -449,29 +487,30 @@ def _frames(outline: Outline, line_text: dict[int, str]) -> list[Found]:
 # ---------------------------------------------------------------------------
 
 
-def mine_document(doc: Document, lexicon: Lexicon, segment) -> DocMined:
+# Every finder that reads one line at a time, in the order their finds are reported.
+LINE_FINDERS: tuple[Callable[[LineView], list[Found]], ...] = (_formulas, _idioms, _parallels, _quotes, _quoted_terms)
+
+
+def mine_document(doc: Document, lexicon: Lexicon, segment, default_year: int | None = None) -> DocMined:
     """Everything one document yields on its own, plus its tokens for the corpus statistics."""
     lines = doc.lines
     if is_traditional(doc.text):
         lines = [to_simplified(line) for line in lines]
-        doc = Document(doc.source, lines, doc.line_numbers, doc.title_hint, joins=doc.joins)
+        doc = dataclasses.replace(doc, lines=lines)
     found: list[Found] = []
     line_tokens: list[list[str]] = []
     for index, line in enumerate(lines):
         tokens = segment(line)
         # for the corpus statistics, anything that is not a Chinese word is a boundary
         line_tokens.append([t if "\u4e00" <= t[0] <= "\u9fff" else BOUNDARY for t in tokens])
-        quoted = [(m.start(), m.end(), m.group(1)) for m in _QUOTED.finditer(line)]
         # the original line of a character of this line (a re-joined line spans several)
-        line_of = functools.partial(doc.line_of, index)
-        found.extend(_formulas(line, line_of, tokens, quoted, lexicon))
-        found.extend(_idioms(line, line_of, tokens, lexicon, quoted))
-        found.extend(_parallels(line, line_of, quoted, set(itertools.accumulate(map(len, tokens), initial=0))))
-        found.extend(_quotes(line, line_of))
-        found.extend(_quoted_terms(line, line_of, quoted))
+        view = LineView.of(line, tokens, functools.partial(doc.line_of, index), lexicon)
+        for finder in LINE_FINDERS:
+            found.extend(finder(view))
     _count_quoted_terms(found, "\n".join(lines))
     outline = parse_outline(doc)
     found.extend(_moves(outline, doc, lines))
     found.extend(_frames(outline, dict(zip(doc.line_numbers, lines))))
-    return DocMined(doc.source, found, line_tokens, list(doc.line_numbers), lines, list(doc.joins))
-
+    title = outline.title or doc.title_hint
+    dated = document_year(outline.date, doc.year_hint, title or doc.title_hint, doc.source, doc.text, default_year)
+    return DocMined(doc.source, found, line_tokens, list(doc.line_numbers), lines, list(doc.joins), dated.year, dated.how, title)

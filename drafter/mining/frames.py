@@ -83,22 +83,39 @@ def _fit(anchors: list[tuple[int, str]], headings: list[str]) -> tuple[str, list
     strength = sum(_strength(a) for _, a in anchors)
     if strength < 2:
         return None
-    parts: list[str] = []
-    base = headings[0]
-    position = 0
-    for start, text in anchors:
-        if start > position:
-            parts.append(SLOT)
-        parts.append(text)
-        position = start + len(text)
-    if position < len(base):
-        parts.append(SLOT)
+    parts = _frame_parts(anchors, len(headings[0]))
     frame = "".join(parts)
     slots = frame.count(SLOT)
     if not slots or strength < 2 + 0.25 * (slots - 1):  # more slots need more shared text
         return None
     if slots == 1 and frame.startswith(SLOT) and strength < 3:  # "{}问题" says little; "始终{}" leads
         return None
+    if frame.endswith(("{}过来", "{}起来", "{}下去")):
+        return None
+    fills = _fills(parts, headings)
+    if fills is None or any(any(ch.isdigit() for ch in value) for fill in fills for value in fill):
+        return None  # "{}年政府工作任务": years are not a frame's slots
+    if any(len(set(column)) == 1 for column in zip(*fills)):
+        return None  # every slot must vary, or it is part of the frame
+    return frame, fills
+
+
+def _frame_parts(anchors: list[tuple[int, str]], length: int) -> list[str]:
+    """The shared pieces of the first heading with a slot wherever text lies between them."""
+    parts: list[str] = []
+    position = 0
+    for start, text in anchors:
+        if start > position:
+            parts.append(SLOT)
+        parts.append(text)
+        position = start + len(text)
+    if position < length:
+        parts.append(SLOT)
+    return parts
+
+
+def _fills(parts: list[str], headings: list[str]) -> list[list[str]] | None:
+    """What each heading puts in the slots, or None when one does not fit or leaves one empty."""
     pattern = re.compile("^" + "".join("(.+?)" if p == SLOT else re.escape(p) for p in parts) + "$")
     fills: list[list[str]] = []
     for heading in headings:
@@ -109,15 +126,7 @@ def _fit(anchors: list[tuple[int, str]], headings: list[str]) -> tuple[str, list
         if any(not g for g in groups):
             return None
         fills.append(groups)
-    if any(any(ch.isdigit() for ch in value) for fill in fills for value in fill):
-        return None  # "{}年政府工作任务": years are not a frame's slots
-    if frame.endswith(("{}过来", "{}起来", "{}下去")):
-        return None
-    # every slot must vary, or it is part of the frame
-    for column in zip(*fills):
-        if len(set(column)) == 1:
-            return None
-    return frame, fills
+    return fills
 
 
 def frames_from_siblings(headings: list[str]) -> tuple[str, list[int], list[list[str]]] | None:

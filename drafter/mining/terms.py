@@ -17,10 +17,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from drafter.corpus import line_at
-from drafter.mining.extract import BOUNDARY, FUNCTION_CHARS, NUMBER_CHARS, NUMERALS, DocMined, Found, context_of
+from drafter.genre import CJK_BASIC, FORMULA_NUMERALS, NUMBER_CHARS
+from drafter.mining.extract import BOUNDARY, FUNCTION_CHARS, DocMined, context_of
 from drafter.mining.segment import WordClasses
+from drafter.model import Found
 
-_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+_CJK = re.compile(f"^[{CJK_BASIC}]+$")
 _FUNCTION_TOKENS = {
     "的", "了", "和", "在", "把", "与", "及", "等", "或", "而", "并", "也", "都", "就", "着", "过", "被", "将",
     "从", "向", "给", "对", "是", "有", "要", "我", "我们", "你", "他", "它", "这", "那", "这个", "那个", "一个",
@@ -58,10 +60,6 @@ MAX_TOKENS = 5  # 以|经济|建设|为|中心
 class TermStats:
     text: str
     tokens: tuple[str, ...]
-    count: int
-    pmi: float
-    left_entropy: float
-    right_entropy: float
     positions: list[int] = field(default_factory=list)  # where it stands in the corpus token stream
 
 
@@ -95,6 +93,11 @@ def _frames_with_yi_wei(gram: tuple[str, ...]) -> bool:
 def _usable(gram: tuple[str, ...], classes: WordClasses) -> bool:
     if BOUNDARY in gram or not all(_CJK.match(t) for t in gram):
         return False
+    return _no_clause(gram, classes) and _edges_hold(gram) and (3 if gram[-1] in _ONE_CHAR_ENDS else 4) <= sum(map(len, gram)) <= 12  # 中国梦
+
+
+def _no_clause(gram: tuple[str, ...], classes: WordClasses) -> bool:
+    """jieba's word classes say the tokens make a phrase, not a clause or a verb and its adverb."""
     if gram[-1] in classes.no_end or gram[0] in classes.no_start:
         return False  # 世界各国, 领导岗位上来
     if gram[0] in classes.adverbs and gram[1] in classes.verbs:
@@ -103,15 +106,16 @@ def _usable(gram: tuple[str, ...], classes: WordClasses) -> bool:
         return False  # "要带头" (a dictionary word of jieba's) is 要 + a verb: 要带头遵纪守法
     if any(t in classes.prepositions and t not in _LINKING_PREPOSITIONS for t in gram):
         return False  # a clause, not a phrase: 人民币汇率在合理, 代表国务院向大会, 经过几年
-    if not _frames_with_yi_wei(gram):
-        return False
-    if any(t in _INNER_PARTICLES for t in gram[1:-1]):
-        return False  # 持久地开展, 审议了国务院总理, 各级政府要大力支持
+    return _frames_with_yi_wei(gram) and not any(t in _INNER_PARTICLES for t in gram[1:-1])  # 持久地开展, 审议了国务院总理
+
+
+def _edges_hold(gram: tuple[str, ...]) -> bool:
+    """No function word, number, weak word or stray character at either edge."""
     if gram[0] in _FUNCTION_TOKENS or gram[-1] in _FUNCTION_TOKENS:
         return False
     if gram[0][0] in FUNCTION_CHARS or gram[-1][-1] in FUNCTION_CHARS:
         return False
-    if all(len(t) == 1 for t in gram) or any(t[0] in NUMERALS for t in gram):
+    if all(len(t) == 1 for t in gram) or any(t[0] in FORMULA_NUMERALS for t in gram):
         return False
     if "的" in gram and gram[0] != "党":  # "产品的产量", but "党的建设"
         return False
@@ -119,9 +123,7 @@ def _usable(gram: tuple[str, ...], classes: WordClasses) -> bool:
         return False
     if gram[0] in _WEAK_STARTS or gram[-1] in _WEAK_ENDS or (len(gram[-1]) == 1 and gram[-1] not in _ONE_CHAR_ENDS):
         return False
-    if len(gram[0]) == 1 and gram[0] not in _ONE_CHAR_STARTS:
-        return False
-    return (3 if gram[-1] in _ONE_CHAR_ENDS else 4) <= sum(map(len, gram)) <= 12  # 中国梦
+    return not (len(gram[0]) == 1 and gram[0] not in _ONE_CHAR_STARTS)
 
 
 class TokenStream:
@@ -172,80 +174,106 @@ def find_terms(
     """Set phrases by cohesion and boundary statistics. A phrase from a single document passes
     the document-count test only when it is frequent there and speaks of one of the themes
     (党风廉政建设 in a five-speech corpus), so that one speech's place names do not."""
-    stream = TokenStream(mined)
-    ids, base = stream.ids, stream.base
-    total = len(ids)
-    document_of = functools.partial(bisect.bisect_right, stream.bounds)
-    # A function word next to a phrase marks its edge as surely as punctuation does. So does a
-    # verb before a phrase that does not start with a verb, or after one that does not end with
-    # one: 构建|人类命运共同体, 坚持|精准扶贫 — the phrase is the verb's object, not part of it.
-    vocabulary = stream.vocabulary
-    free = {vocabulary[w] for w in _FUNCTION_TOKENS if w in vocabulary} | {vocabulary[BOUNDARY]}
-    verbs = classes.verbs
-    free_beside_nouns = free | {vocabulary[w] for w in verbs if w in vocabulary}
-    # tokens no candidate starts or ends with, tested on the integer key before decoding it
-    # (the same tests as in _usable, only sooner)
-    cannot_start = {vocabulary[w] for w in _FUNCTION_TOKENS | _WEAK_STARTS | classes.no_start if w in vocabulary}
-    cannot_end = {vocabulary[w] for w in _FUNCTION_TOKENS | _WEAK_ENDS | classes.no_end if w in vocabulary}
-    boundary = vocabulary[BOUNDARY]  # 0: a key holds a boundary where one of its digits is 0
-    counts: dict[int, dict[int, int]] = {1: Counter(ids)}
+    search = _TermSearch(TokenStream(mined), classes, min_count, min_docs, min_pmi, min_entropy, theme_words)
+    stream = search.stream
+    counts: dict[int, dict[int, int]] = {1: Counter(stream.ids)}
     found: list[TermStats] = []
-    keys = stream.next_keys(ids, 2)
+    keys = stream.next_keys(stream.ids, 2)
     starts: list[int] | range = range(len(keys))  # where each of `keys` starts in the stream
+    clean: set[int] = set()
     for n in range(2, MAX_TOKENS + 1):
         if n > 2:
-            # Only frequent n-grams are candidates, and the parts of a frequent n-gram are
-            # frequent too: an n-gram needs counting only where its first n - 1 tokens are a
-            # frequent (n-1)-gram without a boundary (which also keeps i + n - 1 inside the
-            # stream, since it ends with a boundary).
-            extend = list(map(clean.__contains__, keys))
-            starts = list(itertools.compress(starts, extend))
-            shorter = itertools.compress(keys, extend)
-            last_tokens = map(ids.__getitem__, map((n - 1).__add__, starts))
-            keys = list(map(operator.add, map(operator.mul, shorter, itertools.repeat(base)), last_tokens))
+            keys, starts = search.longer(keys, starts, clean, n)
         every = Counter(keys)
         counts[n] = {key: every[key] for key in itertools.compress(every.keys(), map(min_count.__le__, every.values()))}
         del every
-        clean = {key for key in counts[n] if key % base != boundary and (n > 2 or key // base != boundary)}
-        # cohesion: pointwise mutual information at the weakest split
-        candidates: dict[int, tuple[tuple[str, ...], float]] = {}
+        clean = {key for key in counts[n] if key % stream.base != search.boundary and (n > 2 or key // stream.base != search.boundary)}
+        candidates = search.cohesive(n, counts, clean)
+        if candidates:
+            found.extend(search.free_standing(n, candidates, keys, starts, counts[n]))
+    found.extend(_word_terms(stream, counts[1], mined, min_count, min_docs, classes))
+    return _drop_fragments(found, classes.verbs)
+
+
+@dataclass
+class _TermSearch:
+    stream: TokenStream
+    classes: WordClasses
+    min_count: int
+    min_docs: int
+    min_pmi: float
+    min_entropy: float
+    theme_words: frozenset[str]
+
+    def __post_init__(self) -> None:
+        vocabulary = self.stream.vocabulary
+        # A function word next to a phrase marks its edge as surely as punctuation does. So does a
+        # verb before a phrase that does not start with a verb, or after one that does not end with
+        # one: 构建|人类命运共同体, 坚持|精准扶贫 — the phrase is the verb's object, not part of it.
+        self.free = {vocabulary[w] for w in _FUNCTION_TOKENS if w in vocabulary} | {vocabulary[BOUNDARY]}
+        self.free_beside_nouns = self.free | {vocabulary[w] for w in self.classes.verbs if w in vocabulary}
+        # tokens no candidate starts or ends with, tested on the integer key before decoding it
+        # (the same tests as in _usable, only sooner)
+        self.cannot_start = {vocabulary[w] for w in _FUNCTION_TOKENS | _WEAK_STARTS | self.classes.no_start if w in vocabulary}
+        self.cannot_end = {vocabulary[w] for w in _FUNCTION_TOKENS | _WEAK_ENDS | self.classes.no_end if w in vocabulary}
+        self.boundary = vocabulary[BOUNDARY]  # 0: a key holds a boundary where one of its digits is 0
+        self.document_of = functools.partial(bisect.bisect_right, self.stream.bounds)
+
+    def longer(self, keys: list[int], starts, clean: set[int], n: int) -> tuple[list[int], list[int]]:
+        """The n-grams to count. Only frequent n-grams are candidates, and the parts of a frequent
+        n-gram are frequent too: an n-gram needs counting only where its first n - 1 tokens are a
+        frequent (n-1)-gram without a boundary (which also keeps i + n - 1 inside the stream,
+        since it ends with a boundary)."""
+        ids, base = self.stream.ids, self.stream.base
+        extend = list(map(clean.__contains__, keys))
+        starts = list(itertools.compress(starts, extend))
+        shorter = itertools.compress(keys, extend)
+        last_tokens = map(ids.__getitem__, map((n - 1).__add__, starts))
+        return list(map(operator.add, map(operator.mul, shorter, itertools.repeat(base)), last_tokens)), starts
+
+    def cohesive(self, n: int, counts: dict[int, dict[int, int]], clean: set[int]) -> dict[int, tuple[str, ...]]:
+        """Usable n-grams whose pointwise mutual information at the weakest split is high enough."""
+        base, total = self.stream.base, len(self.stream.ids)
+        candidates: dict[int, tuple[str, ...]] = {}
         first_digit = base ** (n - 1)
         for key in counts[n]:
-            if key not in clean or key // first_digit in cannot_start or key % base in cannot_end:
+            if key not in clean or key // first_digit in self.cannot_start or key % base in self.cannot_end:
                 continue
-            gram = stream.decode(key, n)
-            if not _usable(gram, classes):
+            gram = self.stream.decode(key, n)
+            if not _usable(gram, self.classes):
                 continue
             count = counts[n][key]
             weakest = min(
                 math.log(count * total / ((counts[k].get(key // base ** (n - k)) or 1) * (counts[n - k].get(key % base ** (n - k)) or 1)))
                 for k in range(1, n)
             )
-            if weakest >= min_pmi:
-                candidates[key] = (gram, weakest)
-        if not candidates:
-            continue
-        # boundaries: where each candidate stands, in how many documents, and its neighbours
+            if weakest >= self.min_pmi:
+                candidates[key] = gram
+        return candidates
+
+    def free_standing(self, n: int, candidates: dict[int, tuple[str, ...]], keys: list[int], starts, counts: dict[int, int]) -> list[TermStats]:
+        """The candidates seen in enough documents and free at their edges (varied neighbours)."""
+        ids, verbs = self.stream.ids, self.classes.verbs
         positions: dict[int, list[int]] = defaultdict(list)
         for index in itertools.compress(itertools.count(), map(candidates.__contains__, keys)):
             positions[keys[index]].append(starts[index])
-        for key, (gram, pmi) in candidates.items():
-            count = counts[n][key]
+        found = []
+        for key, gram in candidates.items():
             where = positions[key]
-            if len(set(map(document_of, where))) < min_docs:
-                single_doc_ok = min_docs <= 2 and count >= 3 and any(w in "".join(gram) for w in theme_words)
-                if not single_doc_ok:
-                    continue
+            if len(set(map(self.document_of, where))) < self.min_docs and not self._single_document_ok(gram, counts[key]):
+                continue
             # no candidate holds a boundary and the stream ends with one, so i + n is inside
             # it, and for i = 0 the neighbour at -1 is that final boundary
-            le = _entropy(Counter(map(ids.__getitem__, map((-1).__add__, where))), free if gram[0] in verbs else free_beside_nouns)
-            re_ = _entropy(Counter(map(ids.__getitem__, map(n.__add__, where))), free if gram[-1] in verbs else free_beside_nouns)
+            le = _entropy(Counter(map(ids.__getitem__, map((-1).__add__, where))), self.free if gram[0] in verbs else self.free_beside_nouns)
+            re_ = _entropy(Counter(map(ids.__getitem__, map(n.__add__, where))), self.free if gram[-1] in verbs else self.free_beside_nouns)
             # free at both ends; or very free at one end and not tied at the other
             # ("坚持|以人民为中心|的": nearly always after 坚持, always a clean break after)
-            if min(le, re_) >= min_entropy or (max(le, re_) >= min_entropy + 0.8 and min(le, re_) >= 0.7):
-                found.append(TermStats("".join(gram), gram, count, pmi, le, re_, where))
-    found.extend(_word_terms(stream, counts[1], mined, min_count, min_docs, classes))
-    return _drop_fragments(found, verbs)
+            if min(le, re_) >= self.min_entropy or (max(le, re_) >= self.min_entropy + 0.8 and min(le, re_) >= 0.7):
+                found.append(TermStats("".join(gram), gram, where))
+        return found
+
+    def _single_document_ok(self, gram: tuple[str, ...], count: int) -> bool:
+        return self.min_docs <= 2 and count >= 3 and any(w in "".join(gram) for w in self.theme_words)
 
 
 # quantities and an adverb that start like numbers: 二十多年, 三分之一, 十分重视
@@ -262,7 +290,7 @@ def _word_terms(
     long_words = {
         i for i, n in unigrams.items()
         if n >= 2 * min_count and len(words[i]) >= 4 and _CJK.match(words[i]) and words[i] not in classes.no_end
-        and not (words[i][0] in NUMERALS and _NUMBER_WORD.search(words[i]))
+        and not (words[i][0] in FORMULA_NUMERALS and _NUMBER_WORD.search(words[i]))
     }
     if not long_words:
         return []
@@ -280,7 +308,7 @@ def _word_terms(
             and not _ADVERBIAL_WORD.match(w)
             and not any(w.startswith(p) for p in _WEAK_STARTS)  # 切实增强, 不断提高
         ):
-            terms.append(TermStats(w, (w,), unigrams[i], 0.0, 0.0, 0.0, positions[i]))
+            terms.append(TermStats(w, (w,), positions[i]))
     return terms
 
 
@@ -319,7 +347,7 @@ def locate_terms(mined: list[DocMined], terms: list[TermStats], max_sources: int
     """Every occurrence of each term: (document, Found with original line and context), from the
     positions the statistics pass recorded in the corpus token stream (one token per position,
     a BOUNDARY after every line, documents in order). Only the first `max_sources` lines get a
-    Found; every Found carries the term's total occurrences and documents in its extra."""
+    Found; every Found carries the term's total occurrences and documents."""
     starts: list[int] = []
     places: list[tuple[DocMined, int]] = []
     position = 0
@@ -331,7 +359,10 @@ def locate_terms(mined: list[DocMined], terms: list[TermStats], max_sources: int
     found: list[tuple[str, Found]] = []
     for term in terms:
         where = [places[bisect.bisect_right(starts, at) - 1] for at in term.positions]
-        totals = {"total": len(where), "total_docs": len({id(doc) for doc, _ in where})}
+        total, total_docs = len(where), len({id(doc) for doc, _ in where})
+        known = [doc.year for doc, _ in where if doc.year]
+        years = (min(known), max(known)) if known else None
+        where.sort(key=lambda place: -(place[0].year or 0))  # the newest documents get the sources
         seen: set[tuple[int, int]] = set()
         for doc, index in where:
             if (id(doc), index) in seen:
@@ -343,5 +374,5 @@ def locate_terms(mined: list[DocMined], terms: list[TermStats], max_sources: int
             pos = line.find(term.text)
             context = context_of(line, pos, pos + len(term.text))
             number = line_at(doc.line_numbers, doc.joins, index, max(pos, 0))
-            found.append((doc.source, Found("term", term.text, number, context, totals)))
+            found.append((doc.source, Found("term", term.text, number, context, total=total, total_docs=total_docs, years=years)))
     return found

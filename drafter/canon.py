@@ -1,0 +1,488 @@
+"""The genre's canon: phrasebank/canon.yaml, hand-kept, never written by analysis.
+
+Two lists:
+
+- `canonical`: the current formulations a speech cannot do without (以习近平同志为核心的党中央,
+  两个确立 …), with kind, themes and the year each became current. Analysis keeps them whole;
+  their truncations are never entries of their own.
+- `expired`: expressions superseded or no longer current (以阶级斗争为纲, 以习近平同志为总书记的党中央,
+  十三五 as the current plan, campaigns that ended …), with the years they were current and what
+  replaced them. Drafting never suggests one for a speech dated after its `until`.
+
+A bank folder may hold its own canon.yaml; otherwise the built-in one is used (`canon_path`).
+
+Truncation rule (`is_truncation`): a text that is not itself an entry of the canon is a
+truncation of a canonical formulation C (quotation marks aside) when
+
+  1. it is a proper prefix of C, at least four characters long, that has lost C's head: the
+     genre's formulations put their head last (…的党中央, …思想, …治党), so a prefix is cut when it
+     stops right before a 的 (以习近平同志为核心 | 的党中央) or covers two thirds of C or more
+     (习近平新时代中国特色社会主义 | 思想, 全面从严 | 治党), or is a series cut short after two or
+     more of its items (不敢腐、不能腐 | 、不想腐; 道路自信、理论自信、制度自信 | 、文化自信); but not when it
+     is the whole first item of a series (经济建设 of 经济建设、政治建设…, 政治纪律 of
+     政治纪律和政治规矩, 以国内大循环为主体 of …、国内国际双循环相互促进的新发展格局); or
+  2. C opens with a 以…为 frame and the text starts after 以 and keeps 为: the frame is broken
+     (习近平同志为核心的党中央, 人民为中心的发展思想, 国内大循环为主体).
+
+Shorter prefixes (高质量, 新时代, 中国), suffixes and inner parts that keep the head are not
+truncations: 党中央, 新时代中国特色社会主义思想 and 新发展理念 are words or formulations of their
+own. The rule misses short cuts such as 人类命运 (人类命运共同体, under two thirds); list such a
+case by hand where it matters. A shorter formulation the genre does use alone is an entry of its
+own (以人民为中心 beside 以人民为中心的发展思想), and an entry is never a truncation.
+
+`expired_in(text, year)` finds the expired expressions in a text (one compiled regex, built on
+first use). An expression that starts with a numeral does not match after another numeral
+(十三五 is not found in 二十三五…), a body's name ending in 部 does not match in 部门, 部署 or 部分
+(监察部 is not found in 纪检监察部门), one starting with 有 does not match in 只有, 具有, 没有 …
+(有中国特色社会主义 is not found in 只有中国特色社会主义才能发展中国), and an occurrence inside a formulation that is canonical and
+current in that year does not count. Quotation marks are ignored everywhere: “十三五”规划 holds
+十三五, and “三严三实”专题教育 is found in 三严三实专题教育.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from drafter.errors import DrafterError
+
+CANON_FILE = "canon.yaml"
+THEMES_FILE = "themes.yaml"
+KINDS = {"formula": "数字概括语", "term": "固定提法", "idiom": "成语", "parallel": "排比", "quote": "引语"}
+TOP_KEYS = ("version", "canonical", "expired")
+CANONICAL_KEYS = ("text", "kind", "themes", "since", "full", "note")
+CANONICAL_REQUIRED = ("text", "kind", "since")
+EXPIRED_KEYS = ("text", "from", "until", "replaced_by", "kind", "note")
+EXPIRED_REQUIRED = ("text", "from", "until")
+FIRST_YEAR, LAST_YEAR = 1921, 2100
+_NUMERALS = "一二三四五六七八九十百千万两〇零"
+_LIST_SEPARATORS = "、，；"
+MIN_CUT = 4  # a prefix shorter than this is a word of its own more often than a cut (高质量, 新时代)
+_QUOTES = dict.fromkeys(map(ord, "“”‘’「」『』\"'"), None)
+_NOT_AFTER_BU = "门署分"  # 监察部 is not found in 纪检监察部门, 农业部 not in 农业部署
+_NOT_BEFORE_YOU = "只具没拥享所占保持含富固"  # 有中国特色社会主义 is not found in 只有中国特色社会主义才能…
+
+
+def plain(text: str) -> str:
+    """`text` without quotation marks: the canon is compared without them (“十三五”规划)."""
+    return text.translate(_QUOTES)
+
+
+@dataclass(frozen=True)
+class CanonicalEntry:
+    text: str
+    kind: str
+    themes: tuple[str, ...]
+    since: int  # the year it became current
+    full: str | None = None  # what a numeral formula stands for
+    note: str | None = None
+    line: int = 0  # its line in canon.yaml
+
+
+@dataclass(frozen=True)
+class ExpiredEntry:
+    text: str
+    start: int  # `from` in the YAML: the first year it was current
+    until: int  # the last year it was current
+    replaced_by: str | None = None
+    kind: str | None = None
+    note: str | None = None
+    line: int = 0
+
+    def current_in(self, year: int) -> bool:
+        return self.start <= year <= self.until
+
+
+@dataclass
+class Canon:
+    canonical: list[CanonicalEntry]
+    expired: list[ExpiredEntry]
+    path: Path | None = None
+    _expired_re: re.Pattern | None = field(default=None, init=False, repr=False, compare=False)
+    _expired_by_text: dict[str, list[ExpiredEntry]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _nested: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _canonical_re: re.Pattern | None = field(default=None, init=False, repr=False, compare=False)
+    _canonical_by_text: dict[str, CanonicalEntry] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _truncations: dict[str, CanonicalEntry] | None = field(default=None, init=False, repr=False, compare=False)
+
+    # -- look-ups ------------------------------------------------------------------------
+
+    def canonical_entry(self, text: str) -> CanonicalEntry | None:
+        if not self._canonical_by_text:
+            self._canonical_by_text = {plain(e.text): e for e in self.canonical}
+        return self._canonical_by_text.get(plain(text))
+
+    def expired_entries(self, text: str) -> list[ExpiredEntry]:
+        """The expired entries written exactly as `text`."""
+        self._compile_expired()
+        return list(self._expired_by_text.get(plain(text), ()))
+
+    def expired_in(self, text: str, year: int) -> list[ExpiredEntry]:
+        """The expired expressions contained in `text` that are no longer current in `year`
+        (their `until` is before it), in order of first occurrence."""
+        pattern = self._compile_expired()
+        if pattern is None or not text:
+            return []
+        text = plain(text)
+        found: list[str] = []
+        spans: list[tuple[int, int, str]] = []
+        for match in pattern.finditer(text):
+            word = match.group(1)
+            spans.append((match.start(), match.start() + len(word), word))
+        if not spans:
+            return []
+        shelter = self._canonical_spans(text, year)
+        for start, end, word in spans:
+            if any(s <= start and end <= e and (s, e) != (start, end) for s, e in shelter):
+                continue  # part of a formulation that is current: not the expired one
+            for name in (word, *self._nested.get(word, ())):
+                if name not in found:
+                    found.append(name)
+        result: list[ExpiredEntry] = []
+        for name in found:
+            for entry in self._expired_by_text[name]:
+                if entry.until < year and entry not in result:
+                    result.append(entry)
+        return result
+
+    def canonical_in(self, text: str, year: int | None = None) -> list[tuple[int, int, CanonicalEntry]]:
+        """Where canonical formulations occur in `text`: (start, end, entry), offsets into `text`
+        as given (quotation marks included), longest first at each position, in order. With
+        `year`, only those current by then (`since` <= year)."""
+        if not text or not self.canonical:
+            return []
+        kept = [i for i, ch in enumerate(text) if ord(ch) not in _QUOTES]
+        bare = "".join(text[i] for i in kept)
+        found = []
+        for start, end in self._canonical_spans(bare, year if year is not None else LAST_YEAR):
+            entry = self.canonical_entry(bare[start:end])
+            if entry is not None:
+                found.append((*_balanced(text, kept[start], kept[end - 1] + 1), entry))
+        return found
+
+    def truncations(self) -> dict[str, CanonicalEntry]:
+        """Every truncation of a canonical formulation (see the module's rule), with the
+        formulation it was cut from (the shortest, when several)."""
+        if self._truncations is None:
+            entries = {plain(e.text) for e in self.canonical} | {plain(e.text) for e in self.expired}
+            cuts: dict[str, CanonicalEntry] = {}
+            for entry in sorted(self.canonical, key=lambda e: (len(plain(e.text)), e.text)):
+                for cut in _cuts(plain(entry.text)):
+                    if cut not in entries and cut not in cuts:
+                        cuts[cut] = entry
+            self._truncations = cuts
+        return self._truncations
+
+    def is_truncation(self, text: str) -> CanonicalEntry | None:
+        """The canonical formulation `text` was cut from, when it is a truncation; else None."""
+        return self.truncations().get(plain(text))
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _compile_expired(self) -> re.Pattern | None:
+        if self._expired_re is None and self.expired:
+            by_text: dict[str, list[ExpiredEntry]] = {}
+            for entry in self.expired:
+                by_text.setdefault(plain(entry.text), []).append(entry)
+            texts = sorted(by_text, key=lambda t: (-len(t), t))
+            self._expired_by_text = by_text
+            self._nested = {t: tuple(o for o in texts if o != t and o in t) for t in texts}
+            # a lookahead group finds the longest expression starting at each position, so
+            # that overlapping expressions are all found
+            alternatives = "|".join(_guarded(t) for t in texts)
+            self._expired_re = re.compile(f"(?=({alternatives}))")
+        return self._expired_re
+
+    def _canonical_spans(self, text: str, year: int) -> list[tuple[int, int]]:
+        """Spans of the canonical formulations current in `year`, in quote-free `text`."""
+        if self._canonical_re is None:
+            if not self.canonical:
+                return []
+            texts = sorted({plain(e.text) for e in self.canonical}, key=lambda t: (-len(t), t))
+            self._canonical_re = re.compile("(?=(" + "|".join(_guarded(t) for t in texts) + "))")
+        spans = []
+        for match in self._canonical_re.finditer(text):
+            entry = self.canonical_entry(match.group(1))
+            if entry and entry.since <= year:
+                spans.append((match.start(), match.start() + len(match.group(1))))
+        return spans
+
+
+def _balanced(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen text[start:end] by a quotation mark it opens or closes but does not hold:
+    做到“两个维护 → 做到“两个维护”."""
+    for left, right in ("“”", "‘’", "「」", "『』"):
+        span = text[start:end]
+        if span.count(left) > span.count(right) and text[end:end + 1] == right:
+            end += 1
+        elif span.count(right) > span.count(left) and start > 0 and text[start - 1] == left:
+            start -= 1
+    return start, end
+
+
+def _guarded(text: str) -> str:
+    escaped = re.escape(text)
+    if text[0] in _NUMERALS:
+        escaped = f"(?<![{_NUMERALS}]){escaped}"
+    if text[-1] == "部":
+        escaped = f"{escaped}(?![{_NOT_AFTER_BU}])"
+    if text[0] == "有":
+        escaped = f"(?<![{_NOT_BEFORE_YOU}]){escaped}"
+    return escaped
+
+
+def _cuts(text: str) -> set[str]:
+    """The truncations of one formulation (quotation marks removed), by the module's rule."""
+    cuts: set[str] = set()
+    first_item = re.split(f"[{_LIST_SEPARATORS}]|(?<=..)[和与及](?=..)", text)[0]
+    for end in range(MIN_CUT, len(text)):
+        cut = text[:end]
+        if cut[-1] in _LIST_SEPARATORS or cut == first_item:
+            continue  # 经济建设 of 经济建设、政治建设…; 政治纪律 of 政治纪律和政治规矩
+        series_cut_short = text[end] in _LIST_SEPARATORS and any(c in cut for c in _LIST_SEPARATORS)
+        if end * 3 >= len(text) * 2 or text[end] == "的" or series_cut_short:
+            cuts.add(cut)
+    frame = re.match(r"以(.+?)为", text)
+    if frame:
+        wei = frame.end() - 1  # index of 为
+        for start in range(1, wei + 1):
+            for end in range(wei + 1, len(text) + 1):
+                cut = text[start:end].strip(_LIST_SEPARATORS)
+                if len(cut) >= 2 and cut != text:
+                    cuts.add(cut)
+    cuts.discard(text)
+    return cuts
+
+
+# ---------------------------------------------------------------------------------------
+# Loading
+
+
+def canon_path(bank_dir: str | os.PathLike | None = None) -> Path:
+    """The bank folder's canon.yaml if it has one, else the built-in phrasebank/canon.yaml."""
+    if bank_dir is not None:
+        own = Path(bank_dir) / CANON_FILE
+        if own.is_file():
+            return own
+    from drafter.resources import builtin_dir
+
+    return builtin_dir("phrasebank") / CANON_FILE
+
+
+def load_canon(path: str | os.PathLike, themes: set[str] | None = None) -> Canon:
+    """Load and check a canon file. `themes`: the known theme names; by default those of the
+    themes.yaml beside the file, else of the built-in one. Any problem is a DrafterError
+    naming the file and line, in Chinese."""
+    from drafter.fileio import cached_for_file, read_bytes
+
+    path = Path(path)
+    if themes is None:
+        themes = _theme_names(path)
+    known = tuple(sorted(themes))
+
+    def compute() -> list:
+        raw = read_bytes(path, "规范提法文件")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise DrafterError(f"规范提法文件 {path} 不是 UTF-8 编码，请用 UTF-8 保存后重试。") from None
+        return [list(known), _parse(text, path, set(known))]
+
+    checked_with, data = cached_for_file(path, "canon", compute)
+    if tuple(checked_with) != known:  # the themes changed since the cache was written
+        data = compute()[1]
+    canonical = [
+        CanonicalEntry(text=t, kind=k, themes=tuple(th), since=s, full=f, note=n, line=ln)
+        for t, k, th, s, f, n, ln in data[0]
+    ]
+    expired = [
+        ExpiredEntry(text=t, start=a, until=u, replaced_by=r, kind=k, note=n, line=ln)
+        for t, a, u, r, k, n, ln in data[1]
+    ]
+    return Canon(canonical=canonical, expired=expired, path=path)
+
+
+def _theme_names(canon_file: Path) -> set[str]:
+    from drafter.bank import load_themes
+    from drafter.resources import builtin_dir
+
+    beside = canon_file.parent / THEMES_FILE
+    source = beside if beside.is_file() else builtin_dir("phrasebank") / THEMES_FILE
+    return set(load_themes(source))
+
+
+def _parse(text: str, path: Path, themes: set[str]) -> list:
+    """Check the YAML and return plain data (marshal-able, for the cache):
+    [[(text, kind, themes, since, full, note, line) …], [(text, from, until, replaced_by, kind, note, line) …]]."""
+    import yaml
+
+    try:
+        loader_class = yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+        loader_class = yaml.SafeLoader
+    name = f"规范提法文件 {path}"
+    try:
+        for event in yaml.parse(text, Loader=loader_class):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise DrafterError(
+                    f"{name} 第 {event.start_mark.line + 1} 行用了 YAML 锚点或别名（& 或 *）。"
+                    "规范提法文件不支持锚点和别名，请把内容直接写出来。"
+                )
+        loader = loader_class(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"第 {mark.line + 1} 行" if mark else "某处"
+        raise DrafterError(f"{name} {where}有 YAML 格式错误（{exc.problem or exc.context}）。请检查缩进、冒号和引号后重试。") from None
+    except yaml.YAMLError as exc:
+        raise DrafterError(f"{name} 有 YAML 格式错误：{exc}。") from None
+    if root is None:
+        raise DrafterError(f"{name} 是空的。请参照内置的 phrasebank/canon.yaml 写出 version、canonical 和 expired。")
+    top = _mapping(root, name, "顶层", TOP_KEYS, ())
+    if "version" in top:
+        node = top["version"][1]
+        if _scalar(node, int) != 1:
+            raise DrafterError(f"{name} 第 {_line(node)} 行：version 应为 1。")
+    seen: dict[str, int] = {}
+    canonical = []
+    for node in _sequence(top, "canonical", name):
+        fields = _mapping(node, name, "canonical 中的条目", CANONICAL_KEYS, CANONICAL_REQUIRED)
+        text = _text(fields, "text", name, required=True)
+        where = f"{name} 第 {_line(node)} 行（{text}）"
+        kind = _text(fields, "kind", name, required=True)
+        if kind not in KINDS:
+            raise DrafterError(f"{where}：kind 是“{kind}”，应为 {_kinds()} 之一。{_nearest_hint(kind, KINDS)}")
+        entry_themes = _themes(fields, name, where, themes)
+        since = _year(fields, "since", name, where)
+        canonical.append((text, kind, entry_themes, since, _text(fields, "full", name), _text(fields, "note", name), _line(node)))
+        _unique(text, node, seen, name)
+    expired = []
+    for node in _sequence(top, "expired", name):
+        fields = _mapping(node, name, "expired 中的条目", EXPIRED_KEYS, EXPIRED_REQUIRED)
+        text = _text(fields, "text", name, required=True)
+        where = f"{name} 第 {_line(node)} 行（{text}）"
+        start = _year(fields, "from", name, where)
+        until = _year(fields, "until", name, where)
+        if until < start:
+            raise DrafterError(f"{name} 第 {_line(fields['until'][1])} 行（{text}）：until（{until}）早于 from（{start}）。")
+        kind = _text(fields, "kind", name)
+        if kind is not None and kind not in KINDS:
+            raise DrafterError(f"{where}：kind 是“{kind}”，应为 {_kinds()} 之一。{_nearest_hint(kind, KINDS)}")
+        replaced = _text(fields, "replaced_by", name)
+        expired.append((text, start, until, replaced, kind, _text(fields, "note", name), _line(node)))
+        _unique(text, node, seen, name)
+    return [canonical, expired]
+
+
+def _line(node: Any) -> int:
+    return node.start_mark.line + 1
+
+
+def _kinds() -> str:
+    return "、".join(f"{k}（{v}）" for k, v in KINDS.items())
+
+
+def _nearest_hint(word: str, choices) -> str:
+    near = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
+    return f"是不是“{near[0]}”？" if near else ""
+
+
+def _mapping(node: Any, name: str, what: str, allowed: tuple[str, ...], required: tuple[str, ...]) -> dict:
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        raise DrafterError(f"{name} 第 {_line(node)} 行：{what}应是“键: 值”的映射（如 - text: 两个确立）。")
+    fields: dict[str, tuple[Any, Any]] = {}
+    for key_node, value_node in node.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if key not in allowed:
+            hint = _nearest_hint(str(key), allowed) or ""
+            raise DrafterError(
+                f"{name} 第 {_line(key_node)} 行：未知的键“{key}”。{hint}{what}可用的键：{'、'.join(allowed)}。"
+            )
+        if key in fields:
+            raise DrafterError(f"{name} 第 {_line(key_node)} 行：键“{key}”重复了。")
+        fields[key] = (key_node, value_node)
+    for key in required:
+        if key not in fields:
+            raise DrafterError(f"{name} 第 {_line(node)} 行：{what}缺少 {key}。")
+    return fields
+
+
+def _sequence(top: dict, key: str, name: str) -> list:
+    import yaml
+
+    if key not in top:
+        return []
+    node = top[key][1]
+    if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
+        return []
+    if not isinstance(node, yaml.SequenceNode):
+        raise DrafterError(f"{name} 第 {_line(node)} 行：{key} 应是一个列表（每项以“- text:”开头）。")
+    return node.value
+
+
+def _scalar(node: Any, kind: type):
+    """The value of a plain scalar node, resolved as YAML would, if it is of `kind`."""
+    import yaml
+
+    if not isinstance(node, yaml.ScalarNode):
+        return None
+    tag = node.tag.rsplit(":", 1)[-1]
+    if kind is int and tag == "int":
+        try:
+            return int(node.value, 10)
+        except ValueError:
+            return None
+    if kind is str and tag == "str":
+        return node.value
+    return None
+
+
+def _text(fields: dict, key: str, name: str, required: bool = False) -> str | None:
+    if key not in fields:
+        return None
+    node = fields[key][1]
+    value = _scalar(node, str)
+    if value is None or (required and not value.strip()):
+        raise DrafterError(f"{name} 第 {_line(node)} 行：{key} 应是一段文字。")
+    return value.strip()
+
+
+def _year(fields: dict, key: str, name: str, where: str) -> int:
+    node = fields[key][1]
+    value = _scalar(node, int)
+    if value is None or not FIRST_YEAR <= value <= LAST_YEAR:
+        raise DrafterError(f"{name} 第 {_line(node)} 行：{key} 应是年份（{FIRST_YEAR} 到 {LAST_YEAR} 的整数，如 2021）。")
+    return value
+
+
+def _themes(fields: dict, name: str, where: str, themes: set[str]) -> list[str]:
+    import yaml
+
+    if "themes" not in fields:
+        return []
+    node = fields["themes"][1]
+    if not isinstance(node, yaml.SequenceNode) or any(_scalar(item, str) is None for item in node.value):
+        raise DrafterError(f"{name} 第 {_line(node)} 行：themes 应是主题名的列表，如 [政治建设]。")
+    names = [item.value for item in node.value]
+    for theme, item in zip(names, node.value):
+        if theme not in themes:
+            raise DrafterError(
+                f"{name} 第 {_line(item)} 行：未知的主题“{theme}”。{_nearest_hint(theme, themes)}"
+                f"主题名见 themes.yaml：{'、'.join(sorted(themes))}。"
+            )
+    return names
+
+
+def _unique(text: str, node: Any, seen: dict[str, int], name: str) -> None:
+    if text in seen:
+        raise DrafterError(f"{name} 第 {_line(node)} 行：“{text}”与第 {seen[text]} 行重复。一个提法只写一次。")
+    seen[text] = _line(node)
