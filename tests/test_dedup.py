@@ -133,3 +133,14 @@ def test_known_signatures_give_the_same_groups():
     assert near_duplicates(docs, signatures=signatures) == near_duplicates(docs) == [DuplicateGroup("a", ("b",))]
     with pytest.raises(ValueError):
         near_duplicates(docs, signatures=signatures[:2])
+
+
+def test_fold_keeps_the_order_and_lists_the_copies():
+    from drafter.corpus import Document
+
+    text = seed_text("003")
+    docs = [Document(name, body.split("\n"), list(range(1, body.count("\n") + 2))) for name, body in
+            [("x#2", reposted(text)), ("y", seed_text("001")), ("x#1", text), ("x#10", text)]]
+    kept, copies = dedup.fold(docs)
+    assert [d.source for d in kept] == ["y", "x#1"]
+    assert copies == {"x#1": ["x#2", "x#10"]}

@@ -193,3 +193,12 @@ def _groups(ordered: Sequence[tuple[str, str]], signatures: Sequence[Signature],
         for root, members in sorted(members_of.items())
         if len(members) > 1
     ]
+
+
+def fold(docs: Sequence, signatures: Sequence[Signature] | None = None, threshold: float = THRESHOLD) -> tuple[list, dict[str, list[str]]]:
+    """The documents (anything with `source` and `text`) without the copies of another, in the
+    order given, and the copies of each kept document by its source name."""
+    groups = near_duplicates(((d.source, d.text) for d in docs), threshold, signatures)
+    copies = {g.kept: list(g.copies) for g in groups}
+    folded = {c for g in groups for c in g.copies}
+    return [d for d in docs if d.source not in folded], copies

@@ -24,9 +24,8 @@ import sqlite3
 import sys
 import time
 import zlib
-from array import array
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import drafter
 from drafter.corpus import Document
@@ -59,12 +58,14 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def salt(files: Iterable[str | os.PathLike | None] = ()) -> bytes:
-    """What every key depends on besides the document: drafter, Python, jieba's dictionary and
-    the contents of `files` (themes, canon; a missing file counts as missing)."""
+def salt(files: Iterable[str | os.PathLike | None] = (), options: Any = None) -> bytes:
+    """What every key depends on besides the document: drafter, Python, jieba's dictionary, the
+    contents of `files` (themes, canon; a missing file counts as missing) and `options` (the
+    arguments the map step is given, e.g. the default year), by their repr."""
     from drafter.mining.segment import _dictionary_path
 
     parts = [f"format {FORMAT}", f"drafter {drafter.__version__}", code_fingerprint(), sys.version.split()[0], sys.byteorder]
+    parts.append(f"options {options!r}")
     dictionary = _dictionary_path()
     try:
         stat = dictionary.stat() if dictionary else None
@@ -82,13 +83,11 @@ def salt(files: Iterable[str | os.PathLike | None] = ()) -> bytes:
 
 
 def document_key(doc: Document, salt: bytes) -> bytes:
-    """The key of `doc`'s results: everything of the cleaned document that mining reads."""
+    """The key of `doc`'s results: the whole cleaned document (its lines, their original line
+    numbers, its source name, which may date it, the title and year given beside the text ...:
+    every field, so that a field added later cannot be forgotten here)."""
     digest = hashlib.blake2b(salt, digest_size=20)
-    digest.update("\n".join(doc.lines).encode("utf-8", "surrogatepass"))
-    digest.update(b"\x00")
-    digest.update(array("q", doc.line_numbers).tobytes())
-    digest.update(repr(doc.joins).encode())
-    digest.update(b"\x00" + (doc.title_hint or "").encode("utf-8", "surrogatepass"))
+    digest.update(pickle.dumps(doc, protocol=4))
     return digest.digest()
 
 
@@ -174,3 +173,33 @@ class MapStore:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def cached_map(docs: Sequence[Document], mine: Callable[[list[Document]], list[Any]], salt: bytes, folder=None) -> list[Any]:
+    """`mine(docs)`, with the results of documents seen in an earlier run (same key) taken from
+    the store instead of being mined again, and the new results stored. `mine` gets only the
+    documents not found and returns one result per document, in order."""
+    with_store = MapStore.open(folder)
+    if with_store is None:
+        return mine(list(docs))
+    with with_store as kept:
+        keys = [document_key(doc, salt) for doc in docs]
+        found = kept.get_many(keys)
+        results: list[Any] = [None] * len(docs)
+        todo = []
+        for i, key in enumerate(keys):
+            blob = found.get(key)
+            if blob is not None:
+                try:
+                    results[i] = unpack(blob)
+                    continue
+                except Exception as error:  # a record from another pickle world: mine again
+                    log.info("stored result unreadable, mining again: %s", error)
+            todo.append(i)
+        if todo:
+            fresh = mine([docs[i] for i in todo])
+            for i, result in zip(todo, fresh):
+                results[i] = result
+            kept.put_many((keys[i], pack(results[i])) for i in todo)
+        log.info("map results: %d from the store, %d mined", len(docs) - len(todo), len(todo))
+        return results
