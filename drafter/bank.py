@@ -29,7 +29,6 @@ THEMES_FILE = "themes.yaml"
 CUSTOM_DIR = "custom"
 
 
-
 @dataclass
 class PhraseBank:
     directory: Path

@@ -10,13 +10,11 @@ to its place in the user's file.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import logging
 import os
 import re
-import stat
 import unicodedata
 import zipfile
 import zlib

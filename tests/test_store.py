@@ -1,0 +1,101 @@
+"""The store of per-document map results (drafter/mining/store.py)."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from drafter.corpus import Document
+from drafter.mining import store
+
+
+def doc(source: str = "a.txt", lines=("同志们：", "今天我们召开警示教育大会。"), numbers=(1, 2), title=None) -> Document:
+    return Document(source, list(lines), list(numbers), title)
+
+
+def test_key_depends_on_what_mining_reads():
+    salt = store.salt()
+    base = store.document_key(doc(), salt)
+    assert store.document_key(doc(source="b/2019年讲话.txt"), salt) != base  # a file name may date it
+    assert store.document_key(doc(numbers=(1, 3)), salt) != base
+    assert store.document_key(doc(lines=("同志们：", "今天我们召开警示教育会。")), salt) != base
+    assert store.document_key(doc(title="标题"), salt) != base
+    moved = doc()
+    moved.joins = [(), ((3, 5),)]
+    assert store.document_key(moved, salt) != base
+    assert store.document_key(doc(), store.salt()) == base  # stable
+
+
+def test_salt_follows_the_hand_kept_files(tmp_path):
+    themes = tmp_path / "themes.yaml"
+    themes.write_text("廉洁自律: [廉洁]\n", encoding="utf-8")
+    first = store.salt([themes, None])
+    assert store.salt([themes]) == first
+    themes.write_text("廉洁自律: [廉洁, 自律]\n", encoding="utf-8")
+    assert store.salt([themes]) != first
+    assert store.salt([tmp_path / "absent.yaml"]) != store.salt([])
+
+
+def test_round_trip_and_missing_keys(tmp_path):
+    with store.MapStore.open(tmp_path) as s:
+        s.put_many([(b"k1", store.pack({"x": [1, 2]})), (b"k2", store.pack("二"))])
+        found = s.get_many([b"k1", b"k3"])
+        assert set(found) == {b"k1"}
+        assert store.unpack(found[b"k1"]) == {"x": [1, 2]}
+    with store.MapStore.open(tmp_path) as s:  # kept between runs
+        assert store.unpack(s.get_many([b"k2"])[b"k2"]) == "二"
+
+
+def test_least_recently_used_pruned(tmp_path):
+    blob = os.urandom(1000)  # does not compress
+    with store.MapStore.open(tmp_path) as s:
+        s.put_many([(b"old", blob)])
+    time.sleep(0.01)
+    with store.MapStore.open(tmp_path) as s:
+        s.put_many([(b"new", blob)])
+    time.sleep(0.01)
+    with store.MapStore.open(tmp_path) as s:
+        s.get_many([b"old"])  # read: recently used again
+    time.sleep(0.01)
+    s = store.MapStore(tmp_path / store.FILE, limit=2500)
+    s.put_many([(b"newest", blob)])
+    s.close()
+    with store.MapStore.open(tmp_path) as s:
+        assert set(s.get_many([b"old", b"new", b"newest"])) == {b"old", b"newest"}
+
+
+def test_a_broken_store_is_no_store(tmp_path):
+    (tmp_path / store.FILE).write_bytes(b"not a database" * 100)
+    assert store.MapStore.open(tmp_path) is None
+
+
+def test_no_folder_no_store(monkeypatch):
+    monkeypatch.setattr(store, "_cache_folder", lambda: None)
+    assert store.MapStore.open() is None
+
+
+def test_salt_follows_the_options():
+    assert store.salt(options=(None,)) == store.salt(options=(None,))
+    assert store.salt(options=(2020,)) != store.salt(options=(None,))
+
+
+def test_cached_map_mines_only_what_it_has_not_seen(tmp_path):
+    calls = []
+
+    def mine(docs):
+        calls.append([d.source for d in docs])
+        return [(d.source, len(d.lines)) for d in docs]
+
+    salt = store.salt()
+    first = [doc("a.txt"), doc("b.txt")]
+    assert store.cached_map(first, mine, salt, tmp_path) == [("a.txt", 2), ("b.txt", 2)]
+    again = [doc("b.txt"), doc("c.txt"), doc("a.txt")]
+    assert store.cached_map(again, mine, salt, tmp_path) == [("b.txt", 2), ("c.txt", 2), ("a.txt", 2)]
+    assert calls == [["a.txt", "b.txt"], ["c.txt"]]
+    assert store.cached_map(again, mine, store.salt(options=1), tmp_path) == [("b.txt", 2), ("c.txt", 2), ("a.txt", 2)]
+    assert calls[-1] == ["b.txt", "c.txt", "a.txt"]  # another salt: nothing found
+
+
+def test_cached_map_without_store(tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "_cache_folder", lambda: None)
+    assert store.cached_map([doc("a.txt")], lambda docs: [d.source for d in docs], store.salt()) == ["a.txt"]
