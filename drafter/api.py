@@ -43,12 +43,14 @@ def analyze(
     workers: int | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     year: int | None = None,
+    strict: bool = False,
 ) -> AnalysisSummary:
     """Mine speech files, folders and JSONL corpora into a phrasebank folder. `year` dates the
-    documents that say nothing of their own year (see drafter.dating)."""
+    documents that say nothing of their own year (see drafter.dating). A file that cannot be
+    read is skipped and listed in the summary; with `strict`, it is an error."""
     from drafter.mining import analyze as mine
 
-    return mine(paths, output, workers=workers, progress=progress, default_year=year)
+    return mine(paths, output, workers=workers, progress=progress, default_year=year, strict=strict)
 
 
 def phrases(
@@ -86,12 +88,21 @@ def draft(
     from drafter.draft import DraftOptions, build_draft, parse_speech_date
     from drafter.templating import find_occasion, load_point_headings, sandbox, user_templates_dir
 
+    if isinstance(date, str):
+        if not date.strip():
+            raise DrafterError("--date 是空的。请写讲话日期，如 2026-05-18 或 2026年5月18日；不写 --date 则用今天。")
+        try:
+            date = parse_speech_date(date)
+        except DrafterError as exc:
+            raise DrafterError(f"--date：{exc}") from None
+    if seed < 0:
+        raise DrafterError(f"--seed {seed}：随机种子应为 0 或正整数。")
     user_dir = user_templates_dir(templates)
     spec = find_occasion(occasion, user_dir)
     options = DraftOptions(
         org=org,
         audience=audience,
-        date=parse_speech_date(date) if isinstance(date, str) else date,
+        date=date,
         themes=list(themes),
         sections=sections,
         seed=seed,

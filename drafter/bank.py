@@ -18,8 +18,9 @@ from typing import Any
 
 from drafter.canon import Canon, ExpiredEntry, canon_path, load_canon
 from drafter.errors import DrafterError
-from drafter.fileio import cached_for_file, load_yaml, load_yaml_cached
+from drafter.fileio import GENERATED_YAML_BYTES, MANIFEST_FILE, MAX_YAML_BYTES, cached_for_file, file_set_paths, load_yaml, load_yaml_cached
 from drafter.model import KINDS, Entry, Source, kinds_help
+from drafter.schema import ANY_KEYS, THEMES_SCHEMA
 from drafter.resources import builtin_dir
 
 PHRASES_FILE = "phrases.yaml"
@@ -27,6 +28,21 @@ FRAMES_FILE = "frames.yaml"
 CUSTOM_FILE = "custom.yaml"
 THEMES_FILE = "themes.yaml"
 CUSTOM_DIR = "custom"
+
+
+def _bank_file_schema() -> dict:
+    """The keys a bank file and its entries may have (custom.yaml has the same shape): what
+    Entry.from_dict reads, derived from the model so that a new field needs no second list."""
+    entry = {f.name: None for f in dataclasses.fields(Entry)}
+    for kind in KINDS.values():
+        entry.update(dict.fromkeys(kind.fields))
+    for internal in ("custom", "first_year", "last_year"):
+        entry.pop(internal, None)
+    entry.update({"years": None, "hide": None, "sources": [{f.name: None for f in dataclasses.fields(Source)}]})
+    return {"version": None, "documents": None, "catalog": ANY_KEYS, "entries": [entry]}
+
+
+BANK_FILE_SCHEMA = _bank_file_schema()
 
 
 @dataclass
@@ -77,9 +93,11 @@ def load_bank(directory: str | os.PathLike | None = None) -> PhraseBank:
     """The bank in `directory` (default: DRAFTER_BANK or the built-in bank): the generated
     files, then the user's custom entries over them."""
     folder = Path(directory) if directory else default_bank_dir()
-    generated = [folder / PHRASES_FILE, folder / FRAMES_FILE]
+    _check_bank_folder(folder)
+    # the generated pair from one run (manifest.json), or an error naming the file that is not
+    paths = file_set_paths(folder, [PHRASES_FILE, FRAMES_FILE])
+    generated = [paths[PHRASES_FILE], paths[FRAMES_FILE]]
     custom_files = [folder / CUSTOM_FILE] + sorted((folder / CUSTOM_DIR).glob("*.yaml"))
-    _check_bank_folder(folder, generated + custom_files)
     entries: list[Entry] = []
     documents = 0
     for path in generated:
@@ -133,12 +151,16 @@ def _dated(entries: list[Entry], catalog: Any, path: Path) -> list[Entry]:
     return entries
 
 
-def _check_bank_folder(folder: Path, files: list[Path]) -> None:
+def _check_bank_folder(folder: Path) -> None:
+    """A bank folder holds at least phrases.yaml: a folder without it is no bank (it used to
+    load as an empty one, and every look-up then found nothing without a word)."""
     if not folder.is_dir():
         raise DrafterError(f"找不到词库文件夹：{folder}。请用 drafter analyze 讲话稿文件夹 -o {folder} 生成词库。")
-    if not any(p.exists() for p in files):
+    # with a manifest, file_set_paths finds a staged copy or names the file that is missing
+    if not (folder / PHRASES_FILE).is_file() and not (folder / MANIFEST_FILE).is_file():
         raise DrafterError(
-            f"词库文件夹 {folder} 中没有 {PHRASES_FILE}。请先运行 drafter analyze 讲话稿文件夹 -o {folder} 生成词库。"
+            f"词库文件夹 {folder} 中没有 {PHRASES_FILE}，不是一个词库。"
+            f"请先运行 drafter analyze 讲话稿文件夹 -o {folder} 生成词库，或在 --bank 后给出正确的词库文件夹。"
         )
 
 
@@ -184,7 +206,9 @@ def _entry_lines(path: Path) -> list[int]:
 
 
 def _read_bank_file(path: Path) -> dict:
-    data = load_yaml_cached(path, "词库文件")
+    generated = path.name.lstrip(".").startswith((PHRASES_FILE, FRAMES_FILE))
+    limit = GENERATED_YAML_BYTES if generated else MAX_YAML_BYTES
+    data = load_yaml_cached(path, "词库文件", schema=BANK_FILE_SCHEMA, limit=limit)
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -219,7 +243,7 @@ def themes_file(bank_dir: str | os.PathLike | None = None, given: str | os.PathL
 def load_themes(path: str | os.PathLike) -> dict[str, list[str]]:
     """themes.yaml: `themes: {主题名: [关键词, …]}`."""
     path = Path(path)
-    data = load_yaml(path, "主题词表")
+    data = load_yaml(path, "主题词表", schema=THEMES_SCHEMA)
     themes = data.get("themes") if isinstance(data, dict) else None
     if not isinstance(themes, dict):
         raise DrafterError(f"主题词表 {path} 的格式不对：应为 themes: 下列出“主题名: [关键词, …]”。")

@@ -9,6 +9,7 @@ import functools
 import json
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated, Any, Callable, List, Optional
@@ -17,10 +18,12 @@ import typer
 
 from drafter import api
 from drafter.errors import DrafterError
+from drafter.usage import ChineseTyperGroup
 
 log = logging.getLogger(__name__)
 
 app = typer.Typer(
+    cls=ChineseTyperGroup,  # usage errors in Chinese, exit code 2
     name="drafter",
     help="drafter：离线讲话稿起草助手。从真实讲话稿中学习结构与常用语，按会议类型生成讲话提纲。",
     no_args_is_help=True,
@@ -51,9 +54,12 @@ def _command(group: typer.Typer = app, **options: Any) -> Callable:
                 return func(*args, **kwargs)
             except DrafterError as exc:
                 _fail(str(exc))
-            except KeyboardInterrupt:
-                typer.echo("已中断。", err=True)
-                raise typer.Exit(130)
+            except KeyboardInterrupt as exc:
+                # Ctrl-C: 130 as shells expect; SIGTERM/SIGHUP (workers.Stopped): 1
+                signum = getattr(exc, "signum", signal.SIGINT)
+                name = {signal.SIGINT: "Ctrl-C"}.get(signum) or signal.Signals(signum).name
+                typer.echo(f"已中断（{name}）。没有写入任何文件，原有的文件保持不变。", err=True)
+                raise typer.Exit(130 if signum == signal.SIGINT else 1)
             except (typer.Exit, typer.Abort, SystemExit):
                 raise
             except BrokenPipeError:  # `drafter phrases … | head`: the reader has gone, stop quietly
@@ -134,14 +140,20 @@ def _progress_printer() -> Optional[Callable[[str, int, int], None]]:
 def analyze_command(
     paths: Annotated[List[Path], typer.Argument(help="讲话稿文件、文件夹（递归）或 JSONL 语料，可给多个")],
     output: Annotated[Path, typer.Option("-o", "--output", help="词库文件夹（写入 phrases.yaml、frames.yaml）")] = Path("phrasebank"),
-    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="并行进程数（默认：大语料用 2 个，小语料 1 个）")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="并行进程数（默认：大语料用 2 个，小语料 1 个；最多为 CPU 数）")] = None,
     year: Annotated[
         Optional[int], typer.Option("--year", min=1900, max=2100, help="给没有注明日期（标题、文件名、正文开头都没有年份）的文档指定年份")
     ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="遇到无法读取的文件就停止（默认：跳过并提示）")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """从讲话稿中挖掘常用语（数字概括语、成语、固定提法、排比、引语、标题框架、开头结尾句），写成 YAML 词库。"""
-    summary = api.analyze(paths, output, workers=workers, progress=_progress_printer(), year=year)
+    cpus = os.cpu_count() or 1
+    if workers is not None and workers > cpus:
+        typer.echo(f"提示：本机只有 {cpus} 个 CPU，--workers {workers} 按 {cpus} 个进程运行（再多只会更慢）。", err=True)
+    summary = api.analyze(paths, output, workers=workers, progress=_progress_printer(), year=year, strict=strict)
+    for skipped in summary.skipped:
+        typer.echo(f"已跳过：{skipped.reason}", err=True)
     emit(summary.as_dict() if as_json else summary, as_json, _analysis_text)
 
 
@@ -150,8 +162,10 @@ def _analysis_text(summary) -> str:
 
     counts = "，".join(f"{KINDS[k].label} {n}" for k, n in summary.counts.items())
     years = "，".join(f"{how} {n} 篇" for how, n in summary.years.items())
+    skipped = f"另有 {len(summary.skipped)} 个文件无法读取，已跳过（见上；加 --strict 则遇到即停止）。\n" if summary.skipped else ""
     return (
         f"分析了 {summary.documents} 篇文档（{summary.characters} 字），得到：{counts}。\n"
+        f"{skipped}"
         f"文档年份的来源：{years}（“未注明”的文档起草时不因年代被排除，可用 --year 指定）。\n"
         f"已写入：{'、'.join(summary.files)}\n"
         f"查词：drafter phrases 关键词 --bank {summary.output}"
@@ -219,6 +233,13 @@ def _years(entry) -> str:
 # --- draft / templates ----------------------------------------------------------------
 
 
+def _check_format(value: str) -> str:
+    """An unknown --format is a usage error (exit 2), as the README says."""
+    if value not in api.FORMATS:
+        raise typer.BadParameter(f"不支持“{value}”，可用：{'、'.join(api.FORMATS)}")
+    return value
+
+
 @_command(name="draft")
 def draft_command(
     occasion: Annotated[str, typer.Argument(help="会议类型，如 廉政谈话、警示教育大会、座谈会（drafter templates list 查看全部）")],
@@ -227,14 +248,14 @@ def draft_command(
     date: Annotated[Optional[str], typer.Option("--date", help="讲话日期，如 2026-05-18 或 2026年5月18日（默认今天）")] = None,
     theme: Annotated[List[str], typer.Option("--theme", "-t", help="侧重的主题，可重复，如 --theme 廉洁自律 --theme 家风建设")] = [],
     sections: Annotated[Optional[int], typer.Option("--sections", help="一级标题个数（默认按模板）")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="随机种子：同一种子得到同一稿，换一个数得到另一种写法")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="随机种子（0 或正整数）：同一种子得到同一稿，换一个数得到另一种写法")] = 0,
     since: Annotated[
         Optional[int],
         typer.Option("--since", min=1900, max=2100, help="只用某年及以后出现过的材料（默认：讲话日期前十年内；没有年份的材料不受限）"),
     ] = None,
     bank: BankOption = None,
     templates: TemplatesOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="输出格式：md、txt、json、docx")] = "md",
+    fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_format, help="输出格式：md、txt、json、docx")] = "md",
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="写入文件（docx 必须给出）；默认打印到屏幕")] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件")] = False,
 ) -> None:
@@ -250,7 +271,8 @@ def draft_command(
         typer.echo(data.decode("utf-8"), nl=False)
     else:
         api.write_output(output, data, force=force)
-        typer.echo(f"已写入 {output}", err=True)
+        if str(output) != "-":  # `-o -` is standard output
+            typer.echo(f"已写入 {output}", err=True)
 
 
 @_command(templates_app, name="list")

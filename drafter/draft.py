@@ -102,12 +102,14 @@ def build_draft(
     env,
 ) -> Draft:
     rng = random.Random(options.seed)
-    n = options.sections or occasion.sections_default
+    # `--sections 0` is a number given, not "no number": it used to fall back to the default
+    n = occasion.sections_default if options.sections is None else options.sections
     if not occasion.sections_min <= n <= occasion.sections_max:
         raise DrafterError(
-            f"“{occasion.name}”的讲话应有 {occasion.sections_min} 到 {occasion.sections_max} 个部分，"
-            f"--sections {n} 超出范围。可在模板 {occasion.path} 的 sections 中调整。"
+            f"--sections {n} 超出范围：“{occasion.name}”的讲话应有 {occasion.sections_min} 到 {occasion.sections_max} 个部分。"
+            f"可在模板 {occasion.path} 的 sections 中调整。"
         )
+    _check_themes(options.themes, bank.themes, point_library, occasion)
     day = options.date or dt.date.today()
     bank = bank.for_speech(day.year, options.since if options.since is not None else day.year - RECENT_YEARS)
     themes = _dedupe(options.themes + occasion.themes) or sorted(point_library)
@@ -152,8 +154,20 @@ def build_draft(
         seed=options.seed,
         template=str(occasion.path),
     )
-    check_rendered(draft)
+    check_rendered(draft, given=[options.org, options.audience])
     return draft
+
+
+def _check_themes(asked: list[str], lexicon: dict, point_library: dict, occasion: Occasion) -> None:
+    """Every --theme must be a theme drafting knows (the bank's theme lexicon, the points
+    library, the template's own): an unknown one used to be accepted and ignored."""
+    known = _dedupe(list(lexicon) + list(point_library) + list(occasion.themes) + list(occasion.point_headings))
+    unknown = [t for t in asked if t not in known]
+    if unknown:
+        raise DrafterError(
+            f"--theme {'、'.join(unknown)}：没有这个主题。可用的主题：{'、'.join(known)}。"
+            "主题名见词库的 themes.yaml。"
+        )
 
 
 def _dedupe(items: list[str]) -> list[str]:
@@ -314,15 +328,21 @@ def _pick_by_kind(candidates: list[Entry], count: int, rng: random.Random) -> li
     return picked
 
 
-def check_rendered(draft: Draft) -> None:
-    """Nothing unrendered may reach the user: no template marks, no None, no empty heading."""
+def check_rendered(draft: Draft, given: list[str | None] = ()) -> None:
+    """Nothing unrendered may reach the user: no template marks, no None, no empty heading.
+    What the user gave (`given`: --org, --audience) is theirs, not the template's: it is left
+    out of the search, so the template is never blamed for it."""
     texts = [draft.title, draft.salutation, *draft.opening, *draft.closing]
     for section in draft.sections:
         texts.append(section.heading)
         for point in section.points:
             texts.append(point.heading)
+    values = sorted({v for v in given if v}, key=len, reverse=True)
     for text in texts:
-        if not text or not text.strip() or _LEAKS.search(text):
+        masked = text
+        for value in values:
+            masked = masked.replace(value, "")
+        if not text or not text.strip() or _LEAKS.search(masked):
             raise DrafterError(
                 f"模板 {draft.template} 生成了不完整的内容（“{text}”）。请检查模板中的占位写法，可用 drafter templates validate 检查。"
             )

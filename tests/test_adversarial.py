@@ -603,3 +603,186 @@ def test_render_limits_hold_in_a_thread_and_leave_the_process_as_it_was():
         render_string(env, loops, context, "T.yaml")  # main thread: SIGALRM
     assert (signal.getsignal(signal.SIGALRM), resource.getrlimit(resource.RLIMIT_AS), sys.gettrace()) == before
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+# ---------------------------------------------------------------------------
+# Mistakes that passed in silence: banks and options
+
+
+def test_custom_yaml_with_phrases_instead_of_entries(tmp_path):
+    bank = _bank_copy(tmp_path)
+    (bank / "custom.yaml").write_text("# 我的词条\nphrases:\n- text: 干净干事、清白做人\n  kind: parallel\n", encoding="utf-8")
+    refused(drafter(tmp_path, "phrases", "干净", "--bank", str(bank)), str(bank / "custom.yaml"), "第 2 行", "phrases", "entries")
+
+
+def test_custom_entry_key_typo_names_the_nearest_key(tmp_path):
+    bank = _bank_copy(tmp_path)
+    (bank / "custom.yaml").write_text("entries:\n- text: 干净干事\n  kind: term\n  themse: [廉洁自律]\n", encoding="utf-8")
+    refused(drafter(tmp_path, "phrases", "干净", "--bank", str(bank)), str(bank / "custom.yaml"), "第 4 行", "themse", "themes")
+
+
+def test_themes_file_key_typo(tmp_path):
+    bank = _bank_copy(tmp_path)
+    (bank / "themes.yaml").write_text("theme:\n  廉洁自律: [廉洁]\n", encoding="utf-8")
+    refused(drafter(tmp_path, "phrases", "担当", "--bank", str(bank)), str(bank / "themes.yaml"), "theme", "themes")
+
+
+def test_bank_folder_without_phrases_yaml(tmp_path):
+    bank = tmp_path / "空词库"
+    bank.mkdir()
+    (bank / "custom.yaml").write_text("entries: []\n", encoding="utf-8")
+    refused(drafter(tmp_path, "phrases", "担当", "--bank", str(bank)), str(bank), "phrases.yaml")
+
+
+def test_mismatched_bank_is_an_error_naming_it(tmp_path):
+    old = tmp_path / "old"
+    new = tmp_path / "new"
+    seeds = sorted(SEEDS.glob("*.txt"))
+    assert drafter(tmp_path, "analyze", str(seeds[0]), str(seeds[1]), "-o", str(old)).returncode == 0
+    assert drafter(tmp_path, "analyze", *map(str, seeds), "-o", str(new)).returncode == 0
+    shutil.copy(new / "phrases.yaml", old / "phrases.yaml")  # the new phrases with the old frames
+    refused(drafter(tmp_path, "phrases", "担当", "--bank", str(old)), str(old), "phrases.yaml", "frames.yaml")
+
+
+@pytest.mark.parametrize(
+    "args, culprit, codes",
+    [
+        (["--sections", "0"], "--sections", (1, 2)),
+        (["--sections", "99"], "--sections", (1, 2)),
+        (["--theme", "不存在的主题"], "廉洁自律", (1, 2)),
+        (["--date", ""], "--date", (1, 2)),
+        (["--seed", "-1"], "--seed", (2,)),
+        (["-f", "pdf"], "pdf", (2,)),
+        (["--bogus"], "--bogus", (2,)),
+        (["--sections"], "--sections", (2,)),
+    ],
+    ids=["sections-0", "sections-99", "unknown-theme", "empty-date", "negative-seed", "pdf", "unknown-option", "missing-value"],
+)
+def test_option_mistakes(tmp_path, args, culprit, codes):
+    result = drafter(tmp_path, "draft", "廉政谈话", *args)
+    err = refused(result, culprit, codes=codes)
+    assert "Usage" not in err and "Error" not in err and not result.stdout
+
+
+def test_usage_errors_are_chinese_with_exit_2(tmp_path):
+    for args, culprit in ((["draft"], "OCCASION"), (["frob"], "frob"), (["phrases", "-n", "x"], "-n")):
+        err = refused(drafter(tmp_path, *args), culprit, codes=(2,))
+        assert "Usage" not in err and "Missing" not in err and "Invalid" not in err
+
+
+# ---------------------------------------------------------------------------
+# Folders: unreadable files, files given twice
+
+
+def test_analysis_skips_bad_files_with_a_warning_and_counts_them(tmp_path):
+    corpus = tmp_path / "语料"
+    shutil.copytree(SEEDS, corpus, ignore=shutil.ignore_patterns("reports"))
+    (corpus / "空.txt").write_bytes(b"")
+    (corpus / "坏.docx").write_bytes(b"PK\x03\x04 broken")
+    out = tmp_path / "bank"
+    result = drafter(tmp_path, "analyze", str(corpus), "-o", str(out), "--json")
+    assert result.returncode == 0, result.stderr
+    assert str(corpus / "空.txt") in result.stderr and str(corpus / "坏.docx") in result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["documents"] == 5 and summary["skipped"] == 2
+    strict = drafter(tmp_path, "analyze", str(corpus), "-o", str(tmp_path / "strict"), "--strict")
+    refused(strict, "坏.docx")
+    assert not (tmp_path / "strict" / "phrases.yaml").exists()
+
+
+def test_a_file_given_twice_is_read_once(tmp_path):
+    seed = sorted(SEEDS.glob("*.txt"))[0]
+    result = drafter(tmp_path, "analyze", str(seed), str(seed), str(SEEDS / ".." / "seeds" / seed.name), "-o", str(tmp_path / "b"), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["documents"] == 1
+
+
+def test_analysis_into_a_missing_folder_names_it(tmp_path):
+    target = tmp_path / "没有" / "词库"
+    refused(drafter(tmp_path, "analyze", str(SEEDS / "000_7a7045657be6b44d.txt"), "-o", str(target)), str(tmp_path / "没有"))
+    assert not (tmp_path / "没有").exists()
+
+
+# ---------------------------------------------------------------------------
+# Interrupted and concurrent runs
+
+
+def test_a_second_analysis_of_the_same_folder_is_refused(tmp_path):
+    from drafter.fileio import folder_lock
+
+    out = tmp_path / "bank"
+    out.mkdir()
+    with folder_lock(out):  # as a running analysis holds it
+        result = drafter(tmp_path, "analyze", str(SEEDS / "000_7a7045657be6b44d.txt"), "-o", str(out))
+    refused(result, str(out), "另一个")
+    assert not (out / "phrases.yaml").exists()
+
+
+def _bank_bytes(folder: Path) -> tuple[bytes, bytes] | None:
+    from drafter.fileio import file_set_paths
+
+    paths = file_set_paths(folder, ["phrases.yaml", "frames.yaml"])
+    if not paths["phrases.yaml"].exists():
+        return None
+    return paths["phrases.yaml"].read_bytes(), paths["frames.yaml"].read_bytes()
+
+
+def test_killing_analyze_at_many_moments_leaves_one_run_old_or_new(tmp_path):
+    import signal
+    import time
+
+    seeds = [str(p) for p in sorted(SEEDS.glob("*.txt"))]
+    template = tmp_path / "old"
+    assert drafter(tmp_path, "analyze", seeds[0], seeds[1], "-o", str(template)).returncode == 0
+    old = _bank_bytes(template)
+    started = time.monotonic()
+    full = tmp_path / "full"
+    shutil.copytree(template, full)
+    assert drafter(tmp_path, "analyze", *seeds, "-o", str(full)).returncode == 0
+    took = time.monotonic() - started
+    new = _bank_bytes(full)
+    assert new != old
+    runs = []
+    for i, fraction in enumerate((0.3, 0.5, 0.65, 0.75, 0.85, 0.9, 0.95, 1.0, 1.1)):
+        folder = tmp_path / f"run{i}"
+        shutil.copytree(template, folder)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DRAFTER_")}
+        env.update({"HOME": str(tmp_path / "home"), "XDG_CACHE_HOME": str(tmp_path / "home" / ".cache")})
+        process = subprocess.Popen(
+            [sys.executable, "-m", "drafter", "analyze", *seeds, "-o", str(folder)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_limit_memory, env=env, cwd=str(tmp_path),
+        )
+        runs.append((process, folder, fraction * took))
+    begin = time.monotonic()
+    for process, _, delay in sorted(runs, key=lambda r: r[2]):
+        time.sleep(max(0.0, begin + delay - time.monotonic()))
+        process.send_signal(signal.SIGKILL)
+    outcomes = set()
+    for process, folder, _ in runs:
+        process.wait(timeout=TIMEOUT)
+        state = _bank_bytes(folder)
+        assert state in (old, new), folder
+        outcomes.add("new" if state == new else "old")
+        assert b"Traceback" not in process.stderr.read()
+    assert "old" in outcomes
+
+
+def test_sigterm_stops_analysis_and_its_workers_quietly(tmp_path):
+    import signal
+    import time
+
+    out = tmp_path / "bank"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DRAFTER_")}
+    env.update({"HOME": str(tmp_path / "home"), "XDG_CACHE_HOME": str(tmp_path / "home" / ".cache")})
+    corpus = SEEDS / "reports" if (SEEDS / "reports").is_dir() else SEEDS
+    process = subprocess.Popen(
+        [sys.executable, "-m", "drafter", "analyze", str(corpus), "-o", str(out), "--workers", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_limit_memory, env=env, cwd=str(tmp_path),
+    )
+    time.sleep(2.0)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=TIMEOUT)
+    assert process.returncode in (1, 2) or (process.returncode == 0 and (out / "phrases.yaml").exists()), err
+    assert "Traceback" not in err and "Error" not in err, err
+    if process.returncode:
+        assert "中断" in err and not (out / "phrases.yaml").exists()

@@ -175,6 +175,7 @@ def test_draft_does_not_import_jieba():
 def test_empty_bank_still_drafts_from_the_template(tmp_path):
     bank_dir = tmp_path / "bank"
     bank_dir.mkdir()
+    (bank_dir / "phrases.yaml").write_text("entries: []\n", encoding="utf-8")  # a folder without it is no bank
     (bank_dir / "custom.yaml").write_text("entries: []\n", encoding="utf-8")
     draft = make("集体约谈", bank=load_bank(bank_dir))
     assert len(draft.sections) == 4 and all(s.heading for s in draft.sections)
@@ -186,6 +187,7 @@ def test_a_mined_frame_with_long_report_headings_is_not_used_for_a_speech(tmp_pa
     long_fills = [[f"正确把握宏观调控的方向和力度，实施积极的财政政策第{i}条"] for i in "一二三四五"]
     frame = {"text": "坚持{}", "kind": "frame", "themes": ["廉洁自律"], "count": 5, "docs": 3, "sources": [], "fills": long_fills}
     (bank_dir / "frames.yaml").write_text(json.dumps({"entries": [frame]}, ensure_ascii=False), encoding="utf-8")
+    (bank_dir / "phrases.yaml").write_text("entries: []\n", encoding="utf-8")  # a folder without it is no bank
     for seed in range(10):
         draft = make("廉政谈话", seed=seed, bank=load_bank(bank_dir))
         assert all(s.frame != "坚持{}" for s in draft.sections)

@@ -19,14 +19,15 @@ from typing import Callable, Iterable
 
 from drafter.bank import FRAMES_FILE, PHRASES_FILE, assign_themes, load_themes, themes_file
 from drafter.canon import Canon, CanonicalEntry, canon_path, load_canon
-from drafter.corpus import Document, expand_paths, load_corpus
+from drafter.corpus import Document, Skipped, expand_paths, load_corpus
 from drafter.errors import DrafterError
-from drafter.fileio import atomic_write_text, dump_bank_yaml, prime_yaml_cache
+from drafter.fileio import MANIFEST_FILE, dump_bank_yaml, folder_lock, prime_yaml_cache, write_file_set
 from drafter.mining.canonical import CanonMatcher
 from drafter.mining.extract import DocMined, mine_document
 from drafter.mining.segment import WordClasses, lexicon, prepare, segment, word_classes
 from drafter.mining.terms import find_terms, locate_terms
 from drafter.model import BANK_ORDER, KINDS, Entry, Found, Source
+from drafter.workers import cap_workers, quiet_worker, stop_on_signals
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +44,14 @@ class AnalysisSummary:
     files: list[str]
     output: str
     years: dict[str, int] = field(default_factory=dict)  # how many documents were dated how (日期, 标题 … 未注明)
+    skipped: list[Skipped] = field(default_factory=list)  # files left out, each with why
+    workers: int = 1  # worker processes used (never more than the CPU count)
 
     def as_dict(self) -> dict:
-        return dataclasses.asdict(self)
+        data = dataclasses.asdict(self)
+        data["skipped"] = len(self.skipped)
+        data["skipped_files"] = [dataclasses.asdict(s) for s in self.skipped]
+        return data
 
 
 # ---------------------------------------------------------------------------
@@ -57,9 +63,10 @@ def _mine_one(doc: Document, default_year: int | None = None, canon: CanonMatche
 
 
 def _start_pool(workers: int):
-    """Worker processes that load jieba while the main process reads the corpus."""
+    """Worker processes that load jieba while the main process reads the corpus. They leave
+    Ctrl-C to the main process, die silently when terminated and die with it (workers.py)."""
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    return context.Pool(workers, initializer=prepare)
+    return context.Pool(workers, initializer=quiet_worker, initargs=(prepare,))
 
 
 def _map(
@@ -340,23 +347,82 @@ def analyze(
     themes_path: str | os.PathLike | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     default_year: int | None = None,
+    strict: bool = False,
 ) -> AnalysisSummary:
     """Mine `paths` (files, folders, JSONL) into a phrasebank in `output_dir`. `default_year`
-    dates the documents that carry no date, year field, or year in their title or file name."""
+    dates the documents that carry no date, year field, or year in their title or file name.
+
+    A file that cannot be read is left out and listed in the summary's `skipped` (with
+    `strict`, it stops the run). The bank folder is locked for the whole run (a second
+    analysis of it is refused), and its files are written as one unit: killed at any moment,
+    the run leaves the old bank or the new one, never a mix. SIGTERM and SIGHUP stop it like
+    Ctrl-C (KeyboardInterrupt), the old bank untouched."""
     output = Path(output_dir)
+    _check_output(output)
+    skipped: list[Skipped] | None = None if strict else []
+    files = expand_paths(list(paths), skipped)
+    with stop_on_signals():
+        created = not output.exists()
+        output.mkdir(exist_ok=True)
+        try:
+            with folder_lock(output):
+                return _analyze_locked(files, output, workers, themes_path, progress, default_year, skipped)
+        except BaseException:
+            if created:  # a failed or stopped first run leaves no empty bank folder behind
+                try:
+                    output.rmdir()
+                except OSError:
+                    pass
+            raise
+
+
+def _check_output(output: Path) -> None:
+    """The bank folder: an existing folder, or a new one in an existing folder; its generated
+    files, if any, regular files (a symlink is replaced, not followed) that analysis wrote."""
     if output.exists() and not output.is_dir():
         raise DrafterError(f"{output} 是一个文件，-o 需要一个文件夹。")
-    files = expand_paths(list(paths))
+    if not output.exists():
+        parent = output.parent
+        if not parent.is_dir():
+            missing = parent
+            while not missing.parent.exists() and missing.parent != missing:
+                missing = missing.parent
+            raise DrafterError(f"-o {output}：文件夹 {missing} 不存在。请先建好它，或换一个位置（只会新建最后一层 {output.name}）。")
+        return
+    for name in (PHRASES_FILE, FRAMES_FILE, MANIFEST_FILE):
+        path = output / name
+        if path.is_symlink() or not path.exists():
+            continue
+        if not path.is_file():
+            raise DrafterError(f"{path} 不是普通文件，无法写入词库。请换一个 -o 文件夹，或移走它。")
+        if name != MANIFEST_FILE and not _written_by_analysis(path):
+            raise DrafterError(
+                f"{path} 不是 drafter analyze 生成的文件，未覆盖。请换一个 -o 文件夹；自己的词条请写在 custom.yaml 里。"
+            )
+
+
+def _written_by_analysis(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(len(HEADER.encode("utf-8")))
+    except OSError:
+        return False
+    return not head.strip() or head.startswith(HEADER.splitlines()[0].encode("utf-8"))
+
+
+def _analyze_locked(files, output, workers, themes_path, progress, default_year, skipped) -> AnalysisSummary:
     themes = load_themes(themes_file(output, themes_path))
     canon = load_canon(canon_path(output))
     if workers is None:  # about three bytes a character in UTF-8
         size = sum(f.stat().st_size for f in files)
         workers = min(2, os.cpu_count() or 1) if size >= 3 * PARALLEL_THRESHOLD else 1
+    workers = cap_workers(workers)
     pool = _start_pool(workers) if workers > 1 else None
     try:
-        docs = load_corpus(files)
+        docs = load_corpus(files, skipped=skipped)
         if not docs:
-            raise DrafterError("没有找到可分析的文档。请给出讲话稿文件、文件夹或 JSONL 文件。")
+            why = f"（{len(skipped)} 个文件无法读取，见上面的说明）" if skipped else ""
+            raise DrafterError(f"没有找到可分析的文档{why}。请给出讲话稿文件、文件夹或 JSONL 文件。")
         mined = _map(docs, pool, (lambda done, total: progress("分析", done, total)) if progress else None, default_year, CanonMatcher(canon))
     finally:
         if pool is not None:
@@ -374,16 +440,18 @@ def analyze(
     merging(1)
     entries = reduce_entries(mined, locate_terms(mined, term_stats, MAX_SOURCES), themes, classes, canon)
     merging(2)
-    files = write_bank(output, entries, len(docs), catalog(mined))
+    written = write_bank(output, entries, len(docs), catalog(mined))
     merging(3)
     counts = Counter(e.kind for e in entries)
     return AnalysisSummary(
         documents=len(docs),
         characters=characters,
         counts={k: counts.get(k, 0) for k in BANK_ORDER},
-        files=files,
+        files=written,
         output=str(output),
         years=dict(sorted(Counter(m.dated_by or "未注明" for m in mined).items())),
+        skipped=list(skipped or []),
+        workers=workers,
     )
 
 
@@ -399,9 +467,12 @@ def catalog(mined: list[DocMined]) -> dict[str, dict]:
 
 
 def write_bank(output: Path, entries: list[Entry], documents: int, documents_catalog: dict[str, dict]) -> list[str]:
-    """phrases.yaml and frames.yaml, each written atomically (a killed run leaves the old files).
-    Each file lists the documents its sources cite in `catalog` (title, year), once."""
-    written = []
+    """phrases.yaml and frames.yaml, written as one unit with manifest.json (fileio.write_file_set):
+    a run killed at any moment leaves the old pair or the new one, and the bank loader reads a
+    pair from one run or says which file does not belong. Each file lists the documents its
+    sources cite in `catalog` (title, year), once."""
+    contents: dict[str, bytes] = {}
+    parsed: dict[str, dict] = {}
     for name, chosen in ((PHRASES_FILE, [e for e in entries if e.kind != "frame"]), (FRAMES_FILE, [e for e in entries if e.kind == "frame"])):
         cited = sorted({s.doc for e in chosen for s in e.sources})
         data = {
@@ -410,7 +481,9 @@ def write_bank(output: Path, entries: list[Entry], documents: int, documents_cat
             "catalog": {doc: documents_catalog.get(doc) or {} for doc in cited},
             "entries": [e.to_bank_dict() for e in chosen],
         }
-        atomic_write_text(output / name, HEADER + dump_bank_yaml(data))
+        contents[name] = (HEADER + dump_bank_yaml(data)).encode("utf-8")
+        parsed[name] = data
+    write_file_set(output, contents)
+    for name, data in parsed.items():
         prime_yaml_cache(output / name, data)  # the first look-up need not parse the YAML
-        written.append(str(output / name))
-    return written
+    return [str(output / name) for name in contents]
