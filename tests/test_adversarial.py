@@ -809,3 +809,25 @@ def test_sigterm_stops_analysis_and_its_workers_quietly(tmp_path):
     assert "Traceback" not in err and "Error" not in err, err
     if process.returncode:
         assert "中断" in err and not (out / "phrases.yaml").exists()
+
+
+def test_workers_are_capped_at_the_cpu_count(monkeypatch):
+    from drafter import workers
+
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
+    assert [workers.cap_workers(n) for n in (None, 1, 2, 100)] == [None, 1, 2, 2]
+
+
+def test_usage_errors_in_process_are_chinese_too(runner):
+    """CliRunner goes through the same group class as the console script."""
+    from drafter.cli import app
+
+    for args, expected in (
+        (["draft", "廉政谈话", "--sed", "1"], "您是不是要写 --seed"),
+        (["draft", "廉政谈话", "--seed", "x"], "不是整数"),
+        (["draft", "廉政谈话", "--sections"], "后面要跟一个值"),
+        (["draft", "廉政谈话", "多余"], "多出了参数"),
+        (["templates", "frob"], "可用的命令"),
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2 and expected in result.stderr, (args, result.stderr)
