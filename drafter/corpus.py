@@ -404,10 +404,26 @@ def load_document(path: str | Path, source: str | None = None) -> Document:
         raw_lines = split_lines(read_text_file(path))
         if suffix in {".md", ".markdown"}:
             raw_lines = [strip_markdown(line) for line in raw_lines]
+    _check_line_lengths(raw_lines, str(path))
     doc = clean_lines(raw_lines, source)
     if not doc.lines:
         raise DrafterError(f"{path} 是空文件（或只有空白与广告行），没有可分析的正文。")
     return doc
+
+
+# One line (a paragraph) of at most a million characters: a whole speech pasted as one line is
+# under 100,000; the structure of a line costs time and memory faster than its length grows
+# (a 2.6-million-character line took more than 2 GB).
+MAX_LINE_CHARS = 1_000_000
+
+
+def _check_line_lengths(raw_lines: list[str], name: str) -> None:
+    for number, line in enumerate(raw_lines, 1):
+        if len(line) > MAX_LINE_CHARS:
+            raise DrafterError(
+                f"{name} 第 {number} 行有 {len(line):,} 字，超过一行（一段）{MAX_LINE_CHARS:,} 字的上限，未读取。"
+                "请检查该文件（是否把多篇讲话拼成了一行），或在段落之间分行后再试。"
+            )
 
 
 def _one_record(path: Path, row: int | None) -> Document:
@@ -455,7 +471,9 @@ def iter_jsonl(path: Path, only: int | None = None) -> Iterator[Document]:
         if not isinstance(body, str):
             raise DrafterError(f"{path} 第 {row + 1} 行缺少 content 或 text 字段（正文）。")
         title = record.get("title") if isinstance(record.get("title"), str) else None
-        doc = clean_lines(split_lines(body), f"{path}#{row}", title_hint=title)
+        body_lines = split_lines(body)
+        _check_line_lengths(body_lines, f"{path}#{row}")
+        doc = clean_lines(body_lines, f"{path}#{row}", title_hint=title)
         doc.year_hint = year_from_record(record)
         if doc.lines:
             yield doc

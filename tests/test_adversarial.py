@@ -283,6 +283,16 @@ def test_text_file_too_large_is_not_read(tmp_path):
     refused(drafter(tmp_path, "outline", str(path)), str(path), "太大")
 
 
+def test_a_line_of_millions_of_characters_is_refused(tmp_path):
+    """Within the size limit, but one line: outlining a 2.6-million-character line passed 2 GB."""
+    from drafter.corpus import MAX_LINE_CHARS
+
+    path = tmp_path / "一行.txt"
+    seed = (SEEDS / "000_7a7045657be6b44d.txt").read_text(encoding="utf-8").replace("\n", "")
+    path.write_text((seed * (MAX_LINE_CHARS // len(seed) + 2))[: MAX_LINE_CHARS + 10], encoding="utf-8")
+    refused(drafter(tmp_path, "outline", str(path)), str(path), "第 1 行")
+
+
 @pytest.mark.parametrize("kind", ["fifo", "device"])
 def test_special_files_as_input_are_refused_without_waiting(tmp_path, kind):
     if kind == "fifo":
