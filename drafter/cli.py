@@ -65,6 +65,10 @@ def _command(group: typer.Typer = app, **options: Any) -> Callable:
             except BrokenPipeError:  # `drafter phrases … | head`: the reader has gone, stop quietly
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
                 raise typer.Exit(0)
+            except MemoryError:  # a last resort: every input has its own size limit before this
+                _fail("内存不足，无法完成。请检查输入的文件是否过大或内容异常（可分成几个文件再试）。")
+            except RecursionError:
+                _fail("输入的内容嵌套过深，无法处理。请检查输入的文件是否内容异常。")
             except OSError as exc:
                 where = f"{exc.filename}：" if getattr(exc, "filename", None) else ""
                 _fail(f"{where}文件读写失败（{exc.strerror or exc}）。请检查路径、权限和磁盘空间。")
