@@ -8,6 +8,7 @@ drafting never segment text."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import os
 import re
@@ -15,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from drafter.canon import Canon, ExpiredEntry, canon_path, load_canon
 from drafter.errors import DrafterError
-from drafter.fileio import load_yaml, load_yaml_cached
+from drafter.fileio import cached_for_file, load_yaml, load_yaml_cached
 from drafter.model import KINDS, Entry, Source, kinds_help
 from drafter.resources import builtin_dir
 
@@ -27,20 +29,42 @@ THEMES_FILE = "themes.yaml"
 CUSTOM_DIR = "custom"
 
 
-
 @dataclass
 class PhraseBank:
     directory: Path
     entries: list[Entry]
     documents: int = 0
     themes: dict[str, list[str]] = field(default_factory=dict)  # the theme lexicon the bank goes with
+    year: int | None = None  # a speech's year: entries holding an expression expired by then are left out
+    stale: dict[int, bool] = field(default_factory=dict, repr=False, compare=False)  # id(entry) -> expired
 
     def of_kind(self, kind: str) -> list[Entry]:
-        return [e for e in self.entries if e.kind == kind]
+        return [e for e in self.entries if e.kind == kind and self.fresh(e)]
 
-    def current(self, since: int) -> PhraseBank:
-        """The same bank without the entries last seen before `since` (see Entry.is_current)."""
-        return dataclasses.replace(self, entries=[e for e in self.entries if e.is_current(since)])
+    def fresh(self, entry: Entry) -> bool:
+        """Nothing in the entry expired before the speech's year (checked once per entry, on demand:
+        a draft looks at a small part of a large bank)."""
+        if self.year is None:
+            return True
+        key = id(entry)
+        if key not in self.stale:
+            self.stale[key] = bool(self.expired(entry, self.year))
+        return not self.stale[key]
+
+    @functools.cached_property
+    def canon(self) -> Canon:
+        """The canon that goes with the bank: its own canon.yaml, else the built-in one."""
+        return load_canon(canon_path(self.directory))
+
+    def expired(self, entry: Entry, year: int) -> list[ExpiredEntry]:
+        """The canon's expressions in the entry (or the headings a frame came from) that are no
+        longer current in `year`."""
+        return self.canon.expired_in(" ".join([entry.text, *entry.examples]), year)
+
+    def for_speech(self, year: int, since: int) -> PhraseBank:
+        """The bank as a speech of `year` may use it: without the entries last seen before `since`
+        (Entry.is_current) and, looked at through `fresh`, those that speak in expired terms."""
+        return dataclasses.replace(self, entries=[e for e in self.entries if e.is_current(since)], year=year, stale={})
 
 
 def default_bank_dir() -> Path:
@@ -60,9 +84,9 @@ def load_bank(directory: str | os.PathLike | None = None) -> PhraseBank:
     documents = 0
     for path in generated:
         if path.exists():
-            data = _read_bank_file(path)
-            documents = max(documents, int(data.get("documents") or 0))
-            entries.extend(_dated(_entries(data, path, custom=False), data.get("catalog"), path))
+            count, mined = _generated_entries(path)
+            documents = max(documents, count)
+            entries.extend(mined)
     themes = load_themes(themes_file(folder))
     custom: list[Entry] = []
     hidden: set[tuple[str, str | None]] = set()
@@ -74,6 +98,23 @@ def load_bank(directory: str | os.PathLike | None = None) -> PhraseBank:
     custom_keys = {(e.text, e.kind) for e in custom}
     entries = custom + [e for e in entries if (e.text, e.kind) not in custom_keys]
     return PhraseBank(directory=folder, entries=entries, documents=documents, themes=themes)
+
+
+def _generated_entries(path: Path) -> tuple[int, list[Entry]]:
+    """The documents count and the checked, dated entries of a generated bank file; what the
+    checks give is cached with the file's size and time, so a look-up rebuilds the entries
+    without checking them again."""
+
+    def compute() -> tuple[int, list[tuple]]:
+        data = _read_bank_file(path)
+        entries = _dated(_entries(data, path, custom=False), data.get("catalog"), path)
+        return int(data.get("documents") or 0), [e.to_tuple() for e in entries]
+
+    documents, rows = cached_for_file(path, f"bank-entries-{ENTRY_CACHE_VERSION}", compute)
+    return documents, [Entry.from_tuple(row) for row in rows]
+
+
+ENTRY_CACHE_VERSION = 1  # raise when Entry's fields change
 
 
 def _dated(entries: list[Entry], catalog: Any, path: Path) -> list[Entry]:
@@ -241,7 +282,8 @@ def search(
 ) -> list[Entry]:
     """Entries matching `query` (in the text, fills, items or attribution; or naming a theme),
     of `theme` and `kind`, seen in a document of `since` or later; the user's own entries
-    first, then the most widely used."""
+    first, then the most widely used. Each carries the canon's expressions in it that are no
+    longer current this year (`expired`)."""
     if kind is not None and kind not in KINDS:
         raise DrafterError(f"未知的类别：{kind}。可用的类别：{kinds_help()}")
     if theme is not None:
@@ -250,17 +292,31 @@ def search(
             raise DrafterError(f"词库中没有主题“{theme}”。已有主题：{'、'.join(known) or '（无）'}。")
     results: list[tuple[tuple, Entry]] = []
     for entry in bank.entries:
-        if (kind and entry.kind != kind) or (theme and theme not in entry.themes):
+        if not _wanted(entry, kind, theme, since):
             continue
-        if since and not (entry.custom or (entry.last_year or 0) >= since):
-            continue  # asked for what is in use since a year: an undated mined entry cannot show that
         rank = _match_rank(entry, query) if query else 0
         if rank is not None:
             order = (not entry.custom, rank, KINDS[entry.kind].lookup_rank, -entry.docs, -entry.count, len(entry.text), entry.text)
             results.append((order, entry))
     results.sort(key=lambda item: item[0])
-    found = [entry for _, entry in results]
-    return found[:limit] if limit else found
+    found = [entry for _, entry in results][:limit] if limit else [entry for _, entry in results]
+    _mark_expired(bank, found, dt.date.today().year)
+    return found
+
+
+def _mark_expired(bank: PhraseBank, entries: list[Entry], year: int) -> None:
+    for entry in entries:
+        entry.expired = [
+            {"text": x.text, "from": x.start, "until": x.until, "replaced_by": x.replaced_by}
+            for x in bank.expired(entry, year)
+        ]
+
+
+def _wanted(entry: Entry, kind: str | None, theme: str | None, since: int | None) -> bool:
+    if (kind and entry.kind != kind) or (theme and theme not in entry.themes):
+        return False
+    # asked for what is in use since a year: an undated mined entry cannot show that
+    return not since or entry.custom or (entry.last_year or 0) >= since
 
 
 def _match_rank(entry: Entry, query: str) -> int | None:

@@ -12,36 +12,42 @@ Two lists:
 A bank folder may hold its own canon.yaml; otherwise the built-in one is used (`canon_path`).
 
 Truncation rule (`is_truncation`): a text that is not itself an entry of the canon is a
-truncation of a canonical formulation C (quotation marks aside) when
+truncation of a canonical formulation C (quotation marks aside) when it is a proper beginning of
+C and
 
-  1. it is a proper prefix of C, at least four characters long, that has lost C's head: the
-     genre's formulations put their head last (…的党中央, …思想, …治党), so a prefix is cut when it
-     stops right before a 的 (以习近平同志为核心 | 的党中央) or covers two thirds of C or more
-     (习近平新时代中国特色社会主义 | 思想, 全面从严 | 治党), or is a series cut short after two or
-     more of its items (不敢腐、不能腐 | 、不想腐; 道路自信、理论自信、制度自信 | 、文化自信); but not when it
-     is the whole first item of a series (经济建设 of 经济建设、政治建设…, 政治纪律 of
-     政治纪律和政治规矩, 以国内大循环为主体 of …、国内国际双循环相互促进的新发展格局); or
-  2. C opens with a 以…为 frame and the text starts after 以 and keeps 为: the frame is broken
-     (习近平同志为核心的党中央, 人民为中心的发展思想, 国内大循环为主体).
+  1. C is marked `whole: true` and the text has four characters or more: the formulation is
+     indivisible, and its beginnings are wrong on their own (习近平新时代中国特色社会主义 | 思想,
+     全面从严 | 治党, 人类命运 | 共同体, 一体推进不敢腐 | 、不能腐、不想腐); or
+  2. C opens with a preposition (以, 把, 对 …) and the text stops right before a 的: a modifier
+     without its head (以习近平同志为核心 | 的党中央); or
+  3. C is a series and the text holds two or more of its items but not all (不敢腐、不能腐 |
+     、不想腐; 形式主义、官僚主义、享乐主义 | 和奢靡之风); or
+  4. C is a numeral formula (四个意识, 三严三实): a numeral without its noun is no formulation;
 
-Shorter prefixes (高质量, 新时代, 中国), suffixes and inner parts that keep the head are not
-truncations: 党中央, 新时代中国特色社会主义思想 and 新发展理念 are words or formulations of their
-own. The rule misses short cuts such as 人类命运 (人类命运共同体, under two thirds); list such a
-case by hand where it matters. A shorter formulation the genre does use alone is an entry of its
-own (以人民为中心 beside 以人民为中心的发展思想), and an entry is never a truncation.
+or when C opens with a 以…为 frame and the text starts after 以 and keeps 为: the frame is broken
+(习近平同志为核心的党中央, 人民为中心的发展思想, 国内大循环为主体).
 
-`expired_in(text, year)` finds the expired expressions in a text (one compiled regex, built on
-first use). An expression that starts with a numeral does not match after another numeral
-(十三五 is not found in 二十三五…), a body's name ending in 部 does not match in 部门, 部署 or 部分
-(监察部 is not found in 纪检监察部门), one starting with 有 does not match in 只有, 具有, 没有 …
-(有中国特色社会主义 is not found in 只有中国特色社会主义才能发展中国), and an occurrence inside a formulation that is canonical and
-current in that year does not count. Quotation marks are ignored everywhere: “十三五”规划 holds
-十三五, and “三严三实”专题教育 is found in 三严三实专题教育.
+The whole first item of a series is not a truncation unless C is `whole` (经济建设 of
+经济建设、政治建设…, 政治纪律 of 政治纪律和政治规矩, 以国内大循环为主体 of …、国内国际双循环…). Nor
+are suffixes and inner parts, nor the beginnings of formulations not marked `whole`: many of them
+are terms of their own (生态文明 of 生态文明建设, 社会主义市场经济 of …体制, 中华人民共和国 of
+中华人民共和国监察法, 新时代中国特色社会主义 of …思想, 高质量 of 高质量发展). `whole` is knowledge a
+rule cannot have: which formulations are indivisible is said in canon.yaml, entry by entry. A
+shorter formulation the genre does use alone is an entry of its own (以人民为中心 beside
+以人民为中心的发展思想), and an entry is never a truncation.
+
+`expired_in(text, year)` finds the expired expressions in a text (one scan of the text over an
+index by first character, built on first use). An expression that starts with a numeral does
+not match after another numeral (十三五 is not found in 二十三五…), a body's name ending in 部
+does not match in 部门, 部署 or 部分 (监察部 is not found in 纪检监察部门), one starting with 有
+does not match in 只有, 具有, 没有 … (有中国特色社会主义 is not found in 只有中国特色社会主义才能
+发展中国), and an occurrence inside a formulation that is canonical and current in that year does
+not count. Quotation marks are ignored everywhere: “十三五”规划 holds 十三五, and
+“三严三实”专题教育 is found in 三严三实专题教育.
 """
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from dataclasses import dataclass, field
@@ -54,14 +60,15 @@ CANON_FILE = "canon.yaml"
 THEMES_FILE = "themes.yaml"
 KINDS = {"formula": "数字概括语", "term": "固定提法", "idiom": "成语", "parallel": "排比", "quote": "引语"}
 TOP_KEYS = ("version", "canonical", "expired")
-CANONICAL_KEYS = ("text", "kind", "themes", "since", "full", "note")
+CANONICAL_KEYS = ("text", "kind", "themes", "since", "full", "note", "whole")
 CANONICAL_REQUIRED = ("text", "kind", "since")
-EXPIRED_KEYS = ("text", "from", "until", "replaced_by", "kind", "note")
+EXPIRED_KEYS = ("text", "from", "until", "replaced_by", "kind", "note", "not_after")
 EXPIRED_REQUIRED = ("text", "from", "until")
 FIRST_YEAR, LAST_YEAR = 1921, 2100
 _NUMERALS = "一二三四五六七八九十百千万两〇零"
 _LIST_SEPARATORS = "、，；"
-MIN_CUT = 4  # a prefix shorter than this is a word of its own more often than a cut (高质量, 新时代)
+MIN_CUT = 4  # under `whole`, a beginning shorter than this is a word of its own (习近平, 全过程)
+_PREPOSITIONS = "以把对为在从向按将"  # a formulation opening with one of these needs its head
 _QUOTES = dict.fromkeys(map(ord, "“”‘’「」『』\"'"), None)
 _NOT_AFTER_BU = "门署分"  # 监察部 is not found in 纪检监察部门, 农业部 not in 农业部署
 _NOT_BEFORE_YOU = "只具没拥享所占保持含富固"  # 有中国特色社会主义 is not found in 只有中国特色社会主义才能…
@@ -81,6 +88,7 @@ class CanonicalEntry:
     full: str | None = None  # what a numeral formula stands for
     note: str | None = None
     line: int = 0  # its line in canon.yaml
+    whole: bool = False  # every beginning of it (four characters or more) is a truncation
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,7 @@ class ExpiredEntry:
     kind: str | None = None
     note: str | None = None
     line: int = 0
+    not_after: str = ""  # characters after which it does not count: 苏修 not in 江苏修建 (not_after: 江)
 
     def current_in(self, year: int) -> bool:
         return self.start <= year <= self.until
@@ -102,114 +111,134 @@ class Canon:
     canonical: list[CanonicalEntry]
     expired: list[ExpiredEntry]
     path: Path | None = None
-    _expired_re: re.Pattern | None = field(default=None, init=False, repr=False, compare=False)
+    # built on first use: entries by their quote-free text, and by the first character of that
+    # text (each list longest first), which is all a scan of a line needs
     _expired_by_text: dict[str, list[ExpiredEntry]] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _nested: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _canonical_re: re.Pattern | None = field(default=None, init=False, repr=False, compare=False)
+    _expired_index: dict[str, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
+    _not_after: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
     _canonical_by_text: dict[str, CanonicalEntry] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _truncations: dict[str, CanonicalEntry] | None = field(default=None, init=False, repr=False, compare=False)
+    _canonical_index: dict[str, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
+    _truncations: dict[str, CanonicalEntry | ExpiredEntry] | None = field(default=None, init=False, repr=False, compare=False)
 
     # -- look-ups ------------------------------------------------------------------------
 
     def canonical_entry(self, text: str) -> CanonicalEntry | None:
+        """The canonical entry written as `text` (quotation marks aside), if any."""
         if not self._canonical_by_text:
             self._canonical_by_text = {plain(e.text): e for e in self.canonical}
         return self._canonical_by_text.get(plain(text))
 
     def expired_entries(self, text: str) -> list[ExpiredEntry]:
-        """The expired entries written exactly as `text`."""
-        self._compile_expired()
+        """The expired entries written exactly as `text` (quotation marks aside)."""
+        self._expired()
         return list(self._expired_by_text.get(plain(text), ()))
 
     def expired_in(self, text: str, year: int) -> list[ExpiredEntry]:
         """The expired expressions contained in `text` that are no longer current in `year`
         (their `until` is before it), in order of first occurrence."""
-        pattern = self._compile_expired()
-        if pattern is None or not text:
+        if not text or not self.expired:
             return []
         text = plain(text)
-        found: list[str] = []
-        spans: list[tuple[int, int, str]] = []
-        for match in pattern.finditer(text):
-            word = match.group(1)
-            spans.append((match.start(), match.start() + len(word), word))
+        spans = _scan(text, self._expired(), self._not_after)
         if not spans:
             return []
         shelter = self._canonical_spans(text, year)
-        for start, end, word in spans:
+        result: list[ExpiredEntry] = []
+        for start, end in spans:
             if any(s <= start and end <= e and (s, e) != (start, end) for s, e in shelter):
                 continue  # part of a formulation that is current: not the expired one
-            for name in (word, *self._nested.get(word, ())):
-                if name not in found:
-                    found.append(name)
-        result: list[ExpiredEntry] = []
-        for name in found:
-            for entry in self._expired_by_text[name]:
+            for entry in self._expired_by_text[text[start:end]]:
                 if entry.until < year and entry not in result:
                     result.append(entry)
         return result
 
     def canonical_in(self, text: str, year: int | None = None) -> list[tuple[int, int, CanonicalEntry]]:
         """Where canonical formulations occur in `text`: (start, end, entry), offsets into `text`
-        as given (quotation marks included), longest first at each position, in order. With
-        `year`, only those current by then (`since` <= year)."""
+        as given (a quotation mark the formulation opens or closes included), in order of
+        position, longest first at each. With `year`, only those current by then."""
         if not text or not self.canonical:
             return []
         kept = [i for i, ch in enumerate(text) if ord(ch) not in _QUOTES]
         bare = "".join(text[i] for i in kept)
         found = []
         for start, end in self._canonical_spans(bare, year if year is not None else LAST_YEAR):
-            entry = self.canonical_entry(bare[start:end])
-            if entry is not None:
-                found.append((*_balanced(text, kept[start], kept[end - 1] + 1), entry))
+            entry = self._canonical_by_text[bare[start:end]]
+            found.append((*_balanced(text, kept[start], kept[end - 1] + 1), entry))
         return found
 
-    def truncations(self) -> dict[str, CanonicalEntry]:
-        """Every truncation of a canonical formulation (see the module's rule), with the
-        formulation it was cut from (the shortest, when several)."""
+    def truncations(self) -> dict[str, CanonicalEntry | ExpiredEntry]:
+        """Every truncation of a formulation of the canon, current or expired (see the module's
+        rule), with the formulation it was cut from (the shortest, when several): 以习近平同志为核心
+        of …的党中央, and 以习近平同志为总书记 of the expired …的党中央 alike."""
         if self._truncations is None:
             entries = {plain(e.text) for e in self.canonical} | {plain(e.text) for e in self.expired}
-            cuts: dict[str, CanonicalEntry] = {}
-            for entry in sorted(self.canonical, key=lambda e: (len(plain(e.text)), e.text)):
-                for cut in _cuts(plain(entry.text)):
+            cuts: dict[str, CanonicalEntry | ExpiredEntry] = {}
+            every: list[CanonicalEntry | ExpiredEntry] = [*self.canonical, *self.expired]
+            for entry in sorted(every, key=lambda e: (len(plain(e.text)), e.text)):
+                for cut in _cuts(plain(entry.text), entry.kind or "term", getattr(entry, "whole", False)):
                     if cut not in entries and cut not in cuts:
                         cuts[cut] = entry
             self._truncations = cuts
         return self._truncations
 
-    def is_truncation(self, text: str) -> CanonicalEntry | None:
-        """The canonical formulation `text` was cut from, when it is a truncation; else None."""
+    def is_truncation(self, text: str) -> CanonicalEntry | ExpiredEntry | None:
+        """The formulation `text` was cut from, when it is a truncation; else None."""
         return self.truncations().get(plain(text))
 
     # -- internals ------------------------------------------------------------------------
 
-    def _compile_expired(self) -> re.Pattern | None:
-        if self._expired_re is None and self.expired:
-            by_text: dict[str, list[ExpiredEntry]] = {}
+    def _expired(self) -> dict[str, list[str]]:
+        if self._expired_index is None:
             for entry in self.expired:
-                by_text.setdefault(plain(entry.text), []).append(entry)
-            texts = sorted(by_text, key=lambda t: (-len(t), t))
-            self._expired_by_text = by_text
-            self._nested = {t: tuple(o for o in texts if o != t and o in t) for t in texts}
-            # a lookahead group finds the longest expression starting at each position, so
-            # that overlapping expressions are all found
-            alternatives = "|".join(_guarded(t) for t in texts)
-            self._expired_re = re.compile(f"(?=({alternatives}))")
-        return self._expired_re
+                self._expired_by_text.setdefault(plain(entry.text), []).append(entry)
+                if entry.not_after:
+                    self._not_after[plain(entry.text)] = self._not_after.get(plain(entry.text), "") + entry.not_after
+            self._expired_index = _index(self._expired_by_text)
+        return self._expired_index
 
     def _canonical_spans(self, text: str, year: int) -> list[tuple[int, int]]:
         """Spans of the canonical formulations current in `year`, in quote-free `text`."""
-        if self._canonical_re is None:
-            if not self.canonical:
-                return []
-            texts = sorted({plain(e.text) for e in self.canonical}, key=lambda t: (-len(t), t))
-            self._canonical_re = re.compile("(?=(" + "|".join(_guarded(t) for t in texts) + "))")
-        spans = []
-        for match in self._canonical_re.finditer(text):
-            entry = self.canonical_entry(match.group(1))
-            if entry and entry.since <= year:
-                spans.append((match.start(), match.start() + len(match.group(1))))
-        return spans
+        if self._canonical_index is None:
+            self.canonical_entry("")
+            self._canonical_index = _index(self._canonical_by_text)
+        return [
+            (start, end) for start, end in _scan(text, self._canonical_index)
+            if self._canonical_by_text[text[start:end]].since <= year
+        ]
+
+
+def _index(texts) -> dict[str, list[str]]:
+    """Texts by their first character, longest first."""
+    index: dict[str, list[str]] = {}
+    for text in sorted(texts, key=lambda t: (-len(t), t)):
+        if text:
+            index.setdefault(text[0], []).append(text)
+    return index
+
+
+def _scan(text: str, index: dict[str, list[str]], not_after: dict[str, str] | None = None) -> list[tuple[int, int]]:
+    """Every occurrence (start, end) of an indexed text in `text`, overlapping ones included,
+    with the module's boundary rules: no numeral-led text right after a numeral, no 部-final
+    name before 门/署/分, no 有-led text inside 只有/具有/没有 …, and an entry's own `not_after`."""
+    found = []
+    get = index.get
+    for start, char in enumerate(text):
+        candidates = get(char)
+        if not candidates:
+            continue
+        before = text[start - 1] if start else ""
+        for word in candidates:
+            if not text.startswith(word, start):
+                continue
+            end = start + len(word)
+            if before and ((char in _NUMERALS and before in _NUMERALS) or (char == "有" and before in _NOT_BEFORE_YOU)):
+                continue
+            if word[-1] == "部" and text[end:end + 1] and text[end] in _NOT_AFTER_BU:
+                continue
+            if before and not_after and before in not_after.get(word, ""):
+                continue
+            found.append((start, end))
+    return found
 
 
 def _balanced(text: str, start: int, end: int) -> tuple[int, int]:
@@ -224,27 +253,24 @@ def _balanced(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _guarded(text: str) -> str:
-    escaped = re.escape(text)
-    if text[0] in _NUMERALS:
-        escaped = f"(?<![{_NUMERALS}]){escaped}"
-    if text[-1] == "部":
-        escaped = f"{escaped}(?![{_NOT_AFTER_BU}])"
-    if text[0] == "有":
-        escaped = f"(?<![{_NOT_BEFORE_YOU}]){escaped}"
-    return escaped
-
-
-def _cuts(text: str) -> set[str]:
+def _cuts(text: str, kind: str = "term", whole: bool = False) -> set[str]:
     """The truncations of one formulation (quotation marks removed), by the module's rule."""
     cuts: set[str] = set()
     first_item = re.split(f"[{_LIST_SEPARATORS}]|(?<=..)[和与及](?=..)", text)[0]
-    for end in range(MIN_CUT, len(text)):
+    numeral_formula = kind == "formula" and text[0] in _NUMERALS
+    opens_with_preposition = text[0] in _PREPOSITIONS
+    for end in range(2, len(text)):
         cut = text[:end]
-        if cut[-1] in _LIST_SEPARATORS or cut == first_item:
+        if cut[-1] in _LIST_SEPARATORS:
+            continue
+        if whole and end >= MIN_CUT:
+            cuts.add(cut)  # 习近平新时代中国特色社会主义 | 思想, 人类命运 | 共同体
+            continue
+        if cut == first_item:
             continue  # 经济建设 of 经济建设、政治建设…; 政治纪律 of 政治纪律和政治规矩
-        series_cut_short = text[end] in _LIST_SEPARATORS and any(c in cut for c in _LIST_SEPARATORS)
-        if end * 3 >= len(text) * 2 or text[end] == "的" or series_cut_short:
+        series_cut_short = text[end] in _LIST_SEPARATORS + "和与及" and any(c in cut for c in _LIST_SEPARATORS)
+        modifier_alone = opens_with_preposition and text[end] == "的"
+        if series_cut_short or modifier_alone or numeral_formula:
             cuts.add(cut)
     frame = re.match(r"以(.+?)为", text)
     if frame:
@@ -292,32 +318,36 @@ def load_canon(path: str | os.PathLike, themes: set[str] | None = None) -> Canon
             raise DrafterError(f"规范提法文件 {path} 不是 UTF-8 编码，请用 UTF-8 保存后重试。") from None
         return [list(known), _parse(text, path, set(known))]
 
-    checked_with, data = cached_for_file(path, "canon", compute)
+    # the cache kind names the layout of the cached tuples: change it when they change
+    checked_with, data = cached_for_file(path, "canon-2", compute)
     if tuple(checked_with) != known:  # the themes changed since the cache was written
         data = compute()[1]
     canonical = [
-        CanonicalEntry(text=t, kind=k, themes=tuple(th), since=s, full=f, note=n, line=ln)
-        for t, k, th, s, f, n, ln in data[0]
+        CanonicalEntry(text=t, kind=k, themes=tuple(th), since=s, full=f, note=n, line=ln, whole=w)
+        for t, k, th, s, f, n, ln, w in data[0]
     ]
     expired = [
-        ExpiredEntry(text=t, start=a, until=u, replaced_by=r, kind=k, note=n, line=ln)
-        for t, a, u, r, k, n, ln in data[1]
+        ExpiredEntry(text=t, start=a, until=u, replaced_by=r, kind=k, note=n, line=ln, not_after=na)
+        for t, a, u, r, k, n, ln, na in data[1]
     ]
     return Canon(canonical=canonical, expired=expired, path=path)
 
 
 def _theme_names(canon_file: Path) -> set[str]:
+    """The theme names of the themes.yaml beside the canon file, else of the built-in one
+    (kept in the user's cache like the canon itself)."""
     from drafter.bank import load_themes
+    from drafter.fileio import cached_for_file
     from drafter.resources import builtin_dir
 
     beside = canon_file.parent / THEMES_FILE
     source = beside if beside.is_file() else builtin_dir("phrasebank") / THEMES_FILE
-    return set(load_themes(source))
+    return set(cached_for_file(source, "theme-names", lambda: sorted(load_themes(source))))
 
 
 def _parse(text: str, path: Path, themes: set[str]) -> list:
     """Check the YAML and return plain data (marshal-able, for the cache):
-    [[(text, kind, themes, since, full, note, line) …], [(text, from, until, replaced_by, kind, note, line) …]]."""
+    [[(text, kind, themes, since, full, note, line, whole) …], [(text, from, until, replaced_by, kind, note, line, not_after) …]]."""
     import yaml
 
     try:
@@ -361,7 +391,8 @@ def _parse(text: str, path: Path, themes: set[str]) -> list:
             raise DrafterError(f"{where}：kind 是“{kind}”，应为 {_kinds()} 之一。{_nearest_hint(kind, KINDS)}")
         entry_themes = _themes(fields, name, where, themes)
         since = _year(fields, "since", name, where)
-        canonical.append((text, kind, entry_themes, since, _text(fields, "full", name), _text(fields, "note", name), _line(node)))
+        whole = _flag(fields, "whole", name)
+        canonical.append((text, kind, entry_themes, since, _text(fields, "full", name), _text(fields, "note", name), _line(node), whole))
         _unique(text, node, seen, name)
     expired = []
     for node in _sequence(top, "expired", name):
@@ -376,7 +407,8 @@ def _parse(text: str, path: Path, themes: set[str]) -> list:
         if kind is not None and kind not in KINDS:
             raise DrafterError(f"{where}：kind 是“{kind}”，应为 {_kinds()} 之一。{_nearest_hint(kind, KINDS)}")
         replaced = _text(fields, "replaced_by", name)
-        expired.append((text, start, until, replaced, kind, _text(fields, "note", name), _line(node)))
+        not_after = _text(fields, "not_after", name) or ""
+        expired.append((text, start, until, replaced, kind, _text(fields, "note", name), _line(node), not_after))
         _unique(text, node, seen, name)
     return [canonical, expired]
 
@@ -390,6 +422,8 @@ def _kinds() -> str:
 
 
 def _nearest_hint(word: str, choices) -> str:
+    import difflib  # only when there is a mistake to point out
+
     near = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
     return f"是不是“{near[0]}”？" if near else ""
 
@@ -454,6 +488,17 @@ def _text(fields: dict, key: str, name: str, required: bool = False) -> str | No
     if value is None or (required and not value.strip()):
         raise DrafterError(f"{name} 第 {_line(node)} 行：{key} 应是一段文字。")
     return value.strip()
+
+
+def _flag(fields: dict, key: str, name: str) -> bool:
+    import yaml
+
+    if key not in fields:
+        return False
+    node = fields[key][1]
+    if not isinstance(node, yaml.ScalarNode) or not node.tag.endswith(":bool"):
+        raise DrafterError(f"{name} 第 {_line(node)} 行：{key} 应为 true 或 false。")
+    return node.value.lower() in ("true", "yes", "on")
 
 
 def _year(fields: dict, key: str, name: str, where: str) -> int:

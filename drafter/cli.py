@@ -198,6 +198,9 @@ def _phrases_text(entries) -> str:
         if entry.fills:
             extra = "  例：" + "、".join(entry.examples[:4] or ["/".join(f) for f in entry.fills[:4]])
         mine = "  [自定义]" if entry.custom else ""
+        for old in entry.expired:
+            instead = f"，现用“{old['replaced_by']}”" if old["replaced_by"] else ""
+            mine += f"  〔已过时：“{old['text']}”用于 {old['from']}–{old['until']} 年{instead}〕"
         themes = f"  主题：{'、'.join(entry.themes)}" if entry.themes else ""
         out.append(f"{entry.text}{extra}  〔{label}〕 {entry.count} 次 / {entry.docs} 篇{_years(entry)}{themes}{mine}")
         for source in entry.sources[:2]:

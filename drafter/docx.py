@@ -10,6 +10,7 @@ carries a PAGE field written as raw fldChar/instrText elements."""
 from __future__ import annotations
 
 import io
+import re
 
 from drafter.draft import Draft
 
@@ -49,7 +50,7 @@ def draft_to_docx(draft: Draft) -> bytes:
             fmt.first_line_indent = Pt(size * 2)
         if align is not None:
             p.alignment = align
-        run = p.add_run(text)
+        run = p.add_run(xml_text(text))
         _set_font(run.font, run._element, font, size)
         if color:
             run.font.color.rgb = color
@@ -78,6 +79,19 @@ def draft_to_docx(draft: Draft) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+# Characters XML 1.0 cannot hold: C0 controls other than tab, newline and carriage return,
+# lone surrogates (a command-line argument that was not UTF-8), U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` as Word can hold it: Word's own line and page breaks (\\v, \\f, as a pasted
+    "单位\\v名称" carries them) become line breaks; characters XML cannot hold are dropped,
+    a lone surrogate shown as U+FFFD."""
+    text = text.replace("\v", "\n").replace("\f", "\n")
+    return _NOT_XML.sub(lambda m: "\ufffd" if "\ud800" <= m.group(0) <= "\udfff" else "", text)
 
 
 def _set_font(font, element, name: str, size: float) -> None:

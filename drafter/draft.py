@@ -109,7 +109,7 @@ def build_draft(
             f"--sections {n} 超出范围。可在模板 {occasion.path} 的 sections 中调整。"
         )
     day = options.date or dt.date.today()
-    bank = bank.current(options.since if options.since is not None else day.year - RECENT_YEARS)
+    bank = bank.for_speech(day.year, options.since if options.since is not None else day.year - RECENT_YEARS)
     themes = _dedupe(options.themes + occasion.themes) or sorted(point_library)
     lexicon = bank.themes
     context = {
@@ -267,11 +267,17 @@ def _choose_phrases(
         return []
 
     def available(entry: Entry) -> bool:
-        return entry.kind in DRAFTING_KINDS and entry.sources and entry.text not in used and entry.text not in heading
+        return (
+            entry.kind in DRAFTING_KINDS
+            and entry.sources
+            and entry.text not in used
+            and entry.text not in heading
+            and bank.fresh(entry)
+        )
 
-    themed = [e for e in bank.entries if available(e) and theme in e.themes]
+    themed = [e for e in bank.entries if theme in e.themes and available(e)]
     if len(themed) < count:
-        themed += [e for e in bank.entries if available(e) and e not in themed and e.kind != "term"][: count * 4]
+        themed += [e for e in bank.entries if e.kind != "term" and e not in themed and available(e)][: count * 4]
     picked = _pick_by_kind(themed, count, rng)
     phrases = []
     for entry in picked[:count]:

@@ -1,12 +1,15 @@
 """The header of a speech: title, speaker, date, occasion and salutation, and where the body starts.
 
-The header is read line by line from the top; each line is classified by a small test (a date
-line, a subtitle, an editorial note, a person, a title line, a salutation) and the scan stops at
-the first line that is none of these.
+The header is read piece by piece from the top. A piece is a line, or a part of a line that holds
+a glued header (text pasted from the web: "在…座谈会上的讲话（2018年2月12日）习近平同志们：…" is
+cut into title, date, speaker and salutation, and the body starts after them). Each piece is
+classified by a small test (a date, a subtitle, an editorial note, a person, a title line, a
+salutation) and the scan stops at the first piece that is none of these.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -79,7 +82,7 @@ def occasion_in_opening(opening: str) -> str | None:
     科学家座谈会", "这次会议的主要任务是", "今天的座谈会". Only a sentence about this meeting
     (今天 / 这次 …) counts, so "党的十一届三中全会召开以来" names none; a bare 大会 or 会议 there
     takes the fuller name the other first sentences give it (…第十四次全国代表大会…。这次大会…)."""
-    sentences = _SENTENCE.findall(opening)[:OPENING_SENTENCES]
+    sentences = [m.group(0) for m in itertools.islice(_SENTENCE.finditer(opening), OPENING_SENTENCES)]
     for sentence in sentences:
         if not _NOW.search(sentence):
             continue
@@ -94,7 +97,6 @@ def occasion_in_opening(opening: str) -> str | None:
 # ---------------------------------------------------------------------------
 # Line classifiers
 
-_TITLE_THEN_BODY = re.compile(rf"^(.{{0,30}}?在[^，。！？；：]{{2,40}}?(?:上|时)的(?:{_SPEECH_WORDS}))")
 _GLUED_TITLE = re.compile(
     rf"^(?P<title>.+?(?:{_SPEECH_WORDS}))[（(](?P<date>[^（）()]*?\d{{1,2}}\s*日|[^（）()]*?日)[）)](?P<speaker>[\u4e00-\u9fff·]{{2,8}})?$"
 )
@@ -115,7 +117,7 @@ def is_salutation(line: str) -> bool:
 
 
 def _is_date_line(line: str) -> bool:
-    return bool(_DATE.search(line)) and len(line) <= DATE_LINE_MAX
+    return len(line) <= DATE_LINE_MAX and bool(_DATE.search(line))
 
 
 def _is_subtitle(line: str) -> bool:
@@ -142,8 +144,8 @@ def _looks_like_title_line(line: str) -> bool:
 _SPEECH_WORDS_LONGEST = "|".join(sorted(_SPEECH_WORDS.split("|"), key=len, reverse=True))
 _NO_SENTENCE = "^。！？!?；;：:（()）"
 # "在打好精准脱贫攻坚战座谈会上的讲话", "习近平在…上的讲话", "决胜…——在…大会上的报告"
-_GLUED_SPEECH_TITLE = re.compile(
-    rf"[{_NO_SENTENCE}]{{0,60}}?在[{_NO_SENTENCE}，,]{{2,50}}?(?:上|时|中|期间)的(?:{_SPEECH_WORDS_LONGEST})"
+_GLUED_SPEECH_TITLE = re.compile(  # news sites also write "习近平：在…上的讲话"
+    rf"(?:[\u4e00-\u9fff·]{{2,12}}[：:])?[{_NO_SENTENCE}]{{0,60}}?在[{_NO_SENTENCE}，,]{{2,50}}?(?:上|时|中|期间)的(?:{_SPEECH_WORDS_LONGEST})"
 )
 _PAREN_DATE = re.compile(rf"[（(][^（）()\n]{{0,40}}?(?:{_DATE.pattern})[^（）()\n]{{0,40}}?[）)]")
 # "政府工作报告（2024年3月5日在…上）": a title ended by its date in brackets
@@ -151,11 +153,14 @@ _TITLE_BEFORE_DATE = re.compile(rf"[{_NO_SENTENCE}]{{4,80}}?(?={_PAREN_DATE.patt
 _ADDRESS = r"(?:同志们|朋友们|女士们|先生们|同学们|老师们|代表们|大家好|各位[\u4e00-\u9fff]{1,6}?|尊敬的[^。！？!?；;：:\n]{1,30}?)"
 # "同志们：", "同志们，朋友们：", "各位专家，大家好！", "尊敬的各位来宾："
 _GLUED_SALUTATION = re.compile(rf"(?:{_ADDRESS}[，,、])*{_ADDRESS}[！!：:，,]")
-# "——2024年3月5日在第十四届全国人民代表大会第二次会议上", "——在…上的报告"
+# "——2024年3月5日在第十四届全国人民代表大会第二次会议上", "——在…上的报告",
+# or with no dash: "政府工作报告1957年6月26日在第一届全国人民代表大会第四次会议上"
 _GLUED_SUBTITLE = re.compile(
-    rf"——[{_NO_SENTENCE}]{{0,20}}?在[{_NO_SENTENCE}，,]{{2,50}}?(?:上|时)(?:的(?:{_SPEECH_WORDS_LONGEST}))?"
+    rf"(?:——[{_NO_SENTENCE}]{{0,20}}?|(?:{_DATE.pattern}))在[{_NO_SENTENCE}，,]{{2,50}}?(?:上|时)(?:的(?:{_SPEECH_WORDS_LONGEST}))?"
 )
 _TITLE_BEFORE_SUBTITLE = re.compile(rf"[{_NO_SENTENCE}—]{{2,60}}?(?={_GLUED_SUBTITLE.pattern})")
+# after the title, a date with no brackets: "…的讲话2018年2月12日习近平…" (not "…，" that opens a sentence)
+_BARE_DATE = re.compile(rf"(?:{_DATE.pattern})(?![，,、在])")
 _PERSON_CHARS = re.compile(r"[\u4e00-\u9fff·、]")
 # What a speech body opens with: never part of a speaker's name glued before it.
 _BODY_OPENERS = (
@@ -214,7 +219,7 @@ def _split_glued(line: str, title_seen: bool) -> list[tuple[str, int]]:
     title_seen = True
     speaker_done = False
     while pos < len(line):
-        date = _PAREN_DATE.match(line, pos)
+        date = _PAREN_DATE.match(line, pos) or (_BARE_DATE.match(line, pos) if cuts else None)
         salutation = _GLUED_SALUTATION.match(line, pos) if cuts else None
         length = None if date or salutation or speaker_done or not title_seen else _speaker_length(line, pos, follows_header=bool(cuts))
         if date:
@@ -253,14 +258,16 @@ def _speaker_length(line: str, pos: int, follows_header: bool) -> int | None:
         if pos + k > len(line) or not _PERSON_CHARS.match(line, pos + k - 1):
             break
         end = pos + k
-        if end == len(line) or _PAREN_DATE.match(line, end) or _GLUED_SALUTATION.match(line, end):
+        # a whole short line is left to the line scan, which knows whether a name is due there
+        # (a second title line such as 为全面建成小康社会而奋斗 is no speaker)
+        if (end == len(line) and follows_header) or _PAREN_DATE.match(line, end) or _GLUED_SALUTATION.match(line, end):
             return k
     if not follows_header or line.startswith(_BODY_OPENERS, pos):
         return None
     compound = line.startswith(_COMPOUND_SURNAMES, pos)
     if not compound and line[pos] not in _SURNAMES:
         return None
-    name = 4 if compound else 3
+    name = SPEAKER_NAME_MAX if compound else SPEAKER_NAME_MAX - 1
     if line.startswith(_BODY_OPENERS, pos + name - 1):
         name -= 1  # a two-character name: 李强今天…
     if len(line) - pos <= name or not all(_PERSON_CHARS.match(ch) for ch in line[pos:pos + name]):

@@ -87,6 +87,9 @@ class Entry:
     custom: bool = False  # from the user's custom.yaml
     first_year: int | None = None  # the years of the oldest and the newest document it was seen in
     last_year: int | None = None
+    canonical: bool = False  # a formulation of the canon (canon.yaml): kept whole, never cut
+    # expressions of the canon in the text that are no longer current (set by look-ups, never stored)
+    expired: list[dict[str, Any]] = field(default_factory=list)
 
     def to_bank_dict(self) -> dict[str, Any]:
         """The entry as a generated bank file holds it: common fields, then the kind's own."""
@@ -99,6 +102,8 @@ class Entry:
         }
         if self.first_year:
             data["years"] = [self.first_year, self.last_year]
+        if self.canonical:
+            data["canonical"] = True
         data["sources"] = [s.to_dict() for s in self.sources]
         for name in KINDS[self.kind].fields:
             data[name] = getattr(self, name)
@@ -108,6 +113,7 @@ class Entry:
         """The entry as look-ups print it (`drafter phrases --json`): empty fields left out."""
         data = {key: value for key, value in self.to_bank_dict().items() if key not in KINDS[self.kind].fields}
         data.pop("years", None)
+        data.pop("canonical", None)
         if self.first_year:
             data["first_year"], data["last_year"] = self.first_year, self.last_year
         data["sources"] = [s.to_full_dict() for s in self.sources]
@@ -116,6 +122,10 @@ class Entry:
                 data[name] = getattr(self, name)
         if self.custom:
             data["custom"] = True
+        if self.canonical:
+            data["canonical"] = True
+        if self.expired:
+            data["expired"] = self.expired
         return data
 
     @classmethod
@@ -142,7 +152,23 @@ class Entry:
             custom=custom,
             first_year=first_year,
             last_year=last_year,
+            canonical=raw.get("canonical") is True,
         )
+
+    def to_tuple(self) -> tuple:
+        """Plain data for the look-up cache (marshal): a checked entry is rebuilt from it without
+        being checked again."""
+        sources = [(x.doc, x.line, x.context, x.year, x.title) for x in self.sources]
+        return (
+            self.text, self.kind, self.themes, self.count, self.docs, sources, self.fills, self.examples, self.items,
+            self.attribution, self.role, self.occasion, self.custom, self.first_year, self.last_year, self.canonical,
+        )
+
+    @classmethod
+    def from_tuple(cls, data: tuple | list) -> Entry:
+        fields = list(data)
+        fields[5] = [Source(*x) for x in fields[5]]
+        return cls(*fields)
 
     def is_current(self, since: int) -> bool:
         """Seen in a document of `since` or later; an undated entry (a user's own, or one from
@@ -216,3 +242,4 @@ class Found:
     total: int | None = None  # term located by the corpus statistics: occurrences in the corpus
     total_docs: int | None = None  # … and documents
     years: tuple[int, int] | None = None  # … and the first and last year of those documents
+    canonical: bool = False  # a formulation of the canon found in the text (drafter.canon)

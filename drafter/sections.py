@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from drafter.genre import CLOSING_CUES, CLOSING_WORDS, MARKER_NUMERALS, cn_to_int
+from drafter.genre import CLOSING_CUES, CLOSING_WORDS, MARKER_NUMERALS, cn_to_int, int_to_cn
 from drafter.textmap import BodyText
 
 
@@ -63,7 +63,8 @@ _STYLES: list[tuple[str, int, re.Pattern[str]]] = [
 ]
 _RANK = {style: rank for style, rank, _ in _STYLES}
 _SEQ_NUMBERS = {"首先": 1, "其次": 2, "再次": 3}
-_BOUNDARY_CHAR = re.compile("[\n。！？；：!?;:]")
+_BOUNDARY_CHARS = "\n。！？；：!?;:"
+_BOUNDARY_CHAR = re.compile(f"[{_BOUNDARY_CHARS}]")
 _QUOTE_CLOSERS = " ”’」』"  # a sentence end inside quotes: 。”二是
 # the characters a marker (or an unnumbered 要-point) can start with, besides digits
 _MARKER_FIRST = set(_CN + "第（(首其再最要" + _CIRCLED)
@@ -172,7 +173,62 @@ def find_markers(text: str) -> list[_Marker]:
         marker = _marker_at(text, pos, pos == 0 or text[pos - 1] == "\n")
         if marker:
             markers.append(marker)
-    return markers
+    glued = _glued_markers(text, markers)
+    return sorted(markers + glued, key=lambda m: m.start) if glued else markers
+
+
+# Heading lines pasted with no line break and no punctuation run into the next one
+# (…提出意见一、2011年工作回顾 / 一、总体要求（一）指导思想): a marker of a run that otherwise
+# counts up is looked for there too, between its neighbours on the same line.
+_GLUED_STYLES = {"cn_dun": ("{}、",), "paren_cn": ("（{}）", "({})"), "shi": ("{}是",), "yao": ("{}要",)}
+_GLUED_AFTER = re.compile(r"[\u4e00-\u9fff）)”’》0-9A-Za-z]")
+_WORD_WITH_ONE = "统唯第之同万专划任某逐其另每单归合不"  # 统一、 唯一、 …: no marker
+
+
+def _glued_markers(text: str, markers: list[_Marker]) -> list[_Marker]:
+    found: list[_Marker] = []
+    breaks = [m.start() for m in re.finditer("\n", text)]
+    for style, forms in _GLUED_STYLES.items():
+        mine = [m for m in markers if m.style == style]
+        for before, after in zip([None] + mine, mine):
+            k = bisect.bisect_left(breaks, after.start)  # looked up: a one-line text has no break to find
+            start = _gap_start(breaks[k - 1] + 1 if k else 0, before, after)
+            if start is None:
+                continue
+            marker = _glued_marker(text, style, forms, after.number - 1, start, after.start, last=after.number == 2)
+            if marker:
+                found.append(marker)
+    return found
+
+
+def _gap_start(line_start: int, before: _Marker | None, after: _Marker) -> int | None:
+    """Where to look for the marker missing before `after` (None: nothing is missing): after the
+    previous marker of the style when it is two behind, or, for a run that starts at two, from
+    the start of its line (`line_start`)."""
+    if before is not None and before.number == after.number - 2:
+        return before.end if before.start >= line_start else None
+    if after.number == 2 and (before is None or before.number != 1 or before.start < line_start):
+        return max(line_start, before.end if before else 0)
+    return None
+
+
+def _glued_marker(text: str, style: str, forms: tuple[str, ...], number: int, start: int, end: int, last: bool) -> _Marker | None:
+    candidates = []
+    for form in forms:
+        token = form.format(int_to_cn(number))
+        at = text.find(token, start, end)
+        while at >= 0:
+            before = text[at - 1] if at else ""
+            # glued to the end of a heading line: after a character or a closing bracket, not
+            # after a comma (…基本任务，一是…；二是… is a list in a sentence)
+            if _GLUED_AFTER.match(before) and not (number == 1 and before in _WORD_WITH_ONE):
+                marker = _marker_at(text, at, False)
+                if marker and marker.style == style and marker.number == number:
+                    candidates.append(marker)
+            at = text.find(token, at + 1, end)
+    if len(candidates) == 1 or (candidates and last):
+        return max(candidates, key=lambda m: m.start)
+    return None
 
 
 # ---------------------------------------------------------------------------

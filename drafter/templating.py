@@ -8,22 +8,48 @@ is refused, and the loaders only read files inside the template folders."""
 from __future__ import annotations
 
 import os
+import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import BaseLoader, ChoiceLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2.compiler import CodeGenerator, optimizeconst
 from jinja2.exceptions import SecurityError, TemplateNotFound, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import SandboxedEnvironment, safe_range
 
+from drafter import limits as _limits
 from drafter.errors import DrafterError
-from drafter.fileio import load_yaml, parse_yaml
+from drafter.fileio import parse_yaml, read_bytes
 from drafter.resources import builtin_dir
+from drafter.schema import check_keys
 
 OCCASIONS_DIR = "occasions"
 POINTS_FILE = "points.yaml"
 PLACEHOLDERS = ("org", "audience", "date", "occasion", "n_sections")
+MAX_TEMPLATE_BYTES = 1024 * 1024  # an occasion YAML or a layout is a few KB
+MAX_LIST_ITEMS = 100  # paragraphs of an opening, frames of a template …: each is rendered or read
+
+# The keys an occasion template may have (see templates/occasions/廉政谈话.yaml); anything
+# else is an error naming the nearest known key, never a setting silently ignored.
+OCCASION_SCHEMA: dict = {
+    "name": None,
+    "aliases": None,
+    "description": None,
+    "title": None,
+    "salutation": None,
+    "opening": None,
+    "transition": None,
+    "sections": {"default": None, "min": None, "max": None},
+    "themes": None,
+    "frames": [{"text": None, "fills": None}],
+    "points": {"min": None, "max": None, "phrases": None, "headings": None},
+    "closing": None,
+}
+POINTS_SCHEMA: dict = {"headings": None}
 
 
 @dataclass
@@ -93,16 +119,47 @@ def list_occasions(user_dir: Path | None) -> list[OccasionInfo]:
         for path in sorted((root / OCCASIONS_DIR).glob("*.yaml")):
             if path.stem in seen:
                 continue
+            if not _inside(root, path):
+                raise DrafterError(f"模板文件 {path} 指向模板文件夹 {root} 之外，未读取。请把模板文件本身放进模板文件夹。")
             occasion = load_occasion(path, origin)
             seen[path.stem] = OccasionInfo(occasion.name, occasion.aliases, occasion.description, origin, path)
     return sorted(seen.values(), key=lambda o: (o.origin != "用户", o.name))
 
 
+def check_plain_name(name: str, what: str = "会议类型") -> None:
+    """An occasion name is a plain name, never a path: `../../outside` or `a/b` is refused."""
+    bad = (
+        not name
+        or not name.strip()
+        or name.startswith(".")
+        or any(ch in name for ch in "/\\\x00")
+        or Path(name).name != name
+        or len(name) > 100
+    )
+    if bad:
+        raise DrafterError(
+            f"{what}名称“{name}”不能用：名称里不能有 / \\ 等路径符号，也不能以“.”开头。"
+            "请写会议类型本身的名称，如 廉政谈话（drafter templates list 查看全部）。"
+        )
+
+
+def _inside(root: Path, path: Path) -> bool:
+    """True if `path`, with symlinks resolved, lies inside `root`."""
+    try:
+        real_root = os.path.realpath(root)
+        return os.path.commonpath([real_root, os.path.realpath(path)]) == real_root
+    except ValueError:  # different drives
+        return False
+
+
 def find_occasion(name: str, user_dir: Path | None) -> Occasion:
     """The occasion called `name` (or with `name` among its aliases), user templates first."""
+    check_plain_name(name)
     for root, origin in template_roots(user_dir):
         path = root / OCCASIONS_DIR / f"{name}.yaml"
-        if path.is_file():
+        if path.is_file() or path.is_symlink():
+            if not _inside(root, path):
+                raise DrafterError(f"模板文件 {path} 指向模板文件夹 {root} 之外，未读取。请把模板文件本身放进模板文件夹。")
             return load_occasion(path, origin)
     infos = list_occasions(user_dir)
     for info in infos:
@@ -132,18 +189,16 @@ def _key_lines(text: str) -> dict[str, int]:
 
 
 def check_occasion(path: Path) -> tuple[dict, list[str]]:
-    """The raw mapping and every problem found, each naming the file and line."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise DrafterError(f"找不到模板文件：{path}") from None
-    except UnicodeDecodeError:
-        raise DrafterError(f"模板文件 {path} 不是 UTF-8 编码，请另存为 UTF-8 后重试。") from None
+    """The raw mapping and every problem found, each naming the file and line. A layout
+    (`*.j2`) is checked by check_layout instead."""
+    if path.suffix == ".j2":
+        return {}, check_layout(path)
+    text = read_template_text(path, "模板文件")
     data = parse_yaml(text, str(path), "模板文件")
     if not isinstance(data, dict):
         return {}, [f"模板文件 {path}：顶层应是“键: 值”的映射（参照内置模板 廉政谈话.yaml）。"]
     lines = _key_lines(text)
-    problems: list[str] = []
+    problems: list[str] = check_keys(data, OCCASION_SCHEMA, text, str(path), "模板文件")
 
     def where(key: str) -> str:
         return f"模板文件 {path} 第 {lines[key]} 行（{key}）" if key in lines else f"模板文件 {path}（{key}）"
@@ -157,6 +212,11 @@ def check_occasion(path: Path) -> tuple[dict, list[str]]:
             problems.append(f"{where(key)}：类型不对，应为{_type_name(kind)}。")
 
     expect("name", str)
+    if isinstance(data.get("name"), str) and data["name"] != path.stem:
+        problems.append(
+            f"{where('name')}：name 是“{data['name']}”，与文件名“{path.stem}”不一致（会议类型按文件名查找）。"
+            f"请把 name 改成“{path.stem}”，或把文件改名为“{data['name']}.yaml”。"
+        )
     expect("title", str, required=True)
     expect("salutation", str)
     expect("transition", str)
@@ -171,6 +231,10 @@ def check_occasion(path: Path) -> tuple[dict, list[str]]:
     for key in ("opening", "closing", "aliases", "themes"):
         if isinstance(data.get(key), list) and not all(isinstance(x, str) for x in data[key]):
             problems.append(f"{where(key)}：每一项都应是一段文字。")
+    for key in ("opening", "closing", "aliases", "themes", "frames"):
+        if isinstance(data.get(key), list) and len(data[key]) > MAX_LIST_ITEMS:
+            problems.append(f"{where(key)}：有 {len(data[key])} 项，最多 {MAX_LIST_ITEMS} 项。")
+            data[key] = data[key][:MAX_LIST_ITEMS]  # checked no further: one message is enough
     sections = data.get("sections") if isinstance(data.get("sections"), dict) else {}
     numbers = {k: sections.get(k) for k in ("default", "min", "max") if k in sections}
     if any(not isinstance(v, int) or not 1 <= v <= 10 for v in numbers.values()):
@@ -204,9 +268,46 @@ def check_occasion(path: Path) -> tuple[dict, list[str]]:
             if isinstance(value, str):
                 try:
                     render_string(env, value, context, where(key))
+                except TemplateRefused as exc:
+                    problems.append(str(exc))
+                    return data, problems  # one runaway string is enough: do not wait for the others
                 except DrafterError as exc:
                     problems.append(str(exc))
     return data, problems
+
+
+def check_layout(path: Path) -> list[str]:
+    """Problems of a layout file (speech.md.j2 …): it is rendered, under the usual limits,
+    with a small sample draft; includes are looked up beside it, then among the built-ins."""
+    from drafter.draft import Draft, DraftPoint, DraftSection, SuggestedPhrase
+
+    read_template_text(path, "版式文件")
+    phrase = SuggestedPhrase("四个意识", "formula", {"doc": "seeds/示例.txt", "line": 1})
+    points = [DraftPoint("坚定理想信念", [phrase], "一"), DraftPoint("严守纪律规矩", [], "二")]
+    sample = Draft(
+        occasion="示例", title="在示例会议上的讲话", date="2026-05-18", date_line="（2026年5月18日）",
+        salutation="同志们：", opening=["开头。"], sections=[DraftSection("以赤诚之心对待组织", "以{}之心对待{}", "政治建设", points, "一")],
+        closing=["结尾。"], seed=0, template="示例",
+    )
+    roots = [path.parent] + [root for root, _ in template_roots(None)]
+    env = GuardedSandbox(
+        loader=ChoiceLoader([_FolderLoader(root) for root in roots]),
+        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True, trim_blocks=False,
+    )
+    try:
+        render_layout(env, path.name, {"draft": sample})
+    except DrafterError as exc:
+        return [str(exc)]
+    return []
+
+
+def read_template_text(path: Path, what: str) -> str:
+    """A template file's text: a regular file of at most MAX_TEMPLATE_BYTES, in UTF-8."""
+    raw = read_bytes(path, what, limit=MAX_TEMPLATE_BYTES)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DrafterError(f"{what} {path} 不是 UTF-8 编码，请另存为 UTF-8 后重试。") from None
 
 
 def _type_name(kind) -> str:
@@ -249,7 +350,11 @@ def load_point_headings(user_dir: Path | None) -> dict[str, list[str]]:
         path = root / POINTS_FILE
         if not path.exists():
             continue
-        data = load_yaml(path, "要点备选文件")
+        text = read_template_text(path, "要点备选文件")
+        data = parse_yaml(text, str(path), "要点备选文件")
+        problems = check_keys(data, POINTS_SCHEMA, text, str(path), "要点备选文件")
+        if problems:
+            raise DrafterError("\n".join(problems))
         headings = data.get("headings") if isinstance(data, dict) else None
         if not isinstance(headings, dict):
             raise DrafterError(f"要点备选文件 {path} 的格式不对：应为 headings: 下列出“主题: [要点, …]”。")
@@ -264,10 +369,97 @@ def load_point_headings(user_dir: Path | None) -> dict[str, list[str]]:
 # the sandbox
 
 
+class TemplateRefused(DrafterError):
+    """A template asked for more time, memory or output than a template may have."""
+
+
+class _GuardedCodeGenerator(CodeGenerator):
+    """Jinja's code generator, with `a ~ b` joined by a function that checks the size."""
+
+    @optimizeconst
+    def visit_Concat(self, node, frame) -> None:
+        self.write("environment.join_checked((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+
+class GuardedSandbox(SandboxedEnvironment):
+    """SandboxedEnvironment that also bounds what a template may make (see drafter/limits.py):
+    operators, filters, method calls and `~` are checked before and after, output is counted
+    as it is produced; rendering itself runs under limits.RenderGuard (render_string,
+    render_layout)."""
+
+    intercepted_binops = frozenset(["*", "**", "+", "%"])
+    code_generator_class = _GuardedCodeGenerator
+
+    def __init__(self, *args: Any, limits: _limits.RenderLimits = _limits.LIMITS, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.limits = limits
+        self.filters = {name: _limits.guard_function(name, func, limits) for name, func in self.filters.items()}
+        self.globals.pop("lipsum", None)  # lorem ipsum of any length: no use in a speech
+
+    def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
+        _limits.check_binop(operator, left, right, self.limits)
+        return _limits.check_result(super().call_binop(context, operator, left, right), f"运算 {operator} ", self.limits)
+
+    def call(__self, __context, __obj, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's signature
+        guard = _limits._current()
+        if guard is not None:
+            guard.check_time()
+        target = getattr(__obj, "__wrapped__", __obj)  # the sandbox wraps str.format
+        name = "range" if target is safe_range else getattr(target, "__name__", None) or type(target).__name__
+        if _limits.is_builtin(target) or target is safe_range:
+            receiver = getattr(target, "__self__", None)
+            values = (receiver, *args) if isinstance(receiver, (str, bytes, list, tuple, dict, set)) else args
+            _limits.check_arguments(f"{name}", values, kwargs, __self.limits, formatting=name in ("format", "format_map"))
+        else:
+            for value in (*args, *kwargs.values()):
+                if isinstance(value, int) and not isinstance(value, bool) and abs(value) > __self.limits.max_value:
+                    _limits.check_arguments(f"{name}", (value,), {}, __self.limits)
+        result = super().call(__context, __obj, *args, **kwargs)
+        return _limits.check_result(result, f"{name} ", __self.limits)
+
+    def concat(self, parts: Any) -> str:  # type: ignore[override]
+        return _limits.guarded_concat(parts, self.limits)
+
+    def join_checked(self, values: tuple) -> str:
+        parts = [str(value) for value in values]
+        total = sum(map(len, parts))
+        if total > self.limits.max_value:
+            raise _limits.TemplateLimitError(
+                f"连接（~）结果过大（{total:,} 个字符，上限 {self.limits.max_value:,}）", *_limits.frame_position(sys._getframe(1))
+            )
+        return _limits.check_result("".join(parts), "连接（~）", self.limits)
+
+
+class _FolderLoader(BaseLoader):
+    """Layouts from one template folder: only regular files inside it (a symlink out of the
+    folder is refused), at most MAX_TEMPLATE_BYTES each, in UTF-8."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def get_source(self, environment, template: str):
+        path = self.root.joinpath(*split_template_path(template))  # refuses ".."
+        if not (path.is_file() or path.is_symlink()):
+            raise TemplateNotFound(template)
+        if not _inside(self.root, path):
+            raise DrafterError(f"版式文件 {path} 指向模板文件夹 {self.root} 之外，未读取。请把文件本身放进模板文件夹。")
+        source = read_template_text(path, "版式文件")
+        mtime = os.path.getmtime(path)
+        return source, str(path), lambda: os.path.exists(path) and os.path.getmtime(path) == mtime
+
+    def list_templates(self) -> list[str]:  # pragma: no cover - not used
+        return []
+
+
 def sandbox(user_dir: Path | None = None) -> SandboxedEnvironment:
-    """Jinja for untrusted templates: sandboxed, strict about undefined names, user folder first."""
-    loaders = [FileSystemLoader(str(root)) for root, _ in template_roots(user_dir)]
-    return SandboxedEnvironment(
+    """Jinja for untrusted templates: sandboxed and bounded, strict about undefined names,
+    user folder first."""
+    loaders = [_FolderLoader(root) for root, _ in template_roots(user_dir)]
+    return GuardedSandbox(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         autoescape=False,
@@ -276,58 +468,135 @@ def sandbox(user_dir: Path | None = None) -> SandboxedEnvironment:
     )
 
 
+# option values are put into templates as data, never run as templates: one that looks like
+# template code is refused naming the option, so that the template is never blamed for it
+_TEMPLATE_MARKS = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}|\{\}")
+OPTION_NAMES = {"org": "--org", "audience": "--audience"}
+
+
+def check_option_values(context: dict[str, Any]) -> None:
+    for key, option in OPTION_NAMES.items():
+        value = context.get(key)
+        if not isinstance(value, str):
+            continue
+        if _TEMPLATE_MARKS.search(value):
+            raise DrafterError(
+                f"选项 {option} 的值“{value}”含有模板标记（{{{{ }}}}、{{% %}}、{{# #}} 或 {{}}）。"
+                f"选项的值只作为文字填入，不能含这些符号，请去掉后重试。"
+            )
+        if any("\ud800" <= ch <= "\udfff" for ch in value):
+            raise DrafterError(f"选项 {option} 的值含有无法识别的字符（命令行参数不是 UTF-8 编码）。请检查终端的编码设置。")
+
+
+def _guarded_env(env: SandboxedEnvironment) -> _limits.RenderLimits:
+    return getattr(env, "limits", _limits.LIMITS)
+
+
 def render_string(env: SandboxedEnvironment, source: str, context: dict[str, Any], where: str) -> str:
     """Render one string from a template's YAML (a title, an opening paragraph …)."""
-    try:
-        template = env.from_string(source)
-    except TemplateSyntaxError as exc:
-        raise DrafterError(f"{where}：模板语法错误（{exc.message}）。请检查 {{{{ }}}} 和 {{% %}} 是否成对。") from None
+    check_option_values(context)
     hint = f"可用的占位：{'、'.join(PLACEHOLDERS)}。"
-    return _render(template, context, where, hint)
+    multiline = "\n" in source.strip()
+    with _failures(where, multiline, hint):
+        with _limits.RenderGuard(_guarded_env(env)):
+            try:
+                template = env.from_string(source)
+            except TemplateSyntaxError as exc:
+                raise DrafterError(
+                    f"{where}：模板语法错误（{exc.message}）。请检查 {{{{ }}}} 和 {{% %}} 是否成对。"
+                ) from None
+            return template.render(**context)
 
 
 def render_layout(env: SandboxedEnvironment, name: str, context: dict[str, Any]) -> str:
     """Render a layout file (speech.md.j2 …), the user's folder first."""
-    try:
-        template = env.get_template(name)
-    except TemplateNotFound:
-        raise DrafterError(f"找不到版式文件 {name}。模板文件夹里应有 {name}（可从内置 templates/ 复制）。") from None
-    except TemplateSyntaxError as exc:
-        raise DrafterError(f"版式文件 {exc.filename or name} 第 {exc.lineno} 行语法错误（{exc.message}）。") from None
-    return _render(template, context, f"版式文件 {template.filename or name}", "")
+    with _failures(f"版式文件 {name}", True, "", layout=True):
+        with _limits.RenderGuard(_guarded_env(env)):
+            try:
+                template = env.get_template(name)
+            except TemplateNotFound:
+                raise DrafterError(f"找不到版式文件 {name}。模板文件夹里应有 {name}（可从内置 templates/ 复制）。") from None
+            except TemplateSyntaxError as exc:
+                raise DrafterError(f"版式文件 {exc.filename or name} 第 {exc.lineno} 行语法错误（{exc.message}）。") from None
+            return template.render(**context)
 
 
-def _render(template, context: dict[str, Any], where: str, hint: str) -> str:
-    try:
-        return template.render(**context)
-    except SecurityError as exc:
-        raise DrafterError(f"{where}：模板试图访问不安全的内容（{exc}），已拒绝执行。请删除这段模板代码。") from None
-    except UndefinedError as exc:
-        raise DrafterError(f"{where}：模板用到了不存在的字段（{exc.message}）。{hint}") from None
-    except TemplateError as exc:
-        raise DrafterError(f"{where}：模板出错（{exc}）。") from None
+class _failures:
+    """Turn whatever a template's rendering raised into a DrafterError naming the template
+    (the YAML key and line `where`, or the layout file) and the line inside it."""
+
+    def __init__(self, where: str, multiline: bool, hint: str, layout: bool = False):
+        self.where = where
+        self.multiline = multiline
+        self.hint = hint
+        self.layout = layout
+
+    def __enter__(self) -> None:
+        return None
+
+    def _at(self, filename: str | None, line: int | None) -> str:
+        if self.layout and filename and not filename.startswith("<"):
+            return f"版式文件 {filename}" + (f" 第 {line} 行" if line else "")
+        if self.multiline and line:
+            return f"{self.where}（该段第 {line} 行）"
+        return self.where
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        if exc is None or isinstance(exc, DrafterError) or not isinstance(exc, Exception):
+            return False
+        if isinstance(exc, _limits.TemplateLimitError):
+            filename, line = exc.filename, exc.line
+            if not line:
+                filename, line = _limits.traceback_position(exc.__traceback__)
+            raise TemplateRefused(
+                f"{self._at(filename, line)}：{exc.reason}，已停止。模板只应写文字和简单的占位，请删去或改小这段模板代码。"
+            ) from None
+        filename, line = _limits.traceback_position(exc.__traceback__)
+        at = self._at(filename, line)
+        if isinstance(exc, MemoryError):
+            raise TemplateRefused(f"{at}：渲染用尽了内存上限，已停止。请删去或改小这段模板代码。") from None
+        if isinstance(exc, RecursionError):
+            raise TemplateRefused(f"{at}：模板递归太深（宏或 include 调用了自己？），已停止。请修改这段模板代码。") from None
+        if isinstance(exc, SecurityError):
+            raise DrafterError(f"{at}：模板试图访问不安全的内容（{exc}），已拒绝执行。请删除这段模板代码。") from None
+        if isinstance(exc, UndefinedError):
+            raise DrafterError(f"{at}：模板用到了不存在的字段（{exc.message}）。{self.hint}") from None
+        if isinstance(exc, OverflowError):
+            raise TemplateRefused(f"{at}：模板中的数字过大（{exc}），已停止。请改小这段模板代码中的数字。") from None
+        if isinstance(exc, TemplateError):
+            raise DrafterError(f"{at}：模板出错（{exc}）。") from None
+        raise DrafterError(f"{at}：模板运行出错（{type(exc).__name__}: {exc}）。请检查这段模板代码。") from None
 
 
 def new_occasion(name: str, base: str, directory: str | os.PathLike) -> Path:
-    """Copy occasion `base` to DIR/occasions/NAME.yaml with its name changed; never overwrite."""
-    if not name.strip() or any(ch in name for ch in "/\\:*?\"<>|") or name.startswith("."):
+    """Copy occasion `base` to DIR/occasions/NAME.yaml with its name changed; never overwrite.
+    DIR and DIR/occasions are created if needed, but not the folders above DIR."""
+    check_plain_name(name, "新会议类型")
+    if any(ch in name for ch in ":*?\"<>|"):
         raise DrafterError(f"名称“{name}”不能用作文件名。请换一个不含 / \\ : * ? 等符号的名称。")
     directory = Path(directory)
+    if not directory.parent.is_dir() and not directory.is_dir():
+        raise DrafterError(f"--dir {directory}：上一级文件夹 {directory.parent} 不存在。请先建好它，或换一个位置。")
+    if directory.exists() and not directory.is_dir():
+        raise DrafterError(f"--dir {directory} 不是文件夹。请给出自己的模板文件夹。")
     source = find_occasion(base, directory if directory.is_dir() else None)
     target = directory / OCCASIONS_DIR / f"{name}.yaml"
-    if target.exists():
+    if os.path.lexists(target):
         raise DrafterError(f"{target} 已存在，未覆盖。请换一个名称，或直接编辑该文件。")
-    text = source.path.read_text(encoding="utf-8-sig")
+    text = read_template_text(source.path, "模板文件")
     lines = text.splitlines(keepends=True)
+    name_line = yaml.safe_dump({"name": name}, allow_unicode=True, width=10_000)
     for i, line in enumerate(lines):
         if line.startswith("name:"):
-            lines[i] = f"name: {name}\n"
+            lines[i] = name_line
             break
     else:
-        lines.insert(0, f"name: {name}\n")
+        lines.insert(0, name_line)
     lines.insert(0, f"# 由 drafter templates new 从“{source.name}”复制。\n")
-    from drafter.fileio import atomic_write_text
+    from drafter.fileio import write_new_file
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(target, "".join(lines))
+    for folder in (directory, target.parent):
+        if not folder.is_dir():
+            folder.mkdir()
+    write_new_file(target, "".join(lines).encode("utf-8"), option="--dir")
     return target

@@ -232,7 +232,7 @@ def test_expired_in_finds_class_struggle_slogans_in_the_1970s_reports(canon):
     reports = {json.loads(line).get("year"): json.loads(line)["content"]
                for line in (CORPORA / "government_work_reports.jsonl").read_text(encoding="utf-8").splitlines()}
     found = {e.text for e in canon.expired_in(reports["1978"], 2026)}
-    assert {"以阶级斗争为纲", "无产阶级文化大革命", "农业学大寨"} <= found
+    assert {"以阶级斗争为纲", "无产阶级文化大革命", "农业学大寨", "苏修"} <= found
     # the same report, dated in its own year, has nothing expired from that time
     assert not {e.text for e in canon.expired_in(reports["1978"], 1978)} & {"以阶级斗争为纲", "农业学大寨"}
 
@@ -244,6 +244,11 @@ def test_is_truncation_on_cut_formulations(canon):
     assert canon.is_truncation("不敢腐、不能腐").text == "不敢腐、不能腐、不想腐"
     assert canon.is_truncation("“四个全面”战略").text == "“四个全面”战略布局"
     assert canon.is_truncation("政治意识、大局意识、核心意识").text == "政治意识、大局意识、核心意识、看齐意识"
+    assert canon.is_truncation("形式主义、官僚主义、享乐主义").text == "形式主义、官僚主义、享乐主义和奢靡之风"
+    assert canon.is_truncation("人类命运").text == "人类命运共同体"  # whole: true
+    assert canon.is_truncation("全面从严").text == "全面从严治党"
+    assert canon.is_truncation("一体推进不敢腐").text == "一体推进不敢腐、不能腐、不想腐"
+    assert canon.is_truncation("四个").text in {"四个意识", "四个自信", "四个全面", "四个伟大"}  # a numeral alone
 
 
 def test_an_old_series_is_expired_but_not_inside_the_current_one(canon):
@@ -259,6 +264,9 @@ def test_is_truncation_leaves_whole_words_and_formulations_alone(canon):
         "以习近平同志为核心的党中央", "党中央", "新时代中国特色社会主义思想", "新发展理念", "高质量", "新时代", "中国",
         "不敢腐", "经济建设", "政治纪律", "以人民为中心", "实现中华民族伟大复兴", "乡村振兴", "以国内大循环为主体",
         "十三五", "为中国人民谋幸福",
+        # beginnings of formulations not marked whole that are terms of their own (corpus bank, read)
+        "生态文明", "社会主义市场经济", "党风廉政建设", "中华人民共和国", "脱贫攻坚", "中国共产党领导", "习近平总书记",
+        "因地制宜", "坚持和完善", "新时代中国特色社会主义", "人民日益增长的美好生活需要", "增强“四个意识”", "习近平",
     ]:
         assert canon.is_truncation(text) is None, text
 
@@ -320,6 +328,8 @@ def test_a_small_canon_loads(tmp_path):
         ("  - text: 以习近平同志为总书记的党中央", "  - text: 两个确立", ["第 10 行", "重复", "第 4 行"]),
         ("  - text: 两个确立", "  - text: &a 两个确立", ["第 4 行", "锚点"]),
         ("expired:", "expired: [}", ["第 8 行", "YAML 格式错误"]),
+        ("    since: 2021", "    since: 2021\n    whole: 是", ["第 8 行", "whole 应为 true 或 false"]),
+        ("    until: 2016", "    until: 2016\n    not_after: [江]", ["第 13 行", "not_after 应是一段文字"]),
     ],
 )
 def test_schema_errors_name_the_file_the_line_and_the_nearest_key(tmp_path, old, new, expected):

@@ -65,18 +65,33 @@ def test_plain_output_says_when_no_heading_was_found(runner, tmp_path):
     assert "称呼语：同志们：" in result.stdout and "结构：未发现编号标题" in result.stdout
 
 
-def test_jsonl_gives_its_first_record_with_the_title_field_as_fallback(runner, tmp_path):
+def test_jsonl_record_chosen_as_file_row_with_the_title_field_as_fallback(runner, tmp_path):
     path = tmp_path / "corpus.jsonl"
     records = [
         {"title": "在全市警示教育大会上的讲话", "content": "同志们：\n一、筑牢思想防线\n正文。\n二、严守纪律规矩\n正文。"},
         {"title": "另一篇", "content": "正文。"},
     ]
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
-    result = run(runner, "outline", str(path), "--json")
+    result = run(runner, "outline", f"{path}#0", "--json")
     data = json.loads(result.stdout)
     assert data["source"] == f"{path}#0"
     assert data["title"] == "在全市警示教育大会上的讲话" and data["occasion"] == "警示教育大会"
     assert [(s["heading"], s["line"]) for s in data["sections"]] == [("筑牢思想防线", 2), ("严守纪律规矩", 4)]
+    second = json.loads(run(runner, "outline", f"{path}#1", "--json").stdout)
+    assert second["source"] == f"{path}#1" and second["title"] == "另一篇"
+
+
+def test_jsonl_with_several_records_says_how_to_choose_one(runner, tmp_path):
+    """Record 0 shown silently as if it were the whole file was a bug (issue 12)."""
+    path = tmp_path / "corpus.jsonl"
+    path.write_text('{"content": "第一篇正文。"}\n{"content": "第二篇正文。"}\n', encoding="utf-8")
+    result = run(runner, "outline", str(path), code=1)
+    assert result.exit_code == 1 and f"{path}#0" in result.stderr and "行号" in result.stderr
+    missing = run(runner, "outline", f"{path}#5", code=1)
+    assert missing.exit_code == 1 and "第 5 条" in missing.stderr
+    single = tmp_path / "one.jsonl"
+    single.write_text('{"content": "唯一一篇正文。"}\n', encoding="utf-8")
+    assert run(runner, "outline", str(single)).exit_code == 0
 
 
 def test_broken_jsonl_line_gives_one_line_naming_file_and_line(runner, tmp_path):
@@ -109,3 +124,22 @@ def test_outline_does_not_load_jieba():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_outline_json_of_a_speech_pasted_from_a_news_site(runner, tmp_path):
+    """One line: dateline, glued header, a credit before a marker, a run-on inline heading (cut,
+    with the whole sentence in the additive heading_full), the print-edition note at the end."""
+    run_on = "加强理论学习，不断提高政治判断力、政治领悟力、政治执行力，切实把学习成果转化为推动工作的实际行动"
+    text = (
+        "新华社北京3月5日电 在全市工作会议上的讲话（2021年3月5日）王建国同志们：今天召开全市工作会议。"
+        f"新华社记者 鞠鹏/摄一、{run_on}。正文。二、严守纪律规矩。正文。谢谢大家！"
+        "（新华社北京3月5日电）《 人民日报 》（ 2021年03月06日 02 版）"
+    )
+    path = tmp_path / "网页.txt"
+    path.write_text(text, encoding="utf-8")
+    data = _json(runner, path)
+    assert (data["title"], data["date"], data["speaker"], data["salutation"]) == ("在全市工作会议上的讲话", "2021-03-05", "王建国", "同志们：")
+    first, second = data["sections"]
+    assert (first["marker"], first["heading"], first["heading_full"], first["line"]) == ("一、", "加强理论学习", run_on, 1)
+    assert "heading_full" not in second and second["heading"] == "严守纪律规矩"
+    assert "新华社" not in json.dumps(data, ensure_ascii=False)

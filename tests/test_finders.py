@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import pytest
 
+from drafter.canon import canon_path, load_canon
+from drafter.mining.canonical import CanonMatcher
 from drafter.mining.extract import LINE_FINDERS, LineView
 from drafter.mining.segment import lexicon, segment
 
+CANON = CanonMatcher(load_canon(canon_path()))
+
 
 def finds(finder, text: str) -> set[str]:
-    view = LineView.of(text, segment(text), lambda offset: 7, lexicon())
+    view = LineView.of(text, segment(text), lambda offset: 7, lexicon(), CANON)
     found = finder(view)
     assert all(f.line == 7 and f.context for f in found)  # place and context come from the view
     return {f.text for f in found}
@@ -33,6 +37,13 @@ CASES = {
     "_quotes": (
         ("古人云：“名为招祸之本，利乃忘志之媒。”", {"名为招祸之本，利乃忘志之媒"}),
         ("他尖锐地指出：“问题就在这里。”", {"问题就在这里"}),
+    ),
+    "_canonical": (
+        (
+            "在以习近平同志为核心的党中央坚强领导下，深入学习贯彻习近平新时代中国特色社会主义思想，做到“两个维护”。",
+            {"以习近平同志为核心的党中央", "习近平新时代中国特色社会主义思想", "两个维护"},
+        ),
+        ("以习近平同志为核心，这是一句被截断的话。", {"以习近平同志为核心"}),
     ),
     "_quoted_terms": (
         ("要深化“放管服”改革，坚持“走出去”。", {"放管服", "走出去"}),

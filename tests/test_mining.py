@@ -15,6 +15,8 @@ from drafter.mining import _mine_one, analyze
 from drafter.mining.frames import align, frames_from_siblings
 
 FUNCTION_EDGE = set("的了和在把与及等或而并")
+# set phrases jieba's dictionary holds as one word although they start with a function character
+DICTIONARY_WORDS_ON_AN_EDGE = {"和平统一", "和平发展", "与时俱进", "从严治党", "和平共处"}
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +61,8 @@ def test_no_entry_starts_or_ends_on_a_function_word_or_spans_a_sentence_end(seed
             continue
         text = entry.text
         assert not re.search(r"[。！？；]", text), text
-        if entry.kind != "idiom":  # dictionary idioms may end on 在 or 过: 无处不在, 得过且过
+        # idioms (无处不在), the canon's formulations (碳达峰碳中和) and series (机会平等、规则平等) may end on such a character
+        if entry.kind not in ("idiom", "parallel") and not entry.canonical and text not in DICTIONARY_WORDS_ON_AN_EDGE:
             assert text[0] not in FUNCTION_EDGE and text[-1] not in FUNCTION_EDGE, text
 
 
@@ -68,12 +71,13 @@ def test_no_entry_starts_or_ends_on_a_function_word_or_spans_a_sentence_end(seed
 # Entries of the seed bank read and judged junk. Those analysis no longer yields must never come
 # back; those it still yields are listed apart, and the list may only shrink: when one disappears,
 # the test says so and it moves to JUDGED_JUNK_GONE, where it is guarded from then on.
-JUDGED_JUNK_GONE = {"依靠组织", "各项工作", "基本的政治", "强化理论", "找准工作", "要带头遵纪守法", "重点工作"}
-JUDGED_JUNK_STILL_MINED = {
-    "三宝", "不记笔记", "习近平总书记看齐", "事业高度负责", "事情办好", "做到忠诚", "刚刚起步", "十月红", "各种诱惑",
-    "实力坑夫", "工作实际", "工作方法", "建设摆在重要位置", "整体合力", "旗号非法牟利", "暖壶救民", "标准严格要求",
-    "树立正确", "目标任务", "相距甚远", "第一职责", "转型发展", "遣子还里", "问题和不足",
+JUDGED_JUNK_GONE = {
+    "依靠组织", "各项工作", "基本的政治", "强化理论", "找准工作", "要带头遵纪守法", "重点工作",
+    # gone once the seeds came with the shipped reports (larger-corpus thresholds)
+    "习近平总书记看齐", "事业高度负责", "事情办好", "做到忠诚", "刚刚起步", "各种诱惑", "工作实际", "工作方法",
+    "建设摆在重要位置", "整体合力", "旗号非法牟利", "标准严格要求", "第一职责", "转型发展", "问题和不足",
 }
+JUDGED_JUNK_STILL_MINED = {"三宝", "不记笔记", "十月红", "实力坑夫", "暖壶救民", "树立正确", "目标任务", "相距甚远", "遣子还里"}
 
 
 def test_judged_junk_does_not_come_back(seed_bank):
@@ -321,5 +325,6 @@ def test_real_reports_yield_the_genres_formulas_and_set_phrases(tmp_path):
 def test_progress_is_reported_while_mining_and_while_merging(tmp_path):
     calls = []
     analyze([SEEDS], tmp_path, progress=lambda stage, done, total: calls.append((stage, done, total)))
-    assert [c for c in calls if c[0] == "分析"][-1] == ("分析", 5, 5)
+    n = len(list(SEEDS.rglob("*.txt")))  # the five seeds and the shipped reports
+    assert [c for c in calls if c[0] == "分析"][-1] == ("分析", n, n)
     assert [c for c in calls if c[0] == "汇总"] == [("汇总", k, 3) for k in range(4)]

@@ -172,7 +172,10 @@ def gov_reports(corpora: Path) -> list[Shipped]:
         # the printed report has "国务院总理　李强" under the subtitle; the office is left out
         # here, or analysis mines "国务院总理李克强" (nine reports) as a set phrase
         header = ["政府工作报告", subtitle, premier]
-        remark = REMARK + ("。" if own else f"；维基文库原文没有标题块，标题、日期、会议届次和报告人为补入（届次和报告人见同一会议关于政府工作报告的决议）。")
+        if own:
+            remark = REMARK + "；报告人一行只写姓名（原文作“国务院总理 " + premier + "”）。"
+        else:
+            remark = REMARK + "；维基文库原文没有标题块，标题、日期、会议届次和报告人为补入（届次和报告人见同一会议关于政府工作报告的决议），报告人一行只写姓名。"
         text = render(header, strip_title_block(body), note, record["title"], record["url"], year, remark)
         shipped.append(Shipped(f"{year}年政府工作报告.txt", text))
     return shipped

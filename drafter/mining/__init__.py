@@ -11,15 +11,18 @@ import dataclasses
 import logging
 import multiprocessing
 import os
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 from drafter.bank import FRAMES_FILE, PHRASES_FILE, assign_themes, load_themes, themes_file
+from drafter.canon import Canon, CanonicalEntry, canon_path, load_canon
 from drafter.corpus import Document, expand_paths, load_corpus
 from drafter.errors import DrafterError
 from drafter.fileio import atomic_write_text, dump_bank_yaml, prime_yaml_cache
+from drafter.mining.canonical import CanonMatcher
 from drafter.mining.extract import DocMined, mine_document
 from drafter.mining.segment import WordClasses, lexicon, prepare, segment, word_classes
 from drafter.mining.terms import find_terms, locate_terms
@@ -28,6 +31,7 @@ from drafter.model import BANK_ORDER, KINDS, Entry, Found, Source
 log = logging.getLogger(__name__)
 
 MAX_SOURCES = 20
+_NO_QUOTES = dict.fromkeys(map(ord, "“”‘’"), None)
 PARALLEL_THRESHOLD = 200_000  # characters: below this, worker processes cost more than they save
 
 
@@ -48,8 +52,8 @@ class AnalysisSummary:
 # map
 
 
-def _mine_one(doc: Document, default_year: int | None = None) -> DocMined:
-    return mine_document(doc, lexicon(), segment, default_year)
+def _mine_one(doc: Document, default_year: int | None = None, canon: CanonMatcher | None = None) -> DocMined:
+    return mine_document(doc, lexicon(), segment, default_year, canon)
 
 
 def _start_pool(workers: int):
@@ -59,29 +63,33 @@ def _start_pool(workers: int):
 
 
 def _map(
-    docs: list[Document], pool, progress: Callable[[int, int], None] | None, default_year: int | None = None
+    docs: list[Document],
+    pool,
+    progress: Callable[[int, int], None] | None,
+    default_year: int | None = None,
+    canon: CanonMatcher | None = None,
 ) -> list[DocMined]:
     """Mine every document, in the pool's worker processes when there is a pool."""
     if pool is None or len(docs) < 2:
         results = []
         for i, doc in enumerate(docs):
-            results.append(_mine_one(doc, default_year))
+            results.append(_mine_one(doc, default_year, canon))
             if progress:
                 progress(i + 1, len(docs))
         return results
     # big documents first, so the workers finish together
     order = sorted(range(len(docs)), key=lambda i: -len(docs[i].text))
     results: list[DocMined | None] = [None] * len(docs)
-    for done, (index, mined) in enumerate(pool.imap_unordered(_mine_indexed, [(i, docs[i], default_year) for i in order]), 1):
+    for done, (index, mined) in enumerate(pool.imap_unordered(_mine_indexed, [(i, docs[i], default_year, canon) for i in order]), 1):
         results[index] = mined
         if progress:
             progress(done, len(docs))
     return [r for r in results if r is not None]
 
 
-def _mine_indexed(item: tuple[int, Document, int | None]) -> tuple[int, DocMined]:
-    index, doc, default_year = item
-    return index, _mine_one(doc, default_year)
+def _mine_indexed(item: tuple[int, Document, int | None, CanonMatcher | None]) -> tuple[int, DocMined]:
+    index, doc, default_year, canon = item
+    return index, _mine_one(doc, default_year, canon)
 
 
 # ---------------------------------------------------------------------------
@@ -99,8 +107,8 @@ def _keep_weak(kind: str, founds: list[Found], docs: int, strong_texts: set[str]
         return True
     text = founds[0].text
     if kind == "formula":
-        if any(text != s and text in s for s in strong_texts):
-            return False  # 三个区分 inside “三个区分开来”
+        if any(text != s and text in s and "、" not in s for s in strong_texts):
+            return False  # 三个区分 inside “三个区分开来” (but 两个基本点 is an item of 一个中心、两个基本点)
         return docs >= 2 or len(founds) >= 3
     return True
 
@@ -164,7 +172,7 @@ def _kind(found: Found, classes: WordClasses) -> str | None:
     """The kind an entry is filed under, or None to drop it. jieba's "set phrases" built as
     a modifier and a noun (高等教育, 固定资产) are terms, not idioms; a quoted four-character
     dictionary word that is no idiom (“马来西亚”) is no idiom either."""
-    if found.kind == "idiom":
+    if found.kind == "idiom" and not found.canonical:
         if found.text in classes.compounds:
             return "term"
         if found.weak and found.text in classes.plain_four:
@@ -173,9 +181,16 @@ def _kind(found: Found, classes: WordClasses) -> str | None:
 
 
 def reduce_entries(
-    mined: list[DocMined], terms: list[tuple[str, Found]], themes: dict[str, list[str]], classes: WordClasses = WordClasses()
+    mined: list[DocMined],
+    terms: list[tuple[str, Found]],
+    themes: dict[str, list[str]],
+    classes: WordClasses = WordClasses(),
+    canon: Canon | None = None,
 ) -> list[Entry]:
-    """Every find of every document, grouped by kind and text, into entries with their sources."""
+    """Every find of every document, grouped by kind and text, into entries with their sources.
+    The canon's formulations are entries whenever they occur, of the canon's kind and themes;
+    their truncations (以习近平同志为核心 without 的党中央) never are."""
+    canon = canon or Canon([], [])
     order = {m.source: i for i, m in enumerate(mined)}
     by_source = {m.source: m for m in mined}
     groups = _group(mined, terms, classes)
@@ -184,38 +199,74 @@ def reduce_entries(
     strong_formulas = {
         text for (kind, text), items in groups.items() if kind == "formula" and not _only_weak(f for _, f in items)
     }
-    best_kind: dict[str, str] = {}
-    for kind, text in groups:
-        if text not in best_kind or KINDS[kind].merge_rank < KINDS[best_kind[text]].merge_rank:
-            best_kind[text] = kind
-
+    best_kind = _best_kinds(groups, canon)
     entries: list[Entry] = []
     for (kind, text), items in groups.items():
-        if best_kind[text] != kind:
+        if best_kind[text] != kind or canon.is_truncation(text):
             continue
         founds = [f for _, f in items]
-        doc_names = {source for source, _ in items}
-        if not _keep_weak(kind, founds, len(doc_names), strong_formulas):
+        canonical = canon.canonical_entry(text)
+        if not canonical and not _keep_weak(kind, founds, len({source for source, _ in items}), strong_formulas):
             continue
         # newest documents first, so that the sources kept (MAX_SOURCES) include the current ones
         items.sort(key=lambda item: (-(by_source[item[0]].year or 0), order.get(item[0], 0), item[1].line))
-        years = founds[0].years or _years(by_source[source].year for source in doc_names)
-        entry = Entry(
-            text=text,
-            kind=kind,
-            themes=[],
-            # set phrases were located by position and counted in full there
-            count=founds[0].total if founds[0].total is not None else len(items),
-            docs=founds[0].total_docs if founds[0].total_docs is not None else len(doc_names),
-            sources=_sources(items, by_source),
-            first_year=years[0] if years else None,
-            last_year=years[1] if years else None,
-        )
-        _merge_kind_fields(entry, founds)
-        entry.themes = assign_themes(text, [s.context for s in entry.sources], themes, kind)
-        entries.append(entry)
+        entries.append(_entry(kind, text, items, by_source, themes, canonical))
     entries.sort(key=lambda e: (KINDS[e.kind].bank_rank, -e.docs, -e.count, e.text))
     return entries
+
+
+def _entry(
+    kind: str,
+    text: str,
+    items: list[tuple[str, Found]],
+    by_source: dict[str, DocMined],
+    themes: dict[str, list[str]],
+    canonical: CanonicalEntry | None,
+) -> Entry:
+    founds = [f for _, f in items]
+    count, docs = _count(items)
+    years = _years([by_source[source].year for source, _ in items] + [y for f in founds if f.years for y in f.years])
+    entry = Entry(
+        text=text,
+        kind=kind,
+        themes=[],
+        count=count,
+        docs=docs,
+        sources=_sources(items, by_source),
+        first_year=years[0] if years else None,
+        last_year=years[1] if years else None,
+        canonical=canonical is not None,
+    )
+    _merge_kind_fields(entry, founds)
+    entry.themes = assign_themes(text, [s.context for s in entry.sources], themes, kind)
+    if canonical:
+        entry.themes += [t for t in canonical.themes if t not in entry.themes]
+    return entry
+
+
+def _best_kinds(groups: dict[tuple[str, str], list[tuple[str, Found]]], canon: Canon) -> dict[str, str]:
+    """The kind each text is filed under: the canon's, else the more specific of those mined."""
+    best: dict[str, str] = {}
+    for kind, text in groups:
+        if text not in best or KINDS[kind].merge_rank < KINDS[best[text]].merge_rank:
+            best[text] = kind
+    for text in best:
+        entry = canon.canonical_entry(text)
+        if entry is not None and (entry.kind, text) in groups:
+            best[text] = entry.kind
+    return best
+
+
+def _count(items: list[tuple[str, Found]]) -> tuple[int, int]:
+    """Occurrences and documents. The canon's finds see every occurrence of a formulation; set
+    phrases were located by position and counted in full there; else each find is one."""
+    canonical = [(source, f) for source, f in items if f.canonical]
+    if canonical:
+        return len(canonical), len({source for source, _ in canonical})
+    first = items[0][1]
+    if first.total is not None:
+        return first.total, first.total_docs or 0
+    return len(items), len({source for source, _ in items})
 
 
 def _group(
@@ -260,10 +311,11 @@ def _merge_kind_fields(entry: Entry, founds: list[Found]) -> None:
                 if fill not in entry.fills:
                     entry.fills.append(fill)
                     entry.examples.append(example)
-    elif entry.kind == "parallel":
-        entry.items = founds[0].items or []
+    elif entry.kind == "parallel":  # the canon's series come without items: split them
+        entry.items = next((f.items for f in founds if f.items), None) or re.split("[、，；]", entry.text.translate(_NO_QUOTES))
     elif entry.kind == "quote":
-        entry.attribution = Counter(f.attribution for f in founds).most_common(1)[0][0]
+        sayers = Counter(f.attribution for f in founds if f.attribution)  # the canon's finds name no sayer
+        entry.attribution = sayers.most_common(1)[0][0] if sayers else None
     elif entry.kind == "move":
         entry.role = Counter(f.role for f in founds).most_common(1)[0][0]
         occasions = sorted({f.occasion for f in founds if f.occasion})
@@ -296,6 +348,7 @@ def analyze(
         raise DrafterError(f"{output} 是一个文件，-o 需要一个文件夹。")
     files = expand_paths(list(paths))
     themes = load_themes(themes_file(output, themes_path))
+    canon = load_canon(canon_path(output))
     if workers is None:  # about three bytes a character in UTF-8
         size = sum(f.stat().st_size for f in files)
         workers = min(2, os.cpu_count() or 1) if size >= 3 * PARALLEL_THRESHOLD else 1
@@ -304,7 +357,7 @@ def analyze(
         docs = load_corpus(files)
         if not docs:
             raise DrafterError("没有找到可分析的文档。请给出讲话稿文件、文件夹或 JSONL 文件。")
-        mined = _map(docs, pool, (lambda done, total: progress("分析", done, total)) if progress else None, default_year)
+        mined = _map(docs, pool, (lambda done, total: progress("分析", done, total)) if progress else None, default_year, CanonMatcher(canon))
     finally:
         if pool is not None:
             pool.terminate()
@@ -319,7 +372,7 @@ def analyze(
     classes = word_classes()
     term_stats = find_terms(mined, theme_words=theme_words, classes=classes, **term_thresholds(len(mined), characters))
     merging(1)
-    entries = reduce_entries(mined, locate_terms(mined, term_stats, MAX_SOURCES), themes, classes)
+    entries = reduce_entries(mined, locate_terms(mined, term_stats, MAX_SOURCES), themes, classes, canon)
     merging(2)
     files = write_bank(output, entries, len(docs), catalog(mined))
     merging(3)

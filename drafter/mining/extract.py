@@ -18,6 +18,7 @@ from typing import Callable
 from drafter.corpus import Document, is_traditional, to_simplified
 from drafter.dating import document_year
 from drafter.genre import CJK_BASIC, FORMULA_NUMERALS, NUMBER_CHARS
+from drafter.mining.canonical import CanonMatcher
 from drafter.mining.frames import frames_from_siblings, normalize_heading
 from drafter.model import Found
 from drafter.mining.segment import Lexicon
@@ -66,10 +67,12 @@ class LineView:
     line_of: LineOf
     lexicon: Lexicon
     quoted: list[tuple[int, int, str]]  # (start of “, end after ”, the text inside)
+    canon: CanonMatcher | None = None
 
     @classmethod
-    def of(cls, text: str, tokens: list[str], line_of: LineOf, lexicon: Lexicon) -> LineView:
-        return cls(text, tokens, line_of, lexicon, [(m.start(), m.end(), m.group(1)) for m in _QUOTED.finditer(text)])
+    def of(cls, text: str, tokens: list[str], line_of: LineOf, lexicon: Lexicon, canon: CanonMatcher | None = None) -> LineView:
+        quoted = [(m.start(), m.end(), m.group(1)) for m in _QUOTED.finditer(text)]
+        return cls(text, tokens, line_of, lexicon, quoted, canon)
 
     @functools.cached_property
     def offsets(self) -> list[int]:
@@ -487,11 +490,18 @@ def _frames(outline: Outline, line_text: dict[int, str]) -> list[Found]:
 # ---------------------------------------------------------------------------
 
 
+def _canonical(view: LineView) -> list[Found]:
+    """The canon's formulations, however rare, long or cut by jieba (canon.yaml)."""
+    return view.canon.finds(view.text, view.line_of, context_of) if view.canon else []
+
+
 # Every finder that reads one line at a time, in the order their finds are reported.
-LINE_FINDERS: tuple[Callable[[LineView], list[Found]], ...] = (_formulas, _idioms, _parallels, _quotes, _quoted_terms)
+LINE_FINDERS: tuple[Callable[[LineView], list[Found]], ...] = (_formulas, _idioms, _parallels, _quotes, _quoted_terms, _canonical)
 
 
-def mine_document(doc: Document, lexicon: Lexicon, segment, default_year: int | None = None) -> DocMined:
+def mine_document(
+    doc: Document, lexicon: Lexicon, segment, default_year: int | None = None, canon: CanonMatcher | None = None
+) -> DocMined:
     """Everything one document yields on its own, plus its tokens for the corpus statistics."""
     lines = doc.lines
     if is_traditional(doc.text):
@@ -504,7 +514,7 @@ def mine_document(doc: Document, lexicon: Lexicon, segment, default_year: int | 
         # for the corpus statistics, anything that is not a Chinese word is a boundary
         line_tokens.append([t if "\u4e00" <= t[0] <= "\u9fff" else BOUNDARY for t in tokens])
         # the original line of a character of this line (a re-joined line spans several)
-        view = LineView.of(line, tokens, functools.partial(doc.line_of, index), lexicon)
+        view = LineView.of(line, tokens, functools.partial(doc.line_of, index), lexicon, canon)
         for finder in LINE_FINDERS:
             found.extend(finder(view))
     _count_quoted_terms(found, "\n".join(lines))

@@ -28,10 +28,27 @@ log = logging.getLogger(__name__)
 
 @functools.lru_cache(maxsize=1)
 def _jieba():
+    """jieba, initialised with its prefix-dictionary cache in our cache folder (not the shared
+    temporary folder, where another user's file makes every run log "Dump cache file failed"
+    with a traceback). Without a cache folder jieba builds its dictionary and keeps no cache.
+    Its logger stays quiet about cache trouble either way."""
     import jieba
 
+    from drafter.fileio import cache_dir, make_cache_dir
+
     jieba.setLogLevel(logging.WARNING)  # jieba logs its cache build at INFO on its own handler
-    jieba.initialize()
+    folder = cache_dir()
+    if folder is not None and make_cache_dir(folder):
+        jieba.dt.tmp_dir = str(folder)
+    else:
+        jieba.dt.tmp_dir = os.devnull  # not a folder: nothing is read from it, nothing written
+    logger = jieba.default_logger
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)  # jieba reports a failed cache write with a traceback
+    try:
+        jieba.initialize()
+    finally:
+        logger.setLevel(level)
     return jieba
 
 

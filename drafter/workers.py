@@ -1,0 +1,84 @@
+"""Worker processes that stop cleanly, and a main process that stops them.
+
+Ctrl-C reaches every process of the terminal's process group: without care, each worker of a
+multiprocessing pool prints its own KeyboardInterrupt traceback, and a worker whose parent was
+killed prints an EOFError traceback (or lingers). Here the parent alone decides: workers
+ignore SIGINT, die silently on SIGTERM (which pool.terminate() sends) and, on Linux, are
+killed with their parent; in the parent, SIGTERM and SIGHUP raise KeyboardInterrupt for the
+length of the work, so the same clean path (terminate the pool, keep the old bank, one line
+of Chinese) serves every way of being stopped."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import threading
+from typing import Callable, Iterator
+
+
+def cap_workers(workers: int | None) -> int | None:
+    """`--workers`, never more than the CPU count (more only makes the run slower)."""
+    if workers is None:
+        return None
+    return max(1, min(workers, os.cpu_count() or 1))
+
+
+def quiet_worker(prepare: Callable[[], None] | None = None) -> None:
+    """Pool initializer: leave Ctrl-C to the parent, die silently when told or orphaned."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
+    if prepare is not None:
+        prepare()
+
+
+def _die_with_parent() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() == 1:  # the parent died before prctl took effect
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass
+
+
+class Stopped(KeyboardInterrupt):
+    """The run was stopped by a signal (SIGINT, SIGTERM, SIGHUP); `signum` says which."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """In the main thread: SIGTERM and SIGHUP (and SIGINT) raise Stopped for the length of the
+    block; the previous handlers come back afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame) -> None:
+        raise Stopped(signum)
+
+    saved = {}
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is None:
+            continue
+        try:
+            saved[number] = signal.signal(number, stop)
+        except (ValueError, OSError):  # pragma: no cover
+            pass
+    try:
+        yield
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)

@@ -1,0 +1,605 @@
+"""Issue 12: hostile files, interrupted runs and user mistakes.
+
+Every case runs `python -m drafter` as a subprocess under a 2 GB address-space limit and a
+20-second timeout, and must end with exit 1 or 2, a Chinese message naming the culprit, no
+traceback, and nothing of the user's lost or replaced."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SEEDS
+
+MEMORY = 2 * 1024**3
+TIMEOUT = 20
+BUILTIN = ROOT / "templates"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _limit_memory() -> None:  # runs in the child, before exec
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+
+
+def drafter(tmp_path: Path, *args: str, env: dict | None = None, cwd: Path | None = None, timeout: float = TIMEOUT):
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DRAFTER_")}
+    environment.update({"HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"), "PYTHONIOENCODING": "utf-8"})
+    environment.update(env or {})
+    for key in [k for k, v in environment.items() if v is None]:
+        del environment[key]
+    return subprocess.run(
+        [sys.executable, "-m", "drafter", *args],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=timeout,
+        preexec_fn=_limit_memory,
+        cwd=str(cwd or tmp_path),
+        env=environment,
+    )
+
+
+def refused(result, *culprits: str, codes=(1,)) -> str:
+    """Exit 1 (or 2), a Chinese message naming every culprit, no traceback."""
+    err = result.stderr
+    assert result.returncode in codes, (result.returncode, err[-2000:])
+    assert "Traceback" not in err and "内部错误" not in err, err[-2000:]
+    assert CJK.search(err), err
+    for culprit in culprits:
+        assert culprit in err, (culprit, err)
+    return err
+
+
+def user_templates(tmp_path: Path, name: str = "我的谈话", **changes: str) -> Path:
+    """A user template folder with one occasion copied from 廉政谈话, lines replaced."""
+    folder = tmp_path / "tpl"
+    (folder / "occasions").mkdir(parents=True, exist_ok=True)
+    text = (BUILTIN / "occasions" / "廉政谈话.yaml").read_text(encoding="utf-8").replace("name: 廉政谈话", f"name: {name}")
+    for old, new in changes.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    (folder / "occasions" / f"{name}.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+TITLE = "title: 在{{ org }}{{ audience }}集体廉政谈话会上的讲话"
+CLOSING_LINE = "closing:\n  - 同志们，"
+
+
+# ---------------------------------------------------------------------------
+# Resources: templates
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "{{ 'x' * 10**10 }}",
+        "{{ range(10**9)|list|length }}",
+        "{% macro m(n) %}{{ m(n) }}{% endmacro %}{{ m(1) }}",
+        "{{ '{:>999999999}'.format(1) }}",
+    ],
+    ids=["repeat", "range", "recursive-macro", "format-width"],
+)
+def test_template_string_asking_for_too_much(tmp_path, expression):
+    folder = user_templates(tmp_path, **{TITLE: f'title: "{expression}"'})
+    path = folder / "occasions" / "我的谈话.yaml"
+    err = refused(drafter(tmp_path, "draft", "我的谈话", "--templates", str(folder)), str(path), "第 10 行")
+    assert "已停止" in err
+    if expression == "{{ 'x' * 10**10 }}":
+        refused(drafter(tmp_path, "templates", "validate", str(path)), str(path), "第 10 行")
+
+
+def test_nested_loops_in_a_template_string_stop_in_time(tmp_path):
+    loops = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    folder = user_templates(tmp_path, **{CLOSING_LINE: f"closing:\n  - \"{loops}\"\n  - 同志们，"})
+    path = folder / "occasions" / "我的谈话.yaml"
+    err = refused(drafter(tmp_path, "templates", "validate", str(path)), str(path), "closing")
+    assert "秒" in err
+
+
+def test_nested_loops_in_the_layout_stop_in_time_and_name_its_line(tmp_path):
+    folder = user_templates(tmp_path)
+    lines = (BUILTIN / "speech.md.j2").read_text(encoding="utf-8").splitlines()
+    lines.insert(6, "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}")
+    (folder / "speech.md.j2").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    refused(drafter(tmp_path, "draft", "我的谈话", "--templates", str(folder)), str(folder / "speech.md.j2"), "第 7 行")
+
+
+HOSTILE = [
+    "{{ 'x' * 10**10 }}",
+    "{{ 9 ** 9 ** 9 ** 9 }}",
+    "{{ '%0999999999d' % 1 }}",
+    "{{ '%*d' % (999999999, 1) }}",
+    "{{ '{:>999999999}'.format(1) }}",
+    "{{ '%999999999d'|format(1) }}",
+    "{{ 'x'|center(10**9) }}",
+    "{{ 'x'|indent(10**9) }}",
+    "{{ ('x\n' * 100000)|indent('y' * 100000) }}",
+    "{{ ('x' * 1000000)|replace('', 'yyyyyyyyyy') }}",
+    "{{ ('\t' * 100000).expandtabs(100000) }}",
+    "{{ 'x'.ljust(10**9) }}",
+    "{{ range(100000)|map('center', 100000)|join }}",
+    "{{ ([('x' * 1000000)] * 1000)|join }}",
+    "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+    "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}{% endfor %}",
+    "{% set ns = namespace(n=3) %}{% for i in range(40) %}{% set ns.n = ns.n * ns.n %}{% endfor %}",
+    "{% set l = [1] %}{% for i in range(40) %}{{ l.extend(l) }}{% endfor %}",
+    "{% macro m(n) %}{{ m(n) }}{{ m(n) }}{% endmacro %}{{ m(1) }}",
+    "{% for i in range(100000) %}{% for j in range(100000) %}{{ i }}{% endfor %}{% endfor %}",
+    "{% macro m() %}{% for i in range(100000) %}{% for j in range(1000) %}xx{% endfor %}{% endfor %}{% endmacro %}{{ m() }}",
+    "{% set x %}{% for i in range(100000) %}{% for j in range(1000) %}xx{% endfor %}{% endfor %}{% endset %}",
+    "{{ lipsum(100000) }}",
+    "{{ ((((((((((((((((((((((((((((((((((((((((1" + ")" * 40 + " }}",
+]
+
+
+def test_a_class_of_hostile_expressions_is_refused_quickly_in_one_process(tmp_path):
+    """No case may take the machine's memory; each ends in a message naming the template."""
+    script = (
+        "import json, sys\n"
+        "from drafter.limits import RenderLimits\n"
+        "from drafter.templating import sandbox, render_string\n"
+        "from drafter.errors import DrafterError\n"
+        "env = sandbox()\n"
+        "env.limits = RenderLimits(seconds=0.5)  # the default time limit is tested by the CLI cases\n"
+        "ctx = dict(org='o', audience='a', date='d', occasion='c', n_sections='四')\n"
+        "out = []\n"
+        "for case in json.loads(sys.stdin.read()):\n"
+        "    try:\n"
+        "        text = render_string(env, case, ctx, '模板文件 T.yaml 第 3 行（title）')\n"
+        "        out.append(['ok', len(text)])\n"
+        "    except DrafterError as exc:\n"
+        "        out.append(['refused', str(exc)])\n"
+        "print(json.dumps(out, ensure_ascii=False))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], input=json.dumps(HOSTILE), capture_output=True, text=True,
+        timeout=40, preexec_fn=_limit_memory, cwd=str(tmp_path),
+    )
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    outcomes = json.loads(result.stdout)
+    for case, (kind, detail) in zip(HOSTILE, outcomes):
+        if kind == "ok":  # allowed only if it stayed small
+            assert detail <= 1_000_000, case
+        else:
+            assert "T.yaml 第 3 行" in detail and "内部错误" not in detail, (case, detail)
+    assert sum(kind == "refused" for kind, _ in outcomes) >= len(HOSTILE) - 2
+
+
+def test_an_ordinary_draft_still_renders(tmp_path):
+    result = drafter(tmp_path, "draft", "廉政谈话", "--org", "市纪委", "--seed", "1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# 在市纪委")
+
+
+# ---------------------------------------------------------------------------
+# Resources: YAML and Word files
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+    for i in range(9)
+)
+
+
+def _bank_copy(tmp_path: Path) -> Path:
+    bank = tmp_path / "bank"
+    shutil.copytree(ROOT / "phrasebank", bank)
+    return bank
+
+
+def test_yaml_alias_bomb_in_custom_yaml(tmp_path):
+    bank = _bank_copy(tmp_path)
+    (bank / "custom.yaml").write_text(BOMB + "themes: *j\nentries: []\n", encoding="utf-8")
+    err = refused(drafter(tmp_path, "phrases", "担当", "--bank", str(bank)), str(bank / "custom.yaml"), "第 1 行")
+    assert "锚点" in err or "别名" in err
+
+
+def test_yaml_alias_bomb_in_a_template(tmp_path):
+    folder = user_templates(tmp_path, **{"themes: [政治建设": BOMB.replace("\n", "\nx") + "themes: [政治建设"})
+    refused(drafter(tmp_path, "draft", "我的谈话", "--templates", str(folder)), "我的谈话.yaml", "别名")
+
+
+def test_huge_yaml_is_not_read(tmp_path):
+    from drafter.fileio import MAX_YAML_BYTES
+
+    bank = _bank_copy(tmp_path)
+    with open(bank / "custom.yaml", "wb") as handle:
+        handle.truncate(MAX_YAML_BYTES + 1)  # sparse: costs no disk
+    refused(drafter(tmp_path, "phrases", "担当", "--bank", str(bank)), str(bank / "custom.yaml"), "太大")
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _docx_bomb(path: Path, megabytes: int) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("_rels/.rels", (
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="word/document.xml"/></Relationships>'
+        ))
+        with archive.open("word/document.xml", "w", force_zip64=True) as handle:
+            handle.write(f'<w:document xmlns:w="{W}"><w:body>'.encode())
+            chunk = b"<w:p/>" * 100_000
+            for _ in range(megabytes * 1024 * 1024 // len(chunk)):
+                handle.write(chunk)
+            handle.write(b"</w:body></w:document>")
+
+
+@pytest.mark.parametrize("megabytes, why", [(100, "解压后"), (30, "段落")], ids=["unpacked-size", "paragraphs"])
+def test_docx_bomb(tmp_path, megabytes, why):
+    path = tmp_path / "炸弹.docx"
+    _docx_bomb(path, megabytes)
+    assert path.stat().st_size < 200_000
+    refused(drafter(tmp_path, "outline", str(path)), str(path), why)
+
+
+def test_docx_with_too_many_members_is_refused_before_its_directory_is_read(tmp_path):
+    path = tmp_path / "部件.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for i in range(12_000):
+            archive.writestr(f"x{i}", b"")
+    refused(drafter(tmp_path, "outline", str(path)), str(path), "12,000 个部件")
+
+
+def test_text_file_too_large_is_not_read(tmp_path):
+    from drafter.corpus import MAX_TEXT_BYTES
+
+    path = tmp_path / "大.txt"
+    with open(path, "wb") as handle:
+        handle.truncate(MAX_TEXT_BYTES + 1)
+    refused(drafter(tmp_path, "outline", str(path)), str(path), "太大")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_special_files_as_input_are_refused_without_waiting(tmp_path, kind):
+    if kind == "fifo":
+        path = tmp_path / "管道.txt"
+        os.mkfifo(path)
+    else:
+        path = Path("/dev/zero")
+    refused(drafter(tmp_path, "outline", str(path)), str(path), "普通文件")
+
+
+# ---------------------------------------------------------------------------
+# Reading: encodings
+
+
+def test_big5_is_read_not_called_binary(tmp_path):
+    """The Big5 file reads exactly as the same text saved in UTF-8."""
+    text = (SEEDS / sorted(os.listdir(SEEDS))[0]).read_text(encoding="utf-8")
+    import zhconv
+
+    text = zhconv.convert(text, "zh-tw")
+    big5 = tmp_path / "繁體.txt"
+    big5.write_bytes(text.encode("big5", errors="ignore"))
+    utf8 = tmp_path / "繁體-utf8.txt"
+    utf8.write_text(big5.read_bytes().decode("big5"), encoding="utf-8")
+    results = [drafter(tmp_path, "outline", str(path), "--json") for path in (big5, utf8)]
+    assert all(r.returncode == 0 for r in results), results[0].stderr
+    first, second = (json.loads(r.stdout) for r in results)
+    first.pop("source"), second.pop("source")
+    assert first == second and "們" in json.dumps(first, ensure_ascii=False)
+
+
+# ---------------------------------------------------------------------------
+# Writing files: -o
+
+
+def _draft_to(tmp_path: Path, target: str, *extra: str):
+    return drafter(tmp_path, "draft", "廉政谈话", "-o", target, *extra)
+
+
+def test_output_symlink_is_never_followed_nor_replaced(tmp_path):
+    victim = tmp_path / "重要.txt"
+    victim.write_text("原文", encoding="utf-8")
+    link = tmp_path / "out.md"
+    link.symlink_to(victim)
+    refused(_draft_to(tmp_path, str(link), "--force"), str(link), "符号链接")
+    assert link.is_symlink() and victim.read_text(encoding="utf-8") == "原文"
+
+
+def test_output_fifo_is_refused_without_waiting(tmp_path):
+    fifo = tmp_path / "out.md"
+    os.mkfifo(fifo)
+    refused(_draft_to(tmp_path, str(fifo), "--force"), str(fifo), "不是普通文件")
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_output_hard_link_is_not_broken(tmp_path):
+    first = tmp_path / "a.md"
+    first.write_text("原文", encoding="utf-8")
+    second = tmp_path / "b.md"
+    os.link(first, second)
+    refused(_draft_to(tmp_path, str(second), "--force"), str(second), "硬链接")
+    assert os.path.samefile(first, second) and first.read_text(encoding="utf-8") == "原文"
+
+
+def test_output_socket_is_refused(tmp_path):
+    import socket
+
+    path = tmp_path / "out.md"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(path))
+        refused(_draft_to(tmp_path, str(path), "--force"), str(path), "不是普通文件")
+    assert stat.S_ISSOCK(os.lstat(path).st_mode)
+
+
+def test_output_device_is_refused_before_anything_is_written():
+    """Checked in-process: run as root by a broken drafter, this would replace /dev/full."""
+    from drafter.fileio import output_problem
+
+    for device in ("/dev/full", "/dev/null"):
+        assert "不是普通文件" in output_problem(Path(device), force=True)
+
+
+def test_output_existing_file_kept_without_force(tmp_path):
+    target = tmp_path / "out.md"
+    target.write_text("原文", encoding="utf-8")
+    refused(_draft_to(tmp_path, str(target)), str(target), "--force")
+    assert target.read_text(encoding="utf-8") == "原文"
+    result = _draft_to(tmp_path, str(target), "--force")
+    assert result.returncode == 0 and target.read_text(encoding="utf-8").startswith("# ")
+
+
+def test_output_dash_is_standard_output(tmp_path):
+    result = _draft_to(tmp_path, "-")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# ") and not (tmp_path / "-").exists()
+
+
+def test_output_into_a_missing_folder_names_it_and_creates_nothing(tmp_path):
+    target = tmp_path / "没有" / "这层" / "out.md"
+    refused(_draft_to(tmp_path, str(target)), str(tmp_path / "没有"), "不存在")
+    assert not (tmp_path / "没有").exists()
+
+
+# ---------------------------------------------------------------------------
+# Cache
+
+
+def test_missing_home_means_no_cache_and_no_created_folder(tmp_path):
+    home = tmp_path / "不存在的家"
+    result = drafter(tmp_path, "phrases", "担当", "-n", "1", env={"HOME": str(home), "XDG_CACHE_HOME": None})
+    assert result.returncode == 0, result.stderr
+    assert not home.exists()
+
+
+def test_analysis_with_no_cache_and_a_foreign_jieba_cache_is_quiet(tmp_path):
+    """jieba writes its cache next to a file it cannot replace (another user's, here a
+    folder): it used to print "Dump cache file failed" with a traceback on every run."""
+    trap = tmp_path / "tmp"
+    (trap / "jieba.cache").mkdir(parents=True)
+    home = tmp_path / "不存在的家"
+    result = drafter(
+        tmp_path, "analyze", str(SEEDS), "-o", str(tmp_path / "bank"),
+        env={"HOME": str(home), "XDG_CACHE_HOME": None, "TMPDIR": str(trap)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "Dump cache" not in result.stderr
+    assert not home.exists()
+
+
+# ---------------------------------------------------------------------------
+# Mistakes that passed in silence: templates
+
+
+def test_template_key_typo_names_file_line_and_nearest_key(tmp_path):
+    folder = user_templates(tmp_path, **{"salutation:": "salutaion:"})
+    path = folder / "occasions" / "我的谈话.yaml"
+    refused(drafter(tmp_path, "templates", "validate", str(path)), str(path), "第 11 行", "salutaion", "salutation")
+    refused(drafter(tmp_path, "draft", "我的谈话", "--templates", str(folder)), "salutaion", "salutation")
+
+
+def test_template_name_must_match_its_file_name(tmp_path):
+    folder = user_templates(tmp_path)
+    path = folder / "occasions" / "我的谈话.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: 我的谈话", "name: 别的名字"), encoding="utf-8")
+    refused(drafter(tmp_path, "templates", "validate", str(path)), str(path), "别的名字", "我的谈话")
+    refused(drafter(tmp_path, "draft", "我的谈话", "--templates", str(folder)), str(path), "别的名字")
+
+
+@pytest.mark.parametrize("command", ["draft", "show"])
+def test_occasion_names_are_plain_names_never_paths(tmp_path, command):
+    (tmp_path / "outside.yaml").write_text("title: 外面的秘密\nopening: [秘密]\nclosing: [秘密]\n", encoding="utf-8")
+    folder = user_templates(tmp_path)
+    args = ["draft", "../../outside"] if command == "draft" else ["templates", "show", "../../outside"]
+    result = drafter(tmp_path, *args, "--templates", str(folder))
+    refused(result, "../../outside")
+    assert "秘密" not in result.stdout
+
+
+def test_template_file_linked_from_outside_the_folder_is_refused(tmp_path):
+    folder = user_templates(tmp_path)
+    secret = tmp_path / "secret.j2"
+    secret.write_text("秘密内容\n", encoding="utf-8")
+    (folder / "speech.md.j2").symlink_to(secret)
+    result = drafter(tmp_path, "draft", "我的谈话", "--templates", str(folder))
+    refused(result, "speech.md.j2", "之外")
+    assert "秘密内容" not in result.stdout
+
+
+# ---------------------------------------------------------------------------
+# Option values
+
+
+def test_template_marks_in_an_option_are_never_blamed_on_the_template_nor_run(tmp_path):
+    result = drafter(tmp_path, "draft", "廉政谈话", "--org", "{{ 7*7 }}市纪委")
+    err = refused(result, "--org")
+    assert "49" not in result.stdout and "templates/occasions" not in err
+
+
+def test_word_soft_line_break_in_an_option_makes_a_word_file(tmp_path):
+    import docx
+
+    target = tmp_path / "讲话.docx"
+    result = drafter(tmp_path, "draft", "廉政谈话", "--org", "市纪委\x0b第一党支部", "-f", "docx", "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    title = docx.Document(str(target)).paragraphs[0].text
+    assert "市纪委" in title and "第一党支部" in title
+
+
+# ---------------------------------------------------------------------------
+# In-process checks of the same rules (fast)
+
+
+def test_every_built_in_template_passes_the_strict_checks():
+    from drafter.templating import check_occasion
+
+    for path in sorted((BUILTIN / "occasions").glob("*.yaml")):
+        assert check_occasion(path)[1] == [], path
+    for layout in ("speech.md.j2", "speech.txt.j2"):
+        assert check_occasion(BUILTIN / layout)[1] == []
+
+
+def test_a_layout_is_validated_by_rendering_it_under_the_limits(tmp_path):
+    from drafter.templating import check_occasion
+
+    layout = tmp_path / "speech.md.j2"
+    layout.write_text("# {{ draft.title }}\n{{ 'x' * 10**10 }}\n", encoding="utf-8")
+    [problem] = check_occasion(layout)[1]
+    assert str(layout) in problem and "第 2 行" in problem
+    layout.write_text("# {{ draft.titel }}\n", encoding="utf-8")
+    [problem] = check_occasion(layout)[1]
+    assert "titel" in problem
+
+
+def test_points_file_keys_are_strict(tmp_path):
+    from drafter.errors import DrafterError
+    from drafter.templating import load_point_headings
+
+    (tmp_path / "points.yaml").write_text("heading:\n  廉洁自律: [守住底线]\n", encoding="utf-8")
+    with pytest.raises(DrafterError, match="第 1 行.*heading.*headings"):
+        load_point_headings(tmp_path)
+
+
+def test_too_many_paragraphs_in_a_template_are_one_message(tmp_path):
+    from drafter.templating import check_occasion
+
+    folder = user_templates(tmp_path, **{CLOSING_LINE: "closing:\n" + "  - 同志们。\n" * 5000 + "  - 同志们，"})
+    problems = check_occasion(folder / "occasions" / "我的谈话.yaml")[1]
+    assert len(problems) == 1 and "最多 100 项" in problems[0]
+
+
+def test_new_template_never_overwrites_and_creates_no_deep_folders(tmp_path):
+    from drafter.errors import DrafterError
+    from drafter.templating import new_occasion
+
+    with pytest.raises(DrafterError, match="不存在"):
+        new_occasion("我的", "廉政谈话", tmp_path / "a" / "b")
+    assert not (tmp_path / "a").exists()
+    path = new_occasion("我的", "廉政谈话", tmp_path / "tpl")
+    path.write_text("我改过的", encoding="utf-8")
+    with pytest.raises(DrafterError, match="已存在"):
+        new_occasion("我的", "廉政谈话", tmp_path / "tpl")
+    assert path.read_text(encoding="utf-8") == "我改过的"
+    for bad in ("../我的", ".隐藏", "a/b"):
+        with pytest.raises(DrafterError, match="不能"):
+            new_occasion(bad, "廉政谈话", tmp_path / "tpl")
+
+
+def test_jieba_keeps_its_cache_in_our_cache_folder(tmp_path, monkeypatch):
+    import importlib
+
+    import jieba
+
+    segment = importlib.import_module("drafter.mining.segment")  # drafter.mining.segment is also a function
+    monkeypatch.setattr(jieba, "initialize", lambda: None)  # the real run is test_analysis_with_no_cache…
+    monkeypatch.setattr(jieba.dt, "tmp_dir", jieba.dt.tmp_dir)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    segment._jieba.cache_clear()
+    try:
+        assert segment._jieba().dt.tmp_dir == str(tmp_path / "cache" / "drafter")
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "missing" / "cache"))
+        segment._jieba.cache_clear()
+        assert segment._jieba().dt.tmp_dir == os.devnull
+        assert not (tmp_path / "missing").exists()
+    finally:
+        segment._jieba.cache_clear()
+
+
+def test_cache_folder_rules(tmp_path, monkeypatch):
+    from drafter.fileio import cache_dir
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    for home in ("", "relative/home", str(tmp_path / "missing")):
+        monkeypatch.setenv("HOME", home)
+        assert cache_dir() is None, home
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert cache_dir() == tmp_path / ".cache" / "drafter"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative")
+    assert cache_dir() == tmp_path / ".cache" / "drafter"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() == tmp_path / "xdg" / "drafter"
+
+
+def test_word_text_keeps_what_xml_can_hold():
+    from drafter.docx import xml_text
+
+    assert xml_text("市纪委\x0b一支部\x0c二支部") == "市纪委\n一支部\n二支部"
+    assert xml_text("a\x00b\x1fc\ufffed\udce4") == "abcd\ufffd"
+    assert xml_text("制表\t换行\n") == "制表\t换行\n"
+
+
+def test_a_folder_tree_deeper_than_the_recursion_limit_and_a_file_named_twice(tmp_path):
+    from drafter.corpus import expand_paths
+
+    folder = tmp_path / "深"
+    deepest = folder.joinpath(*["a"] * 150)
+    deepest.mkdir(parents=True)
+    (deepest / "讲话.txt").write_text("同志们：今天开会。\n", encoding="utf-8")
+    link = tmp_path / "链接.txt"
+    os.link(deepest / "讲话.txt", link)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(100 + len(__import__("inspect").stack()))  # a recursive walk fails at this depth
+    try:
+        found = expand_paths([folder, deepest / "讲话.txt", link])
+    finally:
+        sys.setrecursionlimit(limit)
+    assert found == [deepest / "讲话.txt"]
+
+
+def test_render_limits_hold_in_a_thread_and_leave_the_process_as_it_was():
+    """A web page renders in a worker thread: no SIGALRM there, a trace function instead."""
+    import resource
+    import signal
+    import threading
+
+    from drafter.errors import DrafterError
+    from drafter.limits import RenderLimits
+    from drafter.templating import render_string, sandbox
+
+    env = sandbox()
+    env.limits = RenderLimits(seconds=0.5)
+    context = dict(org="o", audience="a", date="d", occasion="c", n_sections="四")
+    loops = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    outcome = []
+
+    def render() -> None:
+        try:
+            render_string(env, loops, context, "T.yaml")
+        except DrafterError as exc:
+            outcome.append(str(exc))
+
+    before = (signal.getsignal(signal.SIGALRM), resource.getrlimit(resource.RLIMIT_AS), sys.gettrace())
+    thread = threading.Thread(target=render)
+    thread.start()
+    thread.join(20)
+    assert not thread.is_alive() and outcome and "秒" in outcome[0]
+    with pytest.raises(DrafterError, match="秒"):
+        render_string(env, loops, context, "T.yaml")  # main thread: SIGALRM
+    assert (signal.getsignal(signal.SIGALRM), resource.getrlimit(resource.RLIMIT_AS), sys.gettrace()) == before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
