@@ -169,8 +169,9 @@ def _analysis_text(summary) -> str:
     skipped = f"另有 {len(summary.skipped)} 个文件无法读取，已跳过（见上；加 --strict 则遇到即停止）。\n" if summary.skipped else ""
     return (
         f"分析了 {summary.documents} 篇文档（{summary.characters} 字），得到：{counts}。\n"
-        f"{skipped}"
-        f"文档年份的来源：{years}（“未注明”的文档起草时不因年代被排除，可用 --year 指定）。\n"
+        + skipped
+        + (f"其中 {summary.folded} 篇是其他文档的转载（正文九成以上相同），只计一次。\n" if summary.folded else "")
+        + f"文档年份的来源：{years}（“未注明”的文档起草时不因年代被排除，可用 --year 指定）。\n"
         f"已写入：{'、'.join(summary.files)}\n"
         f"查词：drafter phrases 关键词 --bank {summary.output}"
     )

@@ -23,6 +23,7 @@ from drafter.corpus import Document, Skipped, expand_paths, load_corpus
 from drafter.errors import DrafterError
 from drafter.fileio import MANIFEST_FILE, dump_bank_yaml, folder_lock, prime_yaml_cache, write_file_set
 from drafter.mining.canonical import CanonMatcher
+from drafter.mining import dedup, store
 from drafter.mining.extract import DocMined, mine_document
 from drafter.mining.segment import WordClasses, lexicon, prepare, segment, word_classes
 from drafter.mining.terms import find_terms, locate_terms
@@ -46,6 +47,11 @@ class AnalysisSummary:
     years: dict[str, int] = field(default_factory=dict)  # how many documents were dated how (日期, 标题 … 未注明)
     skipped: list[Skipped] = field(default_factory=list)  # files left out, each with why
     workers: int = 1  # worker processes used (never more than the CPU count)
+    # near-duplicates (the same speech reposted) counted once: how many copies were folded into
+    # the document kept, and the copies of each kept document
+    folded: int = 0
+    copies: dict[str, list[str]] = field(default_factory=dict)
+    mined: int = 0  # documents mined in this run (the others' results came from the store)
 
     def as_dict(self) -> dict:
         data = dataclasses.asdict(self)
@@ -77,7 +83,7 @@ def _map(
     canon: CanonMatcher | None = None,
 ) -> list[DocMined]:
     """Mine every document, in the pool's worker processes when there is a pool."""
-    if pool is None or len(docs) < 2:
+    if pool is None or not docs:
         results = []
         for i, doc in enumerate(docs):
             results.append(_mine_one(doc, default_year, canon))
@@ -423,12 +429,26 @@ def _analyze_locked(files, output, workers, themes_path, progress, default_year,
         if not docs:
             why = f"（{len(skipped)} 个文件无法读取，见上面的说明）" if skipped else ""
             raise DrafterError(f"没有找到可分析的文档{why}。请给出讲话稿文件、文件夹或 JSONL 文件。")
-        mined = _map(docs, pool, (lambda done, total: progress("分析", done, total)) if progress else None, default_year, CanonMatcher(canon))
+        salt = store.salt([themes_file(output, themes_path), canon_path(output)], options=(default_year,))
+        kept, copies = _fold_copies(docs, salt, pool)
+        matcher = CanonMatcher(canon)
+        mined_now: list[int] = []
+
+        def mine(todo: list[Document]) -> list[DocMined]:
+            mined_now.append(len(todo))
+            stored = len(kept) - len(todo)  # results taken from the store count as done
+            report = (lambda done, _: progress("分析", stored + done, len(kept))) if progress else None
+            return _map(todo, pool, report, default_year, matcher)
+
+        mined = store.cached_map(kept, mine, salt)
+        if progress and not sum(mined_now):  # every result came from the store
+            progress("分析", len(kept), len(kept))
     finally:
         if pool is not None:
             pool.terminate()
             pool.join()
     characters = sum(len(d.text) for d in docs)
+    kept_characters = sum(len(d.text) for d in kept)
     theme_words = frozenset(w for words in themes.values() for w in words if len(w) >= 2)
     def merging(done: int) -> None:
         if progress:
@@ -436,11 +456,11 @@ def _analyze_locked(files, output, workers, themes_path, progress, default_year,
 
     merging(0)
     classes = word_classes()
-    term_stats = find_terms(mined, theme_words=theme_words, classes=classes, **term_thresholds(len(mined), characters))
+    term_stats = find_terms(mined, theme_words=theme_words, classes=classes, **term_thresholds(len(mined), kept_characters))
     merging(1)
     entries = reduce_entries(mined, locate_terms(mined, term_stats, MAX_SOURCES), themes, classes, canon)
     merging(2)
-    written = write_bank(output, entries, len(docs), catalog(mined))
+    written = write_bank(output, entries, len(mined), catalog(mined, copies))
     merging(3)
     counts = Counter(e.kind for e in entries)
     return AnalysisSummary(
@@ -452,16 +472,39 @@ def _analyze_locked(files, output, workers, themes_path, progress, default_year,
         years=dict(sorted(Counter(m.dated_by or "未注明" for m in mined).items())),
         skipped=list(skipped or []),
         workers=workers,
+        folded=len(docs) - len(kept),
+        copies=copies,
+        mined=sum(mined_now),
     )
+
+
+def _fold_copies(docs: list[Document], salt: bytes, pool) -> tuple[list[Document], dict[str, list[str]]]:
+    """The documents without the near-duplicate copies of another (drafter.mining.dedup), and
+    the copies of each kept one. Signatures are computed in the worker processes when there
+    are some, and kept in the store like map results."""
+
+    def sign(todo: list[Document]) -> list[dedup.Signature]:
+        texts = [d.text for d in todo]
+        if pool is None or len(todo) < 2:
+            return list(map(dedup.signature, texts))
+        return pool.map(dedup.signature, texts, chunksize=max(1, len(texts) // 32))
+
+    return dedup.fold(docs, store.cached_map(docs, sign, salt + b"\nsignature"))
 
 
 HEADER = "# 由 drafter analyze 生成，请勿手工修改：重新分析会覆盖本文件。\n# 自己的条目请写在同一文件夹的 custom.yaml 里（格式相同），分析永远不会改动它。\n"
 
 
-def catalog(mined: list[DocMined]) -> dict[str, dict]:
-    """What a bank says of each document its entries cite: title, year and how the year was found."""
+def catalog(mined: list[DocMined], copies: dict[str, list[str]] | None = None) -> dict[str, dict]:
+    """What a bank says of each document its entries cite: title, year, how the year was found,
+    and the near-duplicate copies of it that were counted as this one."""
+    copies = copies or {}
     return {
-        m.source: {key: value for key, value in (("title", m.title), ("year", m.year), ("dated_by", m.dated_by)) if value}
+        m.source: {
+            key: value
+            for key, value in (("title", m.title), ("year", m.year), ("dated_by", m.dated_by), ("copies", copies.get(m.source)))
+            if value
+        }
         for m in mined
     }
 

@@ -12,6 +12,7 @@ import dataclasses
 import functools
 import itertools
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -50,7 +51,9 @@ class DocMined:
 
     def __setstate__(self, state: dict) -> None:
         packed = state["line_tokens"]
-        state["line_tokens"] = [line.split("\x01") for line in packed.split("\x02")] if packed else []
+        # one string object per distinct token, not per occurrence: a few MiB instead of a few
+        # hundred on a large corpus
+        state["line_tokens"] = [list(map(sys.intern, line.split("\x01"))) for line in packed.split("\x02")] if packed else []
         self.__dict__.update(state)
 
 
@@ -512,7 +515,7 @@ def mine_document(
     for index, line in enumerate(lines):
         tokens = segment(line)
         # for the corpus statistics, anything that is not a Chinese word is a boundary
-        line_tokens.append([t if "\u4e00" <= t[0] <= "\u9fff" else BOUNDARY for t in tokens])
+        line_tokens.append([sys.intern(t) if "\u4e00" <= t[0] <= "\u9fff" else BOUNDARY for t in tokens])
         # the original line of a character of this line (a re-joined line spans several)
         view = LineView.of(line, tokens, functools.partial(doc.line_of, index), lexicon, canon)
         for finder in LINE_FINDERS:

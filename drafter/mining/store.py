@@ -38,9 +38,11 @@ FILE = f"mined-{FORMAT}.sqlite"
 
 
 def _cache_folder() -> Path | None:
-    from drafter.fileio import _cache_dir
+    """The user's cache folder, created if needed (only its last two levels), or None."""
+    from drafter.fileio import cache_dir, make_cache_dir
 
-    return _cache_dir()
+    folder = cache_dir()
+    return folder if folder is not None and make_cache_dir(folder) else None
 
 
 @functools.lru_cache(maxsize=1)
@@ -105,7 +107,6 @@ class MapStore:
     def __init__(self, path: Path, limit: int = LIMIT):
         self.path = path
         self.limit = limit
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, timeout=10, isolation_level=None)
         self._db.execute("PRAGMA synchronous=OFF")
         self._db.execute("CREATE TABLE IF NOT EXISTS mined (key BLOB PRIMARY KEY, data BLOB NOT NULL, used REAL NOT NULL)")
@@ -115,10 +116,12 @@ class MapStore:
     def open(cls, folder: str | os.PathLike | None = None) -> MapStore | None:
         """The store in `folder` (default: the user's cache folder), or None when there is none
         to be had. Never creates a folder when there is no home folder to put it in."""
-        base = Path(folder) if folder is not None else _cache_folder()
-        if base is None:
-            return None
         try:
+            if folder is not None:
+                Path(folder).mkdir(parents=True, exist_ok=True)
+            base = Path(folder) if folder is not None else _cache_folder()
+            if base is None:
+                return None
             return cls(base / FILE)
         except (OSError, sqlite3.Error) as error:
             log.info("no store for map results: %s", error)
