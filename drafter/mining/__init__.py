@@ -22,6 +22,7 @@ from drafter.canon import Canon, CanonicalEntry, canon_path, load_canon
 from drafter.corpus import Document, Skipped, expand_paths, load_corpus
 from drafter.errors import DrafterError
 from drafter.fileio import MANIFEST_FILE, dump_bank_yaml, folder_lock, prime_yaml_cache, write_file_set
+from drafter.genre import FORMULA_NUMERALS
 from drafter.mining.canonical import CanonMatcher
 from drafter.mining import dedup, store
 from drafter.mining.extract import DocMined, mine_document
@@ -114,7 +115,7 @@ def _only_weak(founds: Iterable[Found]) -> bool:
     return all(f.weak for f in founds)
 
 
-def _keep_weak(kind: str, founds: list[Found], docs: int, strong_texts: set[str]) -> bool:
+def _keep_weak(kind: str, founds: list[Found], docs: int, strong_texts: set[str], classes: WordClasses = WordClasses()) -> bool:
     """Form-only evidence (an unquoted 四个X) needs the corpus to confirm it."""
     if not _only_weak(founds):
         return True
@@ -122,8 +123,22 @@ def _keep_weak(kind: str, founds: list[Found], docs: int, strong_texts: set[str]
     if kind == "formula":
         if any(text != s and text in s and "、" not in s for s in strong_texts):
             return False  # 三个区分 inside “三个区分开来” (but 两个基本点 is an item of 一个中心、两个基本点)
-        return docs >= 2 or len(founds) >= 3
+        # a short count of one word (两个孩子, 两个目标) is as often a plain count as a formula:
+        # it needs more documents than a count of a longer phrase (三大历史任务, 两个积极性)
+        return docs >= 3 or (docs >= 2 or len(founds) >= 3) and len(text) >= 5
+    if kind == "idiom" and len(text) == 4:
+        if not any(f.quoted for f in founds):
+            return len(founds) >= 2  # a rare dictionary idiom (清正廉洁) that recurs
+        return _coined_idiom_kept(text, docs, classes)
     return True
+
+
+def _coined_idiom_kept(text: str, docs: int, classes: WordClasses) -> bool:
+    """A quoted four-character expression that jieba's dictionary does not hold as an idiom
+    (“大水漫灌”, “击鼓传花”) is kept when several documents quote it, when the dictionary
+    knows it as a word of another tag (烫手山芋, 柳暗花明) or when it has an idiom's form
+    (又富又美); a one-off coinage of one speech (“惊天伟举”, “折扇之谏”) is not a stock phrase."""
+    return docs >= 2 or text in classes.known_four or _idiom_form(text)
 
 
 def _choose_counted_phrases(groups: dict[tuple[str, str], list[tuple[str, Found]]]) -> None:
@@ -158,6 +173,15 @@ def _choose_counted_phrases(groups: dict[tuple[str, str], list[tuple[str, Found]
             del groups[("formula", text)]
 
 
+_NUMERAL = re.compile(f"[{FORMULA_NUMERALS}]")
+_NUMERAL_IDIOM = re.compile(f"^[{FORMULA_NUMERALS}].[{FORMULA_NUMERALS}].$")  # 五湖四海, 千篇一律, 一国两制
+
+
+def _idiom_form(word: str) -> bool:
+    a, b, c, d = word
+    return (a == b and c == d) or a == c or b == d
+
+
 QUOTED_SHARE = 0.5  # at least half of its occurrences in quotation marks: a slogan
 
 
@@ -186,10 +210,25 @@ def _kind(found: Found, classes: WordClasses) -> str | None:
     a modifier and a noun (高等教育, 固定资产) are terms, not idioms; a quoted four-character
     dictionary word that is no idiom (“马来西亚”) is no idiom either."""
     if found.kind == "idiom" and not found.canonical:
-        if found.text in classes.compounds:
+        text = found.text
+        if text in classes.compounds:
             return "term"
-        if found.weak and found.text in classes.plain_four:
-            return None
+        if text in classes.plain_phrases:
+            return None  # 不久以后: a time word, no idiom
+        if found.weak:
+            if text in classes.plain_four:
+                return None
+            if _NUMERAL.search(text) and text not in classes.known_four:
+                # “三权分置”, “四下基层”: a numeral-led summary; “天问一号”: a name
+                return "formula" if text[0] in FORMULA_NUMERALS else None
+            if text[2:] in classes.nouns and text[:2] in classes.nouns:
+                return None  # “僵尸企业”, “形象工程”: a compound noun (the quoted-term finder has it)
+    if found.kind == "term" and found.quoted and found.text in classes.everyday_two:
+        return None  # “减法”, “乘法”: an everyday word quoted for emphasis
+    if found.kind == "formula" and not found.canonical and found.text in classes.numeral_nouns:
+        return "term"  # “一把手”, “双刃剑”, “两张皮”: a numeral in the name of a thing, no summary of a policy
+    if found.kind == "formula" and found.weak and not found.canonical and _NUMERAL_IDIOM.match(found.text) and found.text in classes.known_four:
+        return "idiom"  # 五湖四海, 千篇一律 unquoted; a quoted “一国两制” stays a formula
     return found.kind
 
 
@@ -219,7 +258,7 @@ def reduce_entries(
             continue
         founds = [f for _, f in items]
         canonical = canon.canonical_entry(text)
-        if not canonical and not _keep_weak(kind, founds, len({source for source, _ in items}), strong_formulas):
+        if not canonical and not _keep_weak(kind, founds, len({source for source, _ in items}), strong_formulas, classes):
             continue
         # newest documents first, so that the sources kept (MAX_SOURCES) include the current ones
         items.sort(key=lambda item: (-(by_source[item[0]].year or 0), order.get(item[0], 0), item[1].line))

@@ -113,9 +113,9 @@ _FORMULA_STOP_HEADS = {
     "以来", "以后", "以前", "期间", "之后", "之前", "召开", "提出", "确定", "确立", "胜利", "精神", "路线",
 }
 # Numbers and quantities are not formulas: 一百零五, 百分之二十, 十一点七, 二十八万, 十五亿元,
-# 四十项, 第十一届, 九十年代, 二十世纪; nor is a party congress: 十六大以来, 十一大路线.
+# 四十项, 第十一届, 九十年代, 二十世纪, 十二连增 (a streak of years); nor is a party congress: 十六大以来, 十一大路线.
 _PURE_NUMBER = re.compile(f"^[{NUMBER_CHARS}]+$")
-_QUANTITY = re.compile(rf"分之|[{FORMULA_NUMERALS}]点[{FORMULA_NUMERALS}]|[{FORMULA_NUMERALS}][万亿]|[二三四五六七八九]十|^第|年代$|世纪$|届$")
+_QUANTITY = re.compile(rf"分之|[{FORMULA_NUMERALS}]点[{FORMULA_NUMERALS}]|[{FORMULA_NUMERALS}][万亿]|[二三四五六七八九]十|^第|年代$|世纪$|届$|^[{FORMULA_NUMERALS}]+连[增涨降升]")
 _CONGRESS = re.compile(r"^(十[一二三四五六七八九]|[二三]十[一二三四五六七八九]?)大")
 _FIVE_YEAR_PLAN = re.compile(r"^十[一二三四五六七八九]?五$")  # 十五, 十一五 … 十四五
 _SPANS_OF_YEARS = re.compile(rf"^[{FORMULA_NUMERALS}]{{1,2}}个[{FORMULA_NUMERALS}]{{2,}}年$")  # 两个一百年
@@ -220,6 +220,7 @@ def _counted_phrases(tokens: list[str], i: int, first: int) -> list[str]:
 # idioms 成语 / 四字格
 
 
+_CLAUSE_RUN = re.compile(r"[^，、；。：！？,;:!?“”\s]+")
 _NOT_IDIOM_START = re.compile(r"^(在|各|不断|切实|进一步|党的|走起|回过|那么|有期|认真|严格|高度|深刻|明确|共同|重要|组成|科学|文化|长期)")
 
 
@@ -233,9 +234,25 @@ def _idioms(view: LineView) -> list[Found]:
             continue
         offsets = view.offsets
         found.append(Found("idiom", token, line_of(offsets[i]), context_of(line, offsets[i], offsets[i] + len(token))))
+    # a rare or mistagged dictionary idiom (清正廉洁): reduce keeps it when it recurs
+    for i in itertools.compress(itertools.count(), map(lexicon.rare_idioms.__contains__, tokens)):
+        offsets = view.offsets
+        found.append(Found("idiom", tokens[i], line_of(offsets[i]), context_of(line, offsets[i], offsets[i] + 4), weak=True))
+    # a four-character clause beside a dictionary idiom that jieba cuts into pieces (以身作则，
+    # 以上|率|下; 病|有所|医): a 四字格 of the same make; reduce keeps it when it recurs
+    clauses = [(m.start(), m.group(0)) for m in _CLAUSE_RUN.finditer(line)]
+    for k, (start, text) in enumerate(clauses):
+        if len(text) != 4 or text in idiom_words or text in lexicon.rare_idioms or not _CJK.match(text) or text[0] in FUNCTION_CHARS:
+            continue
+        cuts = [at for at in range(start + 1, start + 4) if at in view.word_starts]
+        if start not in view.word_starts or start + 4 not in view.word_starts or cuts in ([], [start + 2]):
+            continue  # one dictionary word (改革开放) or two (坚定|信心): no coinage of the idiom's make
+        beside = [clauses[j] for j in (k - 1, k + 1) if 0 <= j < len(clauses)]
+        if any(other in idiom_words and len(other) == 4 and abs(at - start) == 5 for at, other in beside):
+            found.append(Found("idiom", text, line_of(start), context_of(line, start, start + 4), weak=True))
     for start, end, inner in quoted_spans:  # a quoted four-character expression: “击鼓传花”
         if len(inner) == 4 and _CJK.match(inner) and inner not in idiom_words and not _is_formula(inner, lexicon):
-            found.append(Found("idiom", inner, line_of(start + 1), context_of(line, start, end), weak=True))
+            found.append(Found("idiom", inner, line_of(start + 1), context_of(line, start, end), weak=True, quoted=True))
     return found
 
 
@@ -354,6 +371,10 @@ _ATTRIBUTION = re.compile(
 )
 
 
+# pronouns and everyone: a saying they say has no speaker to name
+_GENERIC_SAYER = re.compile(r"^(大家|人们|有人|有的人|别人|他人|我们|你们|他们|她们|群众|百姓|老百姓|外界|社会上)[都也常总还]?$")
+
+
 # a quoted slogan: Chinese, possibly with digits or a plus (“互联网+”, “中国制造2025”), no list
 _SLOGAN = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff0-9+＋]*$")
 
@@ -395,6 +416,8 @@ def _quotes(view: LineView) -> list[Found]:
             # "毛泽东同志在“论十大关系”一文中指出": the sayer stands before the title
             titled = _SAYER_OF_TITLE.search(line[max(0, match.start() - 60):match.start()])
             who = titled.group(1) if titled else ""
+        if _GENERIC_SAYER.match(who):
+            continue  # "大家都说", "有人讲": no one in particular
         if not (2 <= len(who) <= 14 and (_ATTRIBUTION.search(who) or len(who) <= 3)):
             continue
         saying = match.group(1).rstrip("。！？；，")

@@ -44,7 +44,7 @@ _WEAK_ENDS = {
     "来说", "不是", "起来", "一下", "什么", "等等", "之后", "以后", "以来", "时候", "方面", "问题", "的话",
     "他们", "我们", "大家", "必须", "一套", "一件", "不行", "以为", "同志", "亲自", "尚未", "不少", "空前",
 }
-_INNER_PARTICLES = {"了", "地", "着", "过", "要", "得"}
+_INNER_PARTICLES = {"了", "地", "着", "过", "要", "得", "等"}  # 等: the tail of a list (档案等事业)
 # prepositions that may stand in a set phrase: 以人民为中心, 为人民服务, 世界和平与发展, 党同人民群众
 _LINKING_PREPOSITIONS = {"以", "为", "与", "同", "和", "及"}
 _ONE_CHAR_STARTS = set("以为讲抓促新大全党可")  # 可|持续|发展
@@ -101,12 +101,16 @@ def _no_clause(gram: tuple[str, ...], classes: WordClasses) -> bool:
     """jieba's word classes say the tokens make a phrase, not a clause or a verb and its adverb."""
     if gram[-1] in classes.no_end or gram[0] in classes.no_start:
         return False  # 世界各国, 领导岗位上来
-    if gram[0] in classes.adverbs and gram[1] in classes.verbs:
-        return False  # an adverb and its verb: 稳步推进, 牢牢把握, 逐步建立
+    if (gram[0] in classes.adverbs or gram[0] in classes.adjectives) and gram[1] in classes.verbs:
+        return False  # an adverb and its verb: 稳步推进, 牢牢把握, 逐步建立, 广泛开展
+    if len(gram) > 2 and gram[-2] in classes.adverbs and gram[-1] in classes.verbs and gram[0] not in classes.verbs:
+        return False  # a subject, an adverb and a verb: 人民日益增长(的…), a clause
     if gram[0][0] in "要应" and gram[0][1:] in classes.verbs:
         return False  # "要带头" (a dictionary word of jieba's) is 要 + a verb: 要带头遵纪守法
     if any(t in classes.prepositions and t not in _LINKING_PREPOSITIONS for t in gram):
         return False  # a clause, not a phrase: 人民币汇率在合理, 代表国务院向大会, 经过几年
+    if len(gram) == 2 and gram[0] in classes.verbs and gram[1] in classes.adjectives:
+        return False  # a verb and the adjective of its object: 树立正确(的…)
     return _frames_with_yi_wei(gram) and not any(t in _INNER_PARTICLES for t in gram[1:-1])  # 持久地开展, 审议了国务院总理
 
 
@@ -267,7 +271,9 @@ class _TermSearch:
             # no candidate holds a boundary and the stream ends with one, so i + n is inside
             # it, and for i = 0 the neighbour at -1 is that final boundary
             le = _entropy(Counter(map(ids.__getitem__, map((-1).__add__, where))), self.free if gram[0] in verbs else self.free_beside_nouns)
-            re_ = _entropy(Counter(map(ids.__getitem__, map(n.__add__, where))), self.free if gram[-1] in verbs else self.free_beside_nouns)
+            # a verb and its object (减轻企业|负担, 增加城乡居民|收入): the word after it may be
+            # the object's head, tagged a verb by jieba, so only a function word marks the edge
+            re_ = _entropy(Counter(map(ids.__getitem__, map(n.__add__, where))), self.free if gram[-1] in verbs or gram[0] in verbs else self.free_beside_nouns)
             # free at both ends; or very free at one end and not tied at the other
             # ("坚持|以人民为中心|的": nearly always after 坚持, always a clean break after)
             if min(le, re_) >= self.min_entropy or (max(le, re_) >= self.min_entropy + 0.8 and min(le, re_) >= 0.7):
@@ -309,6 +315,7 @@ def _word_terms(
             and w[0] not in "的了着过"  # but 和平统一, 与时俱进, 从严治党 are dictionary words
             and not _ADVERBIAL_WORD.match(w)
             and not any(w.startswith(p) for p in _WEAK_STARTS)  # 切实增强, 不断提高
+            and not ((w[:2] in classes.adverbs or w[:2] in classes.adjectives) and w[2:] in classes.verbs)  # 充分发挥, 广泛开展: an adverb and its verb
         ):
             terms.append(TermStats(w, (w,), positions[i]))
     return terms
