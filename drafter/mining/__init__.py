@@ -363,6 +363,7 @@ def analyze(
     entries = reduce_entries(mined, locate_terms(mined, term_stats, MAX_SOURCES), themes, classes, canon)
     merging(2)
     files = write_bank(output, entries, len(docs), catalog(mined))
+    files.append(__import__("drafter.mining.sentences").mining.sentences.write_sentences(output, docs, {m.source: (m.year, m.title) for m in mined}, themes))
     merging(3)
     counts = Counter(e.kind for e in entries)
     return AnalysisSummary(
