@@ -189,6 +189,7 @@ def build_draft(
     used_phrases: list[str] = []
     used_headings: list[str] = list(headings)
     used_sentences: set[str] = set()
+    cache: dict = {}  # per draft: the candidates of each theme, sentences' bigrams
     sections: list[DraftSection] = []
     for index, (heading, theme) in enumerate(zip(headings, themes)):
         count = MAX_POINTS if target else (rng.randint(occasion.points_min, occasion.points_max) if occasion.points_max else 0)
@@ -196,9 +197,9 @@ def build_draft(
         points = []
         for i, h in enumerate(point_headings):
             stress = options.themes[(index + i) % len(options.themes)] if options.themes else None
-            phrases = _choose_phrases(theme, h, occasion.phrases_per_point, bank, used_phrases, rng, day.year, stress)
+            phrases = _choose_phrases(theme, h, occasion.phrases_per_point, bank, used_phrases, rng, day.year, stress, cache)
             wanted = MAX_EXAMPLES if target else rng.randint(1, 2)
-            found = _choose_examples(h, theme, wanted, occasion.name, examples, bank, used_sentences, since, day.year, rng)
+            found = _choose_examples(h, heading, theme, wanted, occasion.name, examples, bank, used_sentences, since, day.year, rng, cache)
             points.append(DraftPoint(h, phrases, int_to_cn(i + 1), found))
         sections.append(DraftSection(heading, frame, theme, points, int_to_cn(index + 1)))
 
@@ -217,7 +218,7 @@ def build_draft(
         target_length=target,
     )
     if target:
-        _fit_length(draft, target, occasion.points_min)
+        _fit_length(draft, target, occasion.points_min, occasion.points_max)
     else:  # points never fewer than the template asks, even where material ran short
         pass
     for section in draft.sections:
@@ -232,7 +233,7 @@ def _sections_for(target: int, occasion: Occasion) -> int:
     return max(occasion.sections_min, min(occasion.sections_max, round(target / 1100) or 1))
 
 
-def _fit_length(draft: Draft, target: int, points_min: int) -> None:
+def _fit_length(draft: Draft, target: int, points_min: int, points_max: int) -> None:
     """Trim the draft built with the most material (MAX_POINTS points, MAX_EXAMPLES sentences
     each) to the target: first every section's first points_min points with one sentence each,
     then, in turn, a second sentence, a further point, a third sentence … while that brings the
@@ -250,10 +251,17 @@ def _fit_length(draft: Draft, target: int, points_min: int) -> None:
 
     total = apply()
     moves: list[tuple[int, int | None]] = []  # (section, point to deepen) or (section, None) = add a point
-    for depth in range(2, MAX_EXAMPLES + 1):
+    # first the points the template asks for at most, then a second and a third sentence under
+    # each, and only then further points (a short speech has fewer points, not thinner ones)
+    for _ in range(max(0, points_max - (points_min or 1))):
+        moves.extend((s, None) for s in range(len(full)))
+    for _depth in range(2, MAX_EXAMPLES + 1):
         for s, points in enumerate(full):
-            moves.extend((s, i) for i in range(len(points)))  # deepen what exists
+            moves.extend((s, i) for i in range(len(points)))
+    for _ in range(MAX_POINTS):
+        for s, points in enumerate(full):
             moves.append((s, None))
+            moves.extend((s, i) for i in range(len(points)))
     for _round in range(3):
         changed = False
         for s, i in moves:
@@ -516,6 +524,7 @@ def _choose_points(
 
 def _choose_examples(
     heading: str,
+    section_heading: str,
     theme: str,
     count: int,
     occasion: str,
@@ -525,6 +534,7 @@ def _choose_examples(
     since: int,
     year: int,
     rng: random.Random,
+    cache: dict,
 ) -> list[ExampleSentence]:
     """Real sentences to adapt under a point: of the section's theme and sharing words with the
     point, from speeches of the same occasion and recent ones first, never one used before in the
@@ -532,18 +542,26 @@ def _choose_examples(
     if count <= 0 or not index.sentences:
         return []
     near = _bigrams(heading)
+    wider = _bigrams(section_heading)
+    grams = cache.setdefault("bigrams", {})
 
     def score(s: Exemplar) -> float:
-        value = 4.0 * (theme in s.themes) + 1.5 * min(3, len(_bigrams(s.text) & near))
-        value += 3.0 * (s.occasion == occasion) + (2.0 * (s.year - since) / max(1, year - since) if s.year else 0.5)
+        if s.text not in grams:
+            grams[s.text] = _bigrams(s.text)
+        shared = len(grams[s.text] & near)
+        value = 4.0 * (theme in s.themes) + 1.5 * min(3, shared) + 0.75 * min(2, len(grams[s.text] & wider)) - 2.0 * (not shared)
+        value += 3.0 * (s.occasion == occasion) - 1.5 * bool(s.title and s.title.endswith("报告") and occasion != s.occasion) + (2.0 * (s.year - since) / max(1, year - since) if s.year else 0.5)
         return value - 0.01 * abs(len(s.text) - 60) + rng.random() * 1.5
 
-    def usable(s: Exemplar) -> bool:
-        return s.text not in used and (s.year is None or since <= s.year <= year)
+    def in_years(s: Exemplar) -> bool:
+        return s.year is None or since <= s.year <= year
 
-    themed = [s for s in index.sentences if theme in s.themes and usable(s)]
+    key = ("examples", theme)
+    if key not in cache:
+        cache[key] = [s for s in index.sentences if theme in s.themes and in_years(s)]
+    themed = [s for s in cache[key] if s.text not in used]
     if len(themed) < count:
-        themed += [s for s in index.sentences if usable(s) and s not in themed]
+        themed += [s for s in index.sentences if in_years(s) and s.text not in used and theme not in s.themes]
     ranked = sorted(themed, key=score, reverse=True)
     out: list[ExampleSentence] = []
     for s in ranked:
@@ -558,32 +576,42 @@ def _choose_examples(
 
 
 def _choose_phrases(
-    theme: str, heading: str, count: int, bank: PhraseBank, used: list[str], rng: random.Random, year: int, stress: str | None = None
+    theme: str,
+    heading: str,
+    count: int,
+    bank: PhraseBank,
+    used: list[str],
+    rng: random.Random,
+    year: int,
+    stress: str | None = None,
+    cache: dict | None = None,
 ) -> list[SuggestedPhrase]:
     """Stock phrases for a point: of the section's theme, none that contains or is contained in
     a phrase already in the draft, each with its source; a quotation first when there is one,
     then numbered formulas, set phrases, idioms."""
     if count <= 0:
         return []
+    cache = {} if cache is None else cache
+
+    def of_theme(name: str) -> list[Entry]:
+        key = ("phrases", name)
+        if key not in cache:
+            cache[key] = [e for e in bank.entries if name in e.themes and e.kind in DRAFTING_KINDS and e.sources]
+        return cache[key]
 
     def available(entry: Entry) -> bool:
         return (
-            entry.kind in DRAFTING_KINDS
-            and entry.sources
-            and entry.text not in heading
+            entry.text not in heading
             and not any(entry.text in u or u in entry.text for u in used)
             and bank.fresh(entry)
         )
 
-    themed = [e for e in bank.entries if theme in e.themes and available(e)]
-    if len(themed) < count:  # a few more of any theme, but never a quotation off the point
-        spare = [e for e in bank.entries if e.kind not in ("term", "quote") and e not in themed and available(e)]
-        themed += rng.sample(spare, min(len(spare), count * 4))
-    picked = _pick_by_kind(themed, count, rng)
+    themed = of_theme(theme)
+    picked = _pick_by_kind(themed, count, rng, available)
     if stress and not any(stress in e.themes for e in picked):  # --theme: one phrase of the asked theme
-        extra = [e for e in bank.entries if stress in e.themes and e not in picked and available(e)]
+        extra = _pick_by_kind(of_theme(stress), 1, rng, lambda e: available(e) and all(e is not p for p in picked))
         if extra:
-            picked = picked[: max(0, count - 1)] + _pick_by_kind(extra, 1, rng)
+            picked = picked[: max(0, count - 1)] + extra
     phrases = []
     for entry in picked:
         if any(entry.text in u or u in entry.text for u in used):
@@ -601,23 +629,34 @@ def _latest_source(entry: Entry, year: int) -> Source:
     return max(dated, key=lambda s: s.year) if dated else entry.sources[0]
 
 
-def _pick_by_kind(candidates: list[Entry], count: int, rng: random.Random) -> list[Entry]:
+def _pick_by_kind(candidates: list[Entry], count: int, rng: random.Random, ok=lambda e: True) -> list[Entry]:
     """A quotation first when there is one (any of the theme's, so quotations vary from seed to
     seed), then a formula or series, then a set phrase or idiom, then any kind, each drawn from
-    the most used of its kinds."""
+    the most used of its kinds that pass `ok` (checked on those looked at only)."""
     picked: list[Entry] = []
     for kinds in (("quote",), ("formula", "parallel"), ("term", "idiom"), DRAFTING_KINDS):
-        pool = [e for e in candidates if e.kind in kinds and e not in picked]
-        if not pool or len(picked) >= count:
+        if len(picked) >= count:
+            break
+        taken = set(map(id, picked))
+        pool = sorted(
+            (e for e in candidates if e.kind in kinds and id(e) not in taken),
+            key=lambda e: (-(e.custom * 100 + e.docs * 3 + min(e.count, 10)), e.text),
+        )
+        size = max(12 if kinds == ("quote",) else 4, count * 3)
+        top: list[Entry] = []
+        for entry in pool:
+            if ok(entry):
+                top.append(entry)
+                if len(top) >= size:
+                    break
+        if not top:
             continue
-        pool.sort(key=lambda e: (-(e.custom * 100 + e.docs * 3 + min(e.count, 10)), e.text))
-        top = pool[: max(12 if kinds == ("quote",) else 4, count * 3)]
         if kinds == ("quote",) and rng.random() >= len(top) / 4:
             continue  # a theme with few quotations: not the same one in every draft
         picked.append(top[rng.randrange(len(top))])
         if kinds is DRAFTING_KINDS:
             while len(picked) < count:
-                rest = [e for e in top if e not in picked]
+                rest = [e for e in top if all(e is not p for p in picked)]
                 if not rest:
                     break
                 picked.append(rest[rng.randrange(len(rest))])
