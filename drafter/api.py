@@ -80,12 +80,15 @@ def draft(
     bank: PathLike | None = None,
     templates: PathLike | None = None,
     since: int | None = None,
+    length: int | None = None,
+    minutes: float | None = None,
 ) -> Draft:
     """A speech skeleton for an occasion (廉政谈话, 警示教育大会 …); same inputs and seed, same draft.
     Material last seen before `since` is left out; by default, before ten years ahead of the
-    speech date (drafter.draft.RECENT_YEARS)."""
+    speech date (drafter.draft.RECENT_YEARS). `length` (characters) or `minutes` (read aloud at
+    drafter.draft.CHARS_PER_MINUTE) sizes the draft."""
     from drafter.bank import load_bank
-    from drafter.draft import DraftOptions, build_draft, parse_speech_date
+    from drafter.draft import CHARS_PER_MINUTE, DraftOptions, build_draft, parse_speech_date
     from drafter.templating import find_occasion, load_point_headings, sandbox, user_templates_dir
 
     if isinstance(date, str):
@@ -107,6 +110,7 @@ def draft(
         sections=sections,
         seed=seed,
         since=since,
+        length=length if length is not None else (round(minutes * CHARS_PER_MINUTE) if minutes is not None else None),
     )
     return build_draft(spec, load_bank(bank), options, load_point_headings(user_dir), sandbox(user_dir))
 

@@ -258,6 +258,8 @@ def draft_command(
         Optional[int],
         typer.Option("--since", min=1900, max=2100, help="只用某年及以后出现过的材料（默认：讲话日期前十年内；没有年份的材料不受限）"),
     ] = None,
+    length: Annotated[Optional[int], typer.Option("--length", help="篇幅（字数），如 4000：按此安排要点和例句的多少")] = None,
+    minutes: Annotated[Optional[float], typer.Option("--minutes", help="讲话时长（分钟），按每分钟 200 字折算篇幅，如 20")] = None,
     bank: BankOption = None,
     templates: TemplatesOption = None,
     fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_format, help="输出格式：md、txt、json、docx")] = "md",
@@ -269,7 +271,7 @@ def draft_command(
         raise DrafterError("Word 格式需要用 -o 指定文件名，如 -o 讲话稿.docx。")
     speech = api.draft(
         occasion, org=org, audience=audience, date=date, themes=theme, sections=sections, seed=seed,
-        bank=bank, templates=templates, since=since,
+        bank=bank, templates=templates, since=since, length=length, minutes=minutes,
     )
     data = api.render(speech, fmt, templates=templates)
     if output is None:

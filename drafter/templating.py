@@ -42,6 +42,7 @@ OCCASION_SCHEMA: dict = {
     "title": None,
     "salutation": None,
     "opening": None,
+    "openings": [{"audience": None, "opening": None}],  # openings for audiences (新任 …), else `opening`
     "transition": None,
     "sections": {"default": None, "min": None, "max": None},
     "themes": None,
@@ -68,6 +69,8 @@ class Occasion:
     title: str = "在{{ org }}{{ occasion }}上的讲话"
     salutation: str = "同志们："
     opening: list[str] = field(default_factory=list)
+    # openings for particular audiences: (words any of which in --audience selects it, paragraphs)
+    openings: list[tuple[list[str], list[str]]] = field(default_factory=list)
     transition: str = "下面，我讲{{ n_sections }}点意见。"
     sections_default: int = 4
     sections_min: int = 3
@@ -224,6 +227,7 @@ def check_occasion(path: Path) -> tuple[dict, list[str]]:
     expect("aliases", list)
     expect("opening", list, required=True)
     expect("closing", list, required=True)
+    expect("openings", list)
     expect("themes", list)
     expect("frames", list)
     expect("sections", dict)
@@ -251,6 +255,21 @@ def check_occasion(path: Path) -> tuple[dict, list[str]]:
         isinstance(points["headings"], dict) and all(isinstance(v, list) for v in points["headings"].values())
     ):
         problems.append(f"{where('points')}：headings 应写成“主题: [要点, …]”。")
+    for i, variant in enumerate(data.get("openings") or [], 1) if isinstance(data.get("openings"), list) else []:
+        if not (
+            isinstance(variant, dict)
+            and set(variant) <= {"audience", "opening"}
+            and isinstance(variant.get("audience"), list)
+            and variant["audience"]
+            and all(isinstance(w, str) and w for w in variant["audience"])
+            and isinstance(variant.get("opening"), list)
+            and variant["opening"]
+            and all(isinstance(p, str) for p in variant["opening"])
+        ):
+            problems.append(
+                f"{where('openings')}：第 {i} 个开头应写成 audience: [新任, 新提拔]（参会对象中出现其一即用）"
+                "和 opening: [段落, …]。"
+            )
     for i, frame in enumerate(data.get("frames") or [], 1) if isinstance(data.get("frames"), list) else []:
         if not isinstance(frame, dict) or not isinstance(frame.get("text"), str) or "{}" not in frame["text"]:
             problems.append(f"{where('frames')}：第 {i} 个框架应有 text，且含 {{}} 表示填空位置，如 以{{}}之心对待{{}}。")
@@ -262,8 +281,9 @@ def check_occasion(path: Path) -> tuple[dict, list[str]]:
     # every string must render with the known placeholders
     env = sandbox()
     context = {key: "测试" for key in PLACEHOLDERS}
-    for key in ("title", "salutation", "transition", "opening", "closing"):
-        values = data.get(key)
+    variants = [p for v in data.get("openings") or [] if isinstance(v, dict) for p in v.get("opening") or []]
+    for key in ("title", "salutation", "transition", "opening", "closing", "openings"):
+        values = variants if key == "openings" else data.get(key)
         for value in values if isinstance(values, list) else [values]:
             if isinstance(value, str):
                 try:
@@ -329,6 +349,7 @@ def load_occasion(path: Path, origin: str = "用户") -> Occasion:
     occasion.title = data["title"]
     occasion.salutation = data.get("salutation", occasion.salutation)
     occasion.opening = list(data["opening"])
+    occasion.openings = [([str(w) for w in v["audience"]], [str(p) for p in v["opening"]]) for v in data.get("openings") or []]
     occasion.transition = data.get("transition", occasion.transition)
     occasion.sections_min = sections.get("min", occasion.sections_min)
     occasion.sections_max = sections.get("max", occasion.sections_max)

@@ -26,6 +26,8 @@ from drafter.genre import FORMULA_NUMERALS
 from drafter.mining.canonical import CanonMatcher
 from drafter.mining import dedup, store
 from drafter.mining.extract import DocMined, mine_document
+from drafter.mining.sentences import sentence_index
+from drafter.examples import SENTENCES_FILE
 from drafter.mining.segment import WordClasses, lexicon, prepare, segment, word_classes
 from drafter.mining.terms import find_terms, locate_terms
 from drafter.model import BANK_ORDER, KINDS, Entry, Found, Source
@@ -499,7 +501,8 @@ def _analyze_locked(files, output, workers, themes_path, progress, default_year,
     merging(1)
     entries = reduce_entries(mined, locate_terms(mined, term_stats, MAX_SOURCES), themes, classes, canon)
     merging(2)
-    written = write_bank(output, entries, len(mined), catalog(mined, copies))
+    index = sentence_index(kept, {m.source: (m.year, m.title) for m in mined}, themes)
+    written = write_bank(output, entries, len(mined), catalog(mined, copies), {SENTENCES_FILE: index})
     merging(3)
     counts = Counter(e.kind for e in entries)
     return AnalysisSummary(
@@ -548,8 +551,15 @@ def catalog(mined: list[DocMined], copies: dict[str, list[str]] | None = None) -
     }
 
 
-def write_bank(output: Path, entries: list[Entry], documents: int, documents_catalog: dict[str, dict]) -> list[str]:
-    """phrases.yaml and frames.yaml, written as one unit with manifest.json (fileio.write_file_set):
+def write_bank(
+    output: Path,
+    entries: list[Entry],
+    documents: int,
+    documents_catalog: dict[str, dict],
+    more: dict[str, tuple[bytes, dict]] | None = None,
+) -> list[str]:
+    """phrases.yaml and frames.yaml (and `more` files beside them), written as one unit with
+    manifest.json (fileio.write_file_set):
     a run killed at any moment leaves the old pair or the new one, and the bank loader reads a
     pair from one run or says which file does not belong. Each file lists the documents its
     sources cite in `catalog` (title, year), once."""
@@ -565,6 +575,8 @@ def write_bank(output: Path, entries: list[Entry], documents: int, documents_cat
         }
         contents[name] = (HEADER + dump_bank_yaml(data)).encode("utf-8")
         parsed[name] = data
+    for name, (content, data) in (more or {}).items():  # e.g. the example sentences
+        contents[name], parsed[name] = content, data
     write_file_set(output, contents)
     for name, data in parsed.items():
         prime_yaml_cache(output / name, data)  # the first look-up need not parse the YAML

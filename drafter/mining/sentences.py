@@ -1,0 +1,82 @@
+"""Exemplary sentences for drafting: in each document, the sentences that open or develop a point
+(要…, 必须…, 坚持…, 务必…, a saying quoted with 指出/强调), with the document's occasion and year and
+the sentence's themes and place, kept compactly in sentences.yaml next to phrases.yaml. Headings
+are not examples, nor are sentences of figures (a report's 增长5.2%) or with blanks to fill."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from drafter.bank import assign_themes
+from drafter.corpus import Document, is_traditional, to_simplified
+from drafter.fileio import dump_bank_yaml
+from drafter.outline import parse_outline
+from drafter.sections import iter_sections
+
+MIN_CHARS, MAX_CHARS = 16, 120
+PER_DOCUMENT = 120  # the most a document gives (a long report would otherwise fill the index)
+
+_SENTENCE = re.compile(r"[^。！？!?；\n]+[。！？!?；]?")
+_OPENS = re.compile(
+    r"^(?:坚持|始终|必须|务必|切实|坚决|时刻|自觉|牢记|牢固树立|着力|一定要|要)"
+    r"|^[^，。；：“”]{0,14}?(?<![主重需只纲提概摘])(?:要|必须|务必)(?![求素点件是求闻])"
+)
+_QUOTING = re.compile(r"(指出|强调|说过?|讲过?|告诫)[：:，,]?“[^”]{6,}”")
+_CONNECTIVE = re.compile(r"^(所以|因此|因而|同时|另外|此外|而且|当然|其次|首先|最后|再次|总之|为此|对此)[，,]?")
+_FIGURES = re.compile(r"\d|%|％|亿|万元")
+_MARKER = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[）)、．.]|^第[一二三四五六七八九十]+[，、]|^[一二三四五六七八九十]是")
+
+
+def sentences_of(doc: Document, themes: dict[str, list[str]]) -> tuple[dict, list[list]]:
+    """(what the index says of the document, its exemplary sentences as [text, doc, line, themes])."""
+    lines = doc.lines
+    if is_traditional(doc.text):
+        lines = [to_simplified(line) for line in lines]
+    outline = parse_outline(dataclasses.replace(doc, lines=lines))
+    headings = [s.heading for s in iter_sections(outline.sections) if len(s.heading) >= 4]
+    top = sorted(s.line for s in outline.sections)
+    found: list[list] = []
+    seen: set[str] = set()
+    for index, line in enumerate(lines):
+        for match in _SENTENCE.finditer(line):
+            text = match.group(0).strip().rstrip("；;")
+            lead = _CONNECTIVE.match(text)
+            text = text[lead.end():] if lead else text
+            if text.endswith(("，", "：", ":", "？", "?")):
+                continue
+            if not MIN_CHARS <= len(text) <= MAX_CHARS or "【" in text or _FIGURES.search(text) or _MARKER.match(text):
+                continue
+            if not (_OPENS.match(text) or _QUOTING.search(text)):
+                continue
+            if any(text.startswith(h) or h.startswith(text.rstrip("。！？")) for h in headings):
+                continue
+            if text.count("“") != text.count("”") or text[:12] in seen:
+                continue
+            seen.add(text[:12])
+            if not text.endswith(("。", "！", "？")):
+                text += "。"
+            at = match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
+            found.append([text, doc.source, doc.line_of(index, at), assign_themes(text, [], themes, "move")])
+    if len(found) > PER_DOCUMENT:  # those that speak of a theme first, in document order
+        keep = set(map(id, sorted(found, key=lambda s: not s[3])[:PER_DOCUMENT]))
+        found = [s for s in found if id(s) in keep]
+    info = {"occasion": outline.occasion, "top": top}
+    return {k: v for k, v in info.items() if v}, found
+
+
+def sentence_index(docs: list[Document], years: dict[str, tuple[int | None, str | None]], themes: dict[str, list[str]]) -> tuple[bytes, dict]:
+    """sentences.yaml for the bank folder, as bytes and as the data they hold (for the look-up
+    cache); `years`: doc -> (year, title). The bank writer writes it with phrases.yaml and
+    frames.yaml as one unit."""
+    documents: dict[str, dict] = {}
+    sentences: list[list] = []
+    for doc in docs:
+        info, found = sentences_of(doc, themes)
+        year, title = years.get(doc.source, (None, None))
+        info.update({k: v for k, v in (("year", year), ("title", title)) if v})
+        documents[doc.source] = info
+        sentences.extend(found)
+    data = {"version": 1, "documents": dict(sorted(documents.items())), "sentences": sentences}
+    header = "# 由 drafter analyze 生成的例句索引（[句子, 文档, 行, 主题]），请勿手工修改。\n"
+    return (header + dump_bank_yaml(data)).encode("utf-8"), data
