@@ -7,12 +7,13 @@ and judged one by one: junk (no stock phrase a writer would take: a cut-off phra
 one-off coinage, a name) or filed under the wrong kind. Measured shares, of 100:
 
     bank      before (ee2f1c2)          after (this branch)
-    default   junk 12, wrong kind 5     junk 4, wrong kind 2
-    corpus    junk 9,  wrong kind 1     junk 8, wrong kind 2
+    default   junk 12, wrong kind 5     junk 2, wrong kind 1
+    corpus    junk 9,  wrong kind 1     junk 9, wrong kind 2
 
 (The samples before and after are different entries: the sample is drawn from the bank as it is.)
 The corpus bank is still over the 5% junk target; what remains is mostly clause fragments the
-statistics cannot tell from set phrases by jieba's tags (代表国务院, 会议号召, 全面部署).
+statistics cannot tell from set phrases by jieba's tags (代表国务院, 会议号召, 全面部署: jieba tags
+全面 and 依法 as nouns) and plain lists read as series (养牛、养羊、…).
 
 Every entry judged junk or wrong is listed here. Those analysis no longer yields (or no longer
 files under the wrong kind) must never come back. Those it still yields are listed apart, and
@@ -60,9 +61,12 @@ CORPUS_JUNK_STILL_MINED = {
     "党执政兴国", "工业和农业", "两个阶级", "建设和改革开放", "高举和平", "经济增长基本同步", "增强全民",
     "我国人口众多", "会议号召", "代表国务院", "依法打击", "重大科技", "城乡居民基本", "抓紧研究", "无论如何",
     "综合考虑", "集中统一", "高度评价", "经济回升", "全面部署", "初等、中等、高等",
+    "养牛、养羊、养马、养驴、养骡、养鸡、养鸭、养鹅、养兔、养蜂", "函授刊授学校、广播电视学校、职工轮训学校",
 }
 CORPUS_WRONG_KIND_GONE = {"主要矛盾": "idiom", "五湖四海": "formula", "千篇一律": "formula", "一把手": "formula"}
-CORPUS_WRONG_KIND_STILL = {"水旱灾害": "idiom", "封建残余": "idiom", "雇佣劳动": "idiom", "孤寡老人": "idiom"}
+CORPUS_WRONG_KIND_STILL = {"水旱灾害": "idiom", "封建残余": "idiom", "雇佣劳动": "idiom", "孤寡老人": "idiom",
+    "独立国家": "idiom", "定向培养": "idiom",
+}
 
 # --- recall: stock phrases read in the five seed speeches, each there at least twice --------
 

@@ -220,7 +220,7 @@ def _counted_phrases(tokens: list[str], i: int, first: int) -> list[str]:
 # idioms 成语 / 四字格
 
 
-_CLAUSE_RUN = re.compile(r"[^，、；。：！？,;:!?“”\s]+")
+_CLAUSE_MARKS = set("，、；。：！？,;:!?“”")
 _NOT_IDIOM_START = re.compile(r"^(在|各|不断|切实|进一步|党的|走起|回过|那么|有期|认真|严格|高度|深刻|明确|共同|重要|组成|科学|文化|长期)")
 
 
@@ -240,15 +240,19 @@ def _idioms(view: LineView) -> list[Found]:
         found.append(Found("idiom", tokens[i], line_of(offsets[i]), context_of(line, offsets[i], offsets[i] + 4), weak=True))
     # a four-character clause beside a dictionary idiom that jieba cuts into pieces (以身作则，
     # 以上|率|下; 病|有所|医): a 四字格 of the same make; reduce keeps it when it recurs
-    clauses = [(m.start(), m.group(0)) for m in _CLAUSE_RUN.finditer(line)]
-    for k, (start, text) in enumerate(clauses):
-        if len(text) != 4 or text in idiom_words or text in lexicon.rare_idioms or not _CJK.match(text) or text[0] in FUNCTION_CHARS:
-            continue
-        cuts = [at for at in range(start + 1, start + 4) if at in view.word_starts]
-        if start not in view.word_starts or start + 4 not in view.word_starts or cuts in ([], [start + 2]):
-            continue  # one dictionary word (改革开放) or two (坚定|信心): no coinage of the idiom's make
-        beside = [clauses[j] for j in (k - 1, k + 1) if 0 <= j < len(clauses)]
-        if any(other in idiom_words and len(other) == 4 and abs(at - start) == 5 for at, other in beside):
+    idiom_at = [view.offsets[i] for i, token in enumerate(tokens) if len(token) == 4 and token in idiom_words] if found else []
+    for at in idiom_at:
+        for start in (at - 5, at + 5):
+            if start < 0 or start + 4 > len(line) or line[min(at, start) + 4] not in _CLAUSE_MARKS:
+                continue
+            if (start > 0 and line[start - 1] not in _CLAUSE_MARKS) or (start + 4 < len(line) and line[start + 4] not in _CLAUSE_MARKS):
+                continue
+            text = line[start:start + 4]
+            if text in idiom_words or text in lexicon.rare_idioms or not _CJK.match(text) or text[0] in FUNCTION_CHARS:
+                continue
+            cuts = [p for p in range(start + 1, start + 4) if p in view.word_starts]
+            if start not in view.word_starts or start + 4 not in view.word_starts or cuts in ([], [start + 2]):
+                continue  # one dictionary word (改革开放) or two (坚定|信心): no coinage of the idiom's make
             found.append(Found("idiom", text, line_of(start), context_of(line, start, start + 4), weak=True))
     for start, end, inner in quoted_spans:  # a quoted four-character expression: “击鼓传花”
         if len(inner) == 4 and _CJK.match(inner) and inner not in idiom_words and not _is_formula(inner, lexicon):
