@@ -180,7 +180,8 @@ def build_draft(
         return out
 
     examples = load_examples(bank.directory)
-    frame, headings = _choose_frame(occasion, bank, examples, n, options.themes, lexicon, rng)
+    cache: dict = {"frames": bank.of_kind("frame")}  # per draft: the mined frames, each theme's candidates, bigrams
+    frame, headings = _choose_frame(occasion, cache["frames"], examples, n, options.themes, lexicon, rng)
     themes = _section_themes(headings, occasion, bank, options.themes, lexicon)
     if options.themes:  # the sections of the asked themes lead, in the order asked
         order = sorted(range(len(headings)), key=lambda i: (options.themes.index(themes[i]) if themes[i] in options.themes else len(options.themes), i))
@@ -191,11 +192,10 @@ def build_draft(
     used_phrases: list[str] = []
     used_headings: list[str] = list(headings)
     used_sentences: set[str] = set()
-    cache: dict = {}  # per draft: the candidates of each theme, sentences' bigrams
     sections: list[DraftSection] = []
     for index, (heading, theme) in enumerate(zip(headings, themes)):
         count = MAX_POINTS if target else (rng.randint(occasion.points_min, occasion.points_max) if occasion.points_max else 0)
-        point_headings = _choose_points(heading, theme, count, occasion, bank, examples, point_library, used_headings, rng)
+        point_headings = _choose_points(heading, theme, count, occasion, cache["frames"], examples, point_library, used_headings, rng)
         points = []
         for i, h in enumerate(point_headings):
             stress = options.themes[(index + i) % len(options.themes)] if options.themes else None
@@ -344,7 +344,7 @@ MAX_HEADING = 20  # characters a top heading of a speech may have on average
 
 def _choose_frame(
     occasion: Occasion,
-    bank: PhraseBank,
+    frames: list[Entry],
     examples: ExampleIndex,
     n: int,
     asked: list[str],
@@ -356,7 +356,7 @@ def _choose_frame(
     this very occasion. A frame mined elsewhere (a report, another kind of speech, a point
     heading) never heads the speech. Headings that speak of distinct themes, and of the themes
     asked for, come first."""
-    mined = {e.text: e for e in bank.of_kind("frame")}
+    mined = {e.text: e for e in frames}
     candidates: list[tuple[float, str, list[list[str]]]] = []
     for spec in occasion.frames:
         extra = mined[spec.text].fills if spec.text in mined and _heads(mined[spec.text], occasion.name, examples) else []
@@ -506,7 +506,7 @@ def _choose_points(
     theme: str,
     count: int,
     occasion: Occasion,
-    bank: PhraseBank,
+    frames: list[Entry],
     examples: ExampleIndex,
     library: dict[str, list[str]],
     used: list[str],
@@ -518,7 +518,7 @@ def _choose_points(
     if count <= 0:
         return []
     pool: list[str] = list(occasion.point_headings.get(theme) or []) + list(library.get(theme) or [])
-    for entry in bank.of_kind("frame"):
+    for entry in frames:
         if theme in entry.themes and entry.sources and all(examples.occasion_of(s.doc) == occasion.name for s in entry.sources):
             pool.extend(e for e in entry.examples if len(e) <= MAX_HEADING)
     pool = _dedupe(pool)
