@@ -72,6 +72,9 @@ def test_custom_entry_without_themes_gets_them_from_the_lexicon(bank_dir):
 
 @pytest.mark.parametrize("name", ["phrases.yaml", "custom.yaml"])
 def test_broken_yaml_names_file_and_line(bank_dir, name):
+    # a generated file edited by hand no longer matches the bank's manifest (test_adversarial has
+    # that case); without a manifest, as banks written before it, the YAML error itself is named
+    (bank_dir / "manifest.json").unlink()
     (bank_dir / name).write_text("entries:\n- text: 好\n  kind: idiom\n   bad: [\n", encoding="utf-8")
     with pytest.raises(DrafterError) as info:
         load_bank(bank_dir)
