@@ -164,7 +164,7 @@ def new_template(name: str, base: str, directory: PathLike) -> Path:
 
 def validate_template(path: PathLike) -> list[str]:
     """The problems of an occasion template file (empty when it is fine)."""
-    from drafter.templating import check_occasion
+    from drafter.template_check import check_occasion
 
     path = Path(path)
     if not path.exists():

@@ -356,6 +356,20 @@ def _choose_frame(
     this very occasion. A frame mined elsewhere (a report, another kind of speech, a point
     heading) never heads the speech. Headings that speak of distinct themes, and of the themes
     asked for, come first."""
+    candidates = _frame_candidates(occasion, frames, examples, n)
+    if asked:  # a frame whose headings name the asked themes
+        weights = [c[0] * (1 + 3 * len({t for f in c[2] for t in _lexicon_themes(fill_frame(c[1], f), lexicon)} & set(asked))) for c in candidates]
+    else:
+        weights = [c[0] for c in candidates]
+    _, frame, fills = rng.choices(candidates, weights=weights, k=1)[0]
+    headings = _dedupe([fill_frame(frame, f) for f in fills])
+    return frame, _pick_headings(headings, n, asked, lexicon, rng)
+
+
+def _frame_candidates(
+    occasion: Occasion, frames: list[Entry], examples: ExampleIndex, n: int
+) -> list[tuple[float, str, list[list[str]]]]:
+    """(weight, frame, fills) of the frames that may head this occasion's speech with n headings."""
     mined = {e.text: e for e in frames}
     candidates: list[tuple[float, str, list[list[str]]]] = []
     for spec in occasion.frames:
@@ -376,12 +390,12 @@ def _choose_frame(
             f"模板 {occasion.path} 中没有至少 {n} 组填充的标题框架（frames），词库里也没有同类讲话的框架。"
             f"请在模板的 frames 中补充填充，或减少 --sections。"
         )
-    if asked:  # a frame whose headings name the asked themes
-        weights = [c[0] * (1 + 3 * len({t for f in c[2] for t in _lexicon_themes(fill_frame(c[1], f), lexicon)} & set(asked))) for c in candidates]
-    else:
-        weights = [c[0] for c in candidates]
-    _, frame, fills = rng.choices(candidates, weights=weights, k=1)[0]
-    headings = _dedupe([fill_frame(frame, f) for f in fills])
+    return candidates
+
+
+def _pick_headings(headings: list[str], n: int, asked: list[str], lexicon: dict[str, list[str]], rng: random.Random) -> list[str]:
+    """n of the frame's headings, in its order: those of the asked themes first, then those of
+    a theme not yet taken, then any."""
     order = list(range(len(headings)))
     rng.shuffle(order)
     chosen: list[int] = []
@@ -401,7 +415,7 @@ def _choose_frame(
                 chosen.append(i)
                 taken.update(themes[:1] if not asked else [t for t in themes if t in asked][:1] or themes[:1])
     chosen.sort()
-    return frame, [headings[i] for i in chosen]
+    return [headings[i] for i in chosen]
 
 
 def _heads(entry: Entry, occasion: str, examples: ExampleIndex) -> bool:

@@ -13,7 +13,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from drafter.corpus import Document
+from drafter.document import Document
 from drafter.genre import CN_DIGITS, MEETING_TYPES, SALUTATION_STARTS, cn_to_int
 from drafter.sections import is_bare_numeral, starts_with_marker
 from drafter.textmap import LinePos

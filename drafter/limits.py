@@ -272,30 +272,45 @@ def _short(value: int) -> str:
 
 def check_binop(operator: str, left: Any, right: Any, limits: RenderLimits = LIMITS) -> None:
     """Refuse `*`, `**`, `+`, `%` whose result would be too large, before computing it."""
-    ints = isinstance(left, int) and isinstance(right, int)
-    if operator == "**" and ints:
+    check = _BINOP_CHECKS.get(operator)
+    if check is not None:
+        check(left, right, limits)
+
+
+def _check_power(left: Any, right: Any, limits: RenderLimits) -> None:
+    if isinstance(left, int) and isinstance(right, int):
         if right > 0 and abs(left) > 1 and abs(left).bit_length() * right > limits.max_int_bits:
             _refuse(f"乘方结果过大（{_short(left)} ** {_short(right)}）")
-    elif operator == "*":
-        if ints:
-            if abs(left).bit_length() + abs(right).bit_length() > limits.max_int_bits:
-                _refuse("乘法结果过大")
-        else:
-            for sequence, times in ((left, right), (right, left)):
-                if isinstance(sequence, (str, bytes, list, tuple)) and isinstance(times, int):
-                    if len(sequence) * times > limits.max_value:
-                        _refuse(f"重复结果过大（{len(sequence):,} × {_short(times)}，上限 {limits.max_value:,} 个字符或项）")
-    elif operator == "+":
-        if ints:
-            if max(abs(left).bit_length(), abs(right).bit_length()) >= limits.max_int_bits:
-                _refuse("加法结果过大")
-        elif isinstance(left, (str, bytes, list, tuple)) and isinstance(right, (str, bytes, list, tuple)):
-            if len(left) + len(right) > limits.max_value:
-                _refuse(f"连接结果过大（超过 {limits.max_value:,} 个字符或项）")
-    elif operator == "%" and isinstance(left, str):
+
+
+def _check_times(left: Any, right: Any, limits: RenderLimits) -> None:
+    if isinstance(left, int) and isinstance(right, int):
+        if abs(left).bit_length() + abs(right).bit_length() > limits.max_int_bits:
+            _refuse("乘法结果过大")
+        return
+    for sequence, times in ((left, right), (right, left)):
+        if isinstance(sequence, (str, bytes, list, tuple)) and isinstance(times, int):
+            if len(sequence) * times > limits.max_value:
+                _refuse(f"重复结果过大（{len(sequence):,} × {_short(times)}，上限 {limits.max_value:,} 个字符或项）")
+
+
+def _check_plus(left: Any, right: Any, limits: RenderLimits) -> None:
+    if isinstance(left, int) and isinstance(right, int):
+        if max(abs(left).bit_length(), abs(right).bit_length()) >= limits.max_int_bits:
+            _refuse("加法结果过大")
+    elif isinstance(left, (str, bytes, list, tuple)) and isinstance(right, (str, bytes, list, tuple)):
+        if len(left) + len(right) > limits.max_value:
+            _refuse(f"连接结果过大（超过 {limits.max_value:,} 个字符或项）")
+
+
+def _check_format(left: Any, right: Any, limits: RenderLimits) -> None:
+    if isinstance(left, str):
         if _FORMAT_WIDTH.search(left):
             _refuse("格式宽度过大")
         check_arguments("%", (left, *(right if isinstance(right, tuple) else (right,))), {}, limits)
+
+
+_BINOP_CHECKS = {"**": _check_power, "*": _check_times, "+": _check_plus, "%": _check_format}
 
 
 def check_result(value: Any, what: str, limits: RenderLimits = LIMITS) -> Any:

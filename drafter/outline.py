@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drafter.corpus import Document
+from drafter.document import Document
 from drafter.header import occasion_in_opening, parse_header
 from drafter.sections import (
     Section,

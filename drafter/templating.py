@@ -180,147 +180,6 @@ def find_occasion(name: str, user_dir: Path | None) -> Occasion:
 # loading and checking an occasion
 
 
-def _key_lines(text: str) -> dict[str, int]:
-    """1-based line of each top-level key, for messages."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return {}
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
-
-
-def check_occasion(path: Path) -> tuple[dict, list[str]]:
-    """The raw mapping and every problem found, each naming the file and line. A layout
-    (`*.j2`) is checked by check_layout instead."""
-    if path.suffix == ".j2":
-        return {}, check_layout(path)
-    text = read_template_text(path, "模板文件")
-    data = parse_yaml(text, str(path), "模板文件")
-    if not isinstance(data, dict):
-        return {}, [f"模板文件 {path}：顶层应是“键: 值”的映射（参照内置模板 廉政谈话.yaml）。"]
-    lines = _key_lines(text)
-    problems: list[str] = check_keys(data, OCCASION_SCHEMA, text, str(path), "模板文件")
-
-    def where(key: str) -> str:
-        return f"模板文件 {path} 第 {lines[key]} 行（{key}）" if key in lines else f"模板文件 {path}（{key}）"
-
-    def expect(key: str, kind: type | tuple, required: bool = False) -> None:
-        if key not in data:
-            if required:
-                problems.append(f"模板文件 {path} 缺少 {key}。")
-            return
-        if not isinstance(data[key], kind):
-            problems.append(f"{where(key)}：类型不对，应为{_type_name(kind)}。")
-
-    expect("name", str)
-    if isinstance(data.get("name"), str) and data["name"] != path.stem:
-        problems.append(
-            f"{where('name')}：name 是“{data['name']}”，与文件名“{path.stem}”不一致（会议类型按文件名查找）。"
-            f"请把 name 改成“{path.stem}”，或把文件改名为“{data['name']}.yaml”。"
-        )
-    expect("title", str, required=True)
-    expect("salutation", str)
-    expect("transition", str)
-    expect("description", str)
-    expect("aliases", list)
-    expect("opening", list, required=True)
-    expect("closing", list, required=True)
-    expect("openings", list)
-    expect("themes", list)
-    expect("frames", list)
-    expect("sections", dict)
-    expect("points", dict)
-    for key in ("opening", "closing", "aliases", "themes"):
-        if isinstance(data.get(key), list) and not all(isinstance(x, str) for x in data[key]):
-            problems.append(f"{where(key)}：每一项都应是一段文字。")
-    for key in ("opening", "closing", "aliases", "themes", "frames"):
-        if isinstance(data.get(key), list) and len(data[key]) > MAX_LIST_ITEMS:
-            problems.append(f"{where(key)}：有 {len(data[key])} 项，最多 {MAX_LIST_ITEMS} 项。")
-            data[key] = data[key][:MAX_LIST_ITEMS]  # checked no further: one message is enough
-    sections = data.get("sections") if isinstance(data.get("sections"), dict) else {}
-    numbers = {k: sections.get(k) for k in ("default", "min", "max") if k in sections}
-    if any(not isinstance(v, int) or not 1 <= v <= 10 for v in numbers.values()):
-        problems.append(f"{where('sections')}：default、min、max 应为 1 到 10 的整数。")
-    elif numbers:
-        low, high = numbers.get("min", 1), numbers.get("max", 10)
-        if not low <= numbers.get("default", low) <= high:
-            problems.append(f"{where('sections')}：应满足 min ≤ default ≤ max。")
-    points = data.get("points") if isinstance(data.get("points"), dict) else {}
-    for key in ("min", "max", "phrases"):
-        if key in points and (not isinstance(points[key], int) or not 0 <= points[key] <= 10):
-            problems.append(f"{where('points')}：{key} 应为 0 到 10 的整数。")
-    if "headings" in points and not (
-        isinstance(points["headings"], dict) and all(isinstance(v, list) for v in points["headings"].values())
-    ):
-        problems.append(f"{where('points')}：headings 应写成“主题: [要点, …]”。")
-    for i, variant in enumerate(data.get("openings") or [], 1) if isinstance(data.get("openings"), list) else []:
-        if not (
-            isinstance(variant, dict)
-            and set(variant) <= {"audience", "opening"}
-            and isinstance(variant.get("audience"), list)
-            and variant["audience"]
-            and all(isinstance(w, str) and w for w in variant["audience"])
-            and isinstance(variant.get("opening"), list)
-            and variant["opening"]
-            and all(isinstance(p, str) for p in variant["opening"])
-        ):
-            problems.append(
-                f"{where('openings')}：第 {i} 个开头应写成 audience: [新任, 新提拔]（参会对象中出现其一即用）"
-                "和 opening: [段落, …]。"
-            )
-    for i, frame in enumerate(data.get("frames") or [], 1) if isinstance(data.get("frames"), list) else []:
-        if not isinstance(frame, dict) or not isinstance(frame.get("text"), str) or "{}" not in frame["text"]:
-            problems.append(f"{where('frames')}：第 {i} 个框架应有 text，且含 {{}} 表示填空位置，如 以{{}}之心对待{{}}。")
-            continue
-        slots = frame["text"].count("{}")
-        fills = frame.get("fills") or []
-        if not isinstance(fills, list) or any(not isinstance(f, list) or len(f) != slots for f in fills):
-            problems.append(f"{where('frames')}：第 {i} 个框架“{frame['text']}”的每组 fills 应有 {slots} 项。")
-    # every string must render with the known placeholders
-    env = sandbox()
-    context = {key: "测试" for key in PLACEHOLDERS}
-    variants = [p for v in data.get("openings") or [] if isinstance(v, dict) for p in v.get("opening") or []]
-    for key in ("title", "salutation", "transition", "opening", "closing", "openings"):
-        values = variants if key == "openings" else data.get(key)
-        for value in values if isinstance(values, list) else [values]:
-            if isinstance(value, str):
-                try:
-                    render_string(env, value, context, where(key))
-                except TemplateRefused as exc:
-                    problems.append(str(exc))
-                    return data, problems  # one runaway string is enough: do not wait for the others
-                except DrafterError as exc:
-                    problems.append(str(exc))
-    return data, problems
-
-
-def check_layout(path: Path) -> list[str]:
-    """Problems of a layout file (speech.md.j2 …): it is rendered, under the usual limits,
-    with a small sample draft; includes are looked up beside it, then among the built-ins."""
-    from drafter.draft import Draft, DraftPoint, DraftSection, SuggestedPhrase
-
-    read_template_text(path, "版式文件")
-    phrase = SuggestedPhrase("四个意识", "formula", {"doc": "seeds/示例.txt", "line": 1})
-    points = [DraftPoint("坚定理想信念", [phrase], "一"), DraftPoint("严守纪律规矩", [], "二")]
-    sample = Draft(
-        occasion="示例", title="在示例会议上的讲话", date="2026-05-18", date_line="（2026年5月18日）",
-        salutation="同志们：", opening=["开头。"], sections=[DraftSection("以赤诚之心对待组织", "以{}之心对待{}", "政治建设", points, "一")],
-        closing=["结尾。"], seed=0, template="示例",
-    )
-    roots = [path.parent] + [root for root, _ in template_roots(None)]
-    env = GuardedSandbox(
-        loader=ChoiceLoader([_FolderLoader(root) for root in roots]),
-        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True, trim_blocks=False,
-    )
-    try:
-        render_layout(env, path.name, {"draft": sample})
-    except DrafterError as exc:
-        return [str(exc)]
-    return []
-
-
 def read_template_text(path: Path, what: str) -> str:
     """A template file's text: a regular file of at most MAX_TEMPLATE_BYTES, in UTF-8."""
     raw = read_bytes(path, what, limit=MAX_TEMPLATE_BYTES)
@@ -330,14 +189,9 @@ def read_template_text(path: Path, what: str) -> str:
         raise DrafterError(f"{what} {path} 不是 UTF-8 编码，请另存为 UTF-8 后重试。") from None
 
 
-def _type_name(kind) -> str:
-    names = {str: "文字", list: "列表（每项以“- ”开头）", dict: "映射（“键: 值”）", int: "整数"}
-    if isinstance(kind, tuple):
-        return "或".join(names.get(k, k.__name__) for k in kind)
-    return names.get(kind, kind.__name__)
-
-
 def load_occasion(path: Path, origin: str = "用户") -> Occasion:
+    from drafter.template_check import check_occasion  # it renders with this module's sandbox
+
     data, problems = check_occasion(path)
     if problems:
         raise DrafterError("\n".join(problems) + "\n请修改后用 drafter templates validate 检查。")

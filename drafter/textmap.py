@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from drafter.corpus import Document
+from drafter.document import Document
 
 
 @dataclass(frozen=True)

@@ -38,24 +38,37 @@ def translate(error: Exception) -> str:
         hint = f"您是不是要写 {'、'.join(error.possibilities)}？" if error.possibilities else ""
         return f"没有 {error.option_name} 这个选项。{hint}"
     if isinstance(error, click.exceptions.MissingParameter):
-        param = error.param
-        kind = "参数" if getattr(param, "param_type_name", "") == "argument" else "选项"
-        name = param.human_readable_name if param is not None else ""
-        name = name.upper() if kind == "参数" else name
-        return f"缺少{kind} {name}。"
+        return _missing(error)
     if isinstance(error, click.exceptions.BadParameter):
-        param = error.param
-        if error.param_hint is not None:
-            hint = error.param_hint if isinstance(error.param_hint, str) else " / ".join(error.param_hint)
-        elif param is not None:
-            hint = " / ".join(getattr(param, "opts", []) or [param.human_readable_name])
-        else:
-            hint = "参数"
-        for pattern, chinese in _VALUE_MESSAGES:
-            match = pattern.match(message)
-            if match:
-                return f"{hint} 的值不对：{chinese(match)}。"
-        return f"{hint} 的值不对：{message}"
+        return _bad_value(error, message)
+    return _by_message(error, message)
+
+
+def _missing(error: click.exceptions.MissingParameter) -> str:
+    param = error.param
+    kind = "参数" if getattr(param, "param_type_name", "") == "argument" else "选项"
+    name = param.human_readable_name if param is not None else ""
+    name = name.upper() if kind == "参数" else name
+    return f"缺少{kind} {name}。"
+
+
+def _bad_value(error: click.exceptions.BadParameter, message: str) -> str:
+    param = error.param
+    if error.param_hint is not None:
+        hint = error.param_hint if isinstance(error.param_hint, str) else " / ".join(error.param_hint)
+    elif param is not None:
+        hint = " / ".join(getattr(param, "opts", []) or [param.human_readable_name])
+    else:
+        hint = "参数"
+    for pattern, chinese in _VALUE_MESSAGES:
+        match = pattern.match(message)
+        if match:
+            return f"{hint} 的值不对：{chinese(match)}。"
+    return f"{hint} 的值不对：{message}"
+
+
+def _by_message(error: Exception, message: str) -> str:
+    """The usage errors click tells apart only by their English message."""
     match = re.match(r"^Option '?(.*?)'? requires an argument\.?$", message)
     if match:
         return f"选项 {match[1]} 后面要跟一个值。"

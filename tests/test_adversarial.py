@@ -487,7 +487,7 @@ def test_word_soft_line_break_in_an_option_makes_a_word_file(tmp_path):
 
 
 def test_every_built_in_template_passes_the_strict_checks():
-    from drafter.templating import check_occasion
+    from drafter.template_check import check_occasion
 
     for path in sorted((BUILTIN / "occasions").glob("*.yaml")):
         assert check_occasion(path)[1] == [], path
@@ -496,7 +496,7 @@ def test_every_built_in_template_passes_the_strict_checks():
 
 
 def test_a_layout_is_validated_by_rendering_it_under_the_limits(tmp_path):
-    from drafter.templating import check_occasion
+    from drafter.template_check import check_occasion
 
     layout = tmp_path / "speech.md.j2"
     layout.write_text("# {{ draft.title }}\n{{ 'x' * 10**10 }}\n", encoding="utf-8")
@@ -517,7 +517,7 @@ def test_points_file_keys_are_strict(tmp_path):
 
 
 def test_too_many_paragraphs_in_a_template_are_one_message(tmp_path):
-    from drafter.templating import check_occasion
+    from drafter.template_check import check_occasion
 
     folder = user_templates(tmp_path, **{CLOSING_LINE: "closing:\n" + "  - 同志们。\n" * 5000 + "  - 同志们，"})
     problems = check_occasion(folder / "occasions" / "我的谈话.yaml")[1]

@@ -7,14 +7,8 @@ import json
 import pytest
 
 from conftest import CORPORA, SEED_FILES, seed
-from drafter.corpus import (
-    clean_lines,
-    decode_bytes,
-    is_traditional,
-    load_corpus,
-    load_document,
-    strip_repeated_lines,
-)
+from drafter.cleaning import clean_lines, is_traditional, strip_repeated_lines
+from drafter.corpus import decode_bytes, load_corpus, load_document
 from drafter.errors import DrafterError
 
 

@@ -136,7 +136,7 @@ def test_known_signatures_give_the_same_groups():
 
 
 def test_fold_keeps_the_order_and_lists_the_copies():
-    from drafter.corpus import Document
+    from drafter.document import Document
 
     text = seed_text("003")
     docs = [Document(name, body.split("\n"), list(range(1, body.count("\n") + 2))) for name, body in

@@ -18,7 +18,8 @@ from drafter import api
 from drafter.bank import load_bank
 from drafter.draft import DraftOptions, build_draft, draft_to_dict, overlaps, undouble
 from drafter.examples import load_examples
-from drafter.templating import check_occasion, find_occasion, load_point_headings, sandbox
+from drafter.template_check import check_occasion
+from drafter.templating import find_occasion, load_point_headings, sandbox
 
 OCCASIONS = sorted(p.stem for p in (ROOT / "templates" / "occasions").glob("*.yaml"))
 SEEDS = range(10)

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import CORPORA, ROOT, SEEDS
 from drafter.bank import load_bank, search
-from drafter.corpus import clean_lines, split_lines, to_simplified
+from drafter.cleaning import clean_lines, split_lines, to_simplified
 from drafter.mining import _mine_one, analyze
 from drafter.mining.frames import align, frames_from_siblings
 

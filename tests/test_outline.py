@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CORPORA, SEED_FILES, run, seed
-from drafter.corpus import clean_lines, load_document
+from drafter.cleaning import clean_lines
+from drafter.corpus import load_document
 from drafter.header import date_in_text
 from drafter.outline import iter_sections, outline_to_dict, parse_outline, render_outline_text
 

@@ -113,7 +113,8 @@ def test_accelerator_agrees_on_the_corpus():
     if not CORPORA_DIR.is_dir():
         pytest.skip("../shared/corpora is not present")
     fast = fast_cut()
-    from drafter.corpus import is_traditional, load_corpus, to_simplified
+    from drafter.cleaning import is_traditional, to_simplified
+    from drafter.corpus import load_corpus
 
     tokens = differing_lines = 0
     for doc in load_corpus([CORPORA_DIR]):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 
-from drafter.corpus import Document
+from drafter.document import Document
 from drafter.mining import store
 
 

@@ -10,7 +10,7 @@ import random
 import pytest
 
 from conftest import SEED_FILES
-from drafter.corpus import clean_lines
+from drafter.cleaning import clean_lines
 from drafter.mining.extract import _Spans
 from drafter.sections import _outermost, _runs, find_markers
 from drafter.textmap import BodyText

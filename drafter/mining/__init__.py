@@ -19,7 +19,8 @@ from typing import Callable, Iterable
 
 from drafter.bank import FRAMES_FILE, PHRASES_FILE, assign_themes, load_themes, themes_file
 from drafter.canon import Canon, CanonicalEntry, canon_path, load_canon
-from drafter.corpus import Document, Skipped, expand_paths, load_corpus
+from drafter.corpus import Skipped, expand_paths, load_corpus
+from drafter.document import Document
 from drafter.errors import DrafterError
 from drafter.fileio import MANIFEST_FILE, dump_bank_yaml, folder_lock, prime_yaml_cache, write_file_set
 from drafter.genre import FORMULA_NUMERALS
@@ -212,19 +213,7 @@ def _kind(found: Found, classes: WordClasses) -> str | None:
     a modifier and a noun (高等教育, 固定资产) are terms, not idioms; a quoted four-character
     dictionary word that is no idiom (“马来西亚”) is no idiom either."""
     if found.kind == "idiom" and not found.canonical:
-        text = found.text
-        if text in classes.compounds:
-            return "term"
-        if text in classes.plain_phrases:
-            return None  # 不久以后: a time word, no idiom
-        if found.weak:
-            if text in classes.plain_four:
-                return None
-            if _NUMERAL.search(text) and text not in classes.known_four:
-                # “三权分置”, “四下基层”: a numeral-led summary; “天问一号”: a name
-                return "formula" if text[0] in FORMULA_NUMERALS else None
-            if text[2:] in classes.nouns and text[:2] in classes.nouns:
-                return None  # “僵尸企业”, “形象工程”: a compound noun (the quoted-term finder has it)
+        return _idiom_kind(found, classes)
     if found.kind == "term" and found.quoted and found.text in classes.everyday_two:
         return None  # “减法”, “乘法”: an everyday word quoted for emphasis
     if found.kind == "formula" and not found.canonical and found.text in classes.numeral_nouns:
@@ -232,6 +221,23 @@ def _kind(found: Found, classes: WordClasses) -> str | None:
     if found.kind == "formula" and found.weak and not found.canonical and _NUMERAL_IDIOM.match(found.text) and found.text in classes.known_four:
         return "idiom"  # 五湖四海, 千篇一律 unquoted; a quoted “一国两制” stays a formula
     return found.kind
+
+
+def _idiom_kind(found: Found, classes: WordClasses) -> str | None:
+    text = found.text
+    if text in classes.compounds:
+        return "term"
+    if text in classes.plain_phrases:
+        return None  # 不久以后: a time word, no idiom
+    if found.weak:
+        if text in classes.plain_four:
+            return None
+        if _NUMERAL.search(text) and text not in classes.known_four:
+            # “三权分置”, “四下基层”: a numeral-led summary; “天问一号”: a name
+            return "formula" if text[0] in FORMULA_NUMERALS else None
+        if text[2:] in classes.nouns and text[:2] in classes.nouns:
+            return None  # “僵尸企业”, “形象工程”: a compound noun (the quoted-term finder has it)
+    return "idiom"
 
 
 def reduce_entries(
@@ -460,10 +466,7 @@ def _written_by_analysis(path: Path) -> bool:
 def _analyze_locked(files, output, workers, themes_path, progress, default_year, skipped) -> AnalysisSummary:
     themes = load_themes(themes_file(output, themes_path))
     canon = load_canon(canon_path(output))
-    if workers is None:  # about three bytes a character in UTF-8
-        size = sum(f.stat().st_size for f in files)
-        workers = min(2, os.cpu_count() or 1) if size >= 3 * PARALLEL_THRESHOLD else 1
-    workers = cap_workers(workers)
+    workers = _worker_count(files, workers)
     pool = _start_pool(workers) if workers > 1 else None
     try:
         docs = load_corpus(files, skipped=skipped)
@@ -488,26 +491,11 @@ def _analyze_locked(files, output, workers, themes_path, progress, default_year,
         if pool is not None:
             pool.terminate()
             pool.join()
-    characters = sum(len(d.text) for d in docs)
-    kept_characters = sum(len(d.text) for d in kept)
-    theme_words = frozenset(w for words in themes.values() for w in words if len(w) >= 2)
-    def merging(done: int) -> None:
-        if progress:
-            progress("汇总", done, 3)
-
-    merging(0)
-    classes = word_classes()
-    term_stats = find_terms(mined, theme_words=theme_words, classes=classes, **term_thresholds(len(mined), kept_characters))
-    merging(1)
-    entries = reduce_entries(mined, locate_terms(mined, term_stats, MAX_SOURCES), themes, classes, canon)
-    merging(2)
-    index = sentence_index(kept, {m.source: (m.year, m.title) for m in mined}, themes)
-    written = write_bank(output, entries, len(mined), catalog(mined, copies), {SENTENCES_FILE: index})
-    merging(3)
+    entries, written = _merge_and_write(output, mined, kept, copies, themes, canon, progress)
     counts = Counter(e.kind for e in entries)
     return AnalysisSummary(
         documents=len(docs),
-        characters=characters,
+        characters=sum(len(d.text) for d in docs),
         counts={k: counts.get(k, 0) for k in BANK_ORDER},
         files=written,
         output=str(output),
@@ -518,6 +506,35 @@ def _analyze_locked(files, output, workers, themes_path, progress, default_year,
         copies=copies,
         mined=sum(mined_now),
     )
+
+
+def _worker_count(files: list[Path], workers: int | None) -> int:
+    """Two processes for a large corpus, one for a small one; never more than the CPU count."""
+    if workers is None:  # about three bytes a character in UTF-8
+        size = sum(f.stat().st_size for f in files)
+        workers = min(2, os.cpu_count() or 1) if size >= 3 * PARALLEL_THRESHOLD else 1
+    return cap_workers(workers)
+
+
+def _merge_and_write(output, mined, kept, copies, themes, canon, progress) -> tuple[list[Entry], list[str]]:
+    """The reduce step over the mined documents, and the bank written as one unit."""
+
+    def merging(done: int) -> None:
+        if progress:
+            progress("汇总", done, 3)
+
+    merging(0)
+    theme_words = frozenset(w for words in themes.values() for w in words if len(w) >= 2)
+    classes = word_classes()
+    kept_characters = sum(len(d.text) for d in kept)
+    term_stats = find_terms(mined, theme_words=theme_words, classes=classes, **term_thresholds(len(mined), kept_characters))
+    merging(1)
+    entries = reduce_entries(mined, locate_terms(mined, term_stats, MAX_SOURCES), themes, classes, canon)
+    merging(2)
+    index = sentence_index(kept, {m.source: (m.year, m.title) for m in mined}, themes)
+    written = write_bank(output, entries, len(mined), catalog(mined, copies), {SENTENCES_FILE: index})
+    merging(3)
+    return entries, written
 
 
 def _fold_copies(docs: list[Document], salt: bytes, pool) -> tuple[list[Document], dict[str, list[str]]]:

@@ -16,7 +16,8 @@ import sys
 from dataclasses import dataclass, field
 from typing import Callable
 
-from drafter.corpus import Document, is_traditional, to_simplified
+from drafter.cleaning import is_traditional, to_simplified
+from drafter.document import Document
 from drafter.dating import document_year
 from drafter.genre import CJK_BASIC, FORMULA_NUMERALS, NUMBER_CHARS
 from drafter.mining.canonical import CanonMatcher
@@ -224,6 +225,22 @@ _CLAUSE_MARKS = set("，、；。：！？,;:!?“”")
 _NOT_IDIOM_START = re.compile(r"^(在|各|不断|切实|进一步|党的|走起|回过|那么|有期|认真|严格|高度|深刻|明确|共同|重要|组成|科学|文化|长期)")
 
 
+def _idiom_like_clause(view: LineView, at: int, start: int) -> bool:
+    """Whether the four characters at `start`, a clause of their own beside the idiom at `at`,
+    are a 四字格 of the idiom's make (以上|率|下 beside 以身作则)."""
+    line, lexicon = view.text, view.lexicon
+    if start < 0 or start + 4 > len(line) or line[min(at, start) + 4] not in _CLAUSE_MARKS:
+        return False
+    if (start > 0 and line[start - 1] not in _CLAUSE_MARKS) or (start + 4 < len(line) and line[start + 4] not in _CLAUSE_MARKS):
+        return False
+    text = line[start:start + 4]
+    if text in lexicon.idioms or text in lexicon.rare_idioms or not _CJK.match(text) or text[0] in FUNCTION_CHARS:
+        return False
+    cuts = [p for p in range(start + 1, start + 4) if p in view.word_starts]
+    # one dictionary word (改革开放) or two (坚定|信心): no coinage of the idiom's make
+    return start in view.word_starts and start + 4 in view.word_starts and cuts not in ([], [start + 2])
+
+
 def _idioms(view: LineView) -> list[Found]:
     line, line_of, tokens, quoted_spans, lexicon = view.text, view.line_of, view.tokens, view.quoted, view.lexicon
     found: list[Found] = []
@@ -243,17 +260,8 @@ def _idioms(view: LineView) -> list[Found]:
     idiom_at = [view.offsets[i] for i, token in enumerate(tokens) if len(token) == 4 and token in idiom_words] if found else []
     for at in idiom_at:
         for start in (at - 5, at + 5):
-            if start < 0 or start + 4 > len(line) or line[min(at, start) + 4] not in _CLAUSE_MARKS:
-                continue
-            if (start > 0 and line[start - 1] not in _CLAUSE_MARKS) or (start + 4 < len(line) and line[start + 4] not in _CLAUSE_MARKS):
-                continue
-            text = line[start:start + 4]
-            if text in idiom_words or text in lexicon.rare_idioms or not _CJK.match(text) or text[0] in FUNCTION_CHARS:
-                continue
-            cuts = [p for p in range(start + 1, start + 4) if p in view.word_starts]
-            if start not in view.word_starts or start + 4 not in view.word_starts or cuts in ([], [start + 2]):
-                continue  # one dictionary word (改革开放) or two (坚定|信心): no coinage of the idiom's make
-            found.append(Found("idiom", text, line_of(start), context_of(line, start, start + 4), weak=True))
+            if _idiom_like_clause(view, at, start):
+                found.append(Found("idiom", line[start:start + 4], line_of(start), context_of(line, start, start + 4), weak=True))
     for start, end, inner in quoted_spans:  # a quoted four-character expression: “击鼓传花”
         if len(inner) == 4 and _CJK.match(inner) and inner not in idiom_words and not _is_formula(inner, lexicon):
             found.append(Found("idiom", inner, line_of(start + 1), context_of(line, start, end), weak=True, quoted=True))

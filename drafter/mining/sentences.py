@@ -9,7 +9,8 @@ import dataclasses
 import re
 
 from drafter.bank import assign_themes
-from drafter.corpus import Document, is_traditional, to_simplified
+from drafter.cleaning import is_traditional, to_simplified
+from drafter.document import Document
 from drafter.fileio import dump_bank_yaml
 from drafter.outline import parse_outline
 from drafter.sections import iter_sections
@@ -28,6 +29,18 @@ _FIGURES = re.compile(r"\d|%|％|亿|万元")
 _MARKER = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[）)、．.]|^第[一二三四五六七八九十]+[，、]|^[一二三四五六七八九十]是")
 
 
+def _example_text(sentence: str) -> str | None:
+    """The sentence without a leading connective (所以，…) when it opens or develops a point, else None."""
+    text = sentence.strip().rstrip("；;")
+    lead = _CONNECTIVE.match(text)
+    text = text[lead.end():] if lead else text
+    if text.endswith(("，", "：", ":", "？", "?")):
+        return None
+    if not MIN_CHARS <= len(text) <= MAX_CHARS or "【" in text or _FIGURES.search(text) or _MARKER.match(text):
+        return None
+    return text if _OPENS.match(text) or _QUOTING.search(text) else None
+
+
 def sentences_of(doc: Document, themes: dict[str, list[str]]) -> tuple[dict, list[list]]:
     """(what the index says of the document, its exemplary sentences as [text, doc, line, themes])."""
     lines = doc.lines
@@ -40,16 +53,8 @@ def sentences_of(doc: Document, themes: dict[str, list[str]]) -> tuple[dict, lis
     seen: set[str] = set()
     for index, line in enumerate(lines):
         for match in _SENTENCE.finditer(line):
-            text = match.group(0).strip().rstrip("；;")
-            lead = _CONNECTIVE.match(text)
-            text = text[lead.end():] if lead else text
-            if text.endswith(("，", "：", ":", "？", "?")):
-                continue
-            if not MIN_CHARS <= len(text) <= MAX_CHARS or "【" in text or _FIGURES.search(text) or _MARKER.match(text):
-                continue
-            if not (_OPENS.match(text) or _QUOTING.search(text)):
-                continue
-            if any(text.startswith(h) or h.startswith(text.rstrip("。！？")) for h in headings):
+            text = _example_text(match.group(0))
+            if text is None or any(text.startswith(h) or h.startswith(text.rstrip("。！？")) for h in headings):
                 continue
             if text.count("“") != text.count("”") or text[:12] in seen:
                 continue

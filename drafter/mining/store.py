@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 import drafter
-from drafter.corpus import Document
+from drafter.document import Document
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from drafter.corpus import line_at
+from drafter.document import line_at
 from drafter.genre import CJK_BASIC, FORMULA_NUMERALS, NUMBER_CHARS
 from drafter.mining.extract import BOUNDARY, FUNCTION_CHARS, DocMined, context_of
 from drafter.mining.segment import WordClasses
