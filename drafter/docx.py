@@ -67,6 +67,10 @@ def draft_to_docx(draft: Draft) -> bytes:
         paragraph(f"{sec.number_cn}、{sec.heading}", HEADING1_FONT, BODY_SIZE)
         for point in sec.points:
             paragraph(f"（{point.number_cn}）{point.heading}", HEADING2_FONT, BODY_SIZE)
+            for example in point.examples:  # real sentences to adapt, each with its place
+                paragraph(example.text, BODY_FONT, BODY_SIZE)
+                year = f"，{example.source['year']}年" if example.source.get("year") else ""
+                paragraph(f"【例句，请结合实际改写】{example.source['doc']} 第 {example.source['line']} 行{year}", BODY_FONT, 12, color=grey)
             paragraph("【展开论述：结合本单位实际，写明要求、做法和事例】", BODY_FONT, BODY_SIZE)
             for phrase in point.phrases:
                 who = f"（{phrase.attribution}）" if phrase.attribution else ""

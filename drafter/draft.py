@@ -194,7 +194,7 @@ def build_draft(
     used_sentences: set[str] = set()
     sections: list[DraftSection] = []
     for index, (heading, theme) in enumerate(zip(headings, themes)):
-        count = MAX_POINTS if target else (rng.randint(occasion.points_min, occasion.points_max) if occasion.points_max else 0)
+        count = _points_for(target, n) if target else (rng.randint(occasion.points_min, occasion.points_max) if occasion.points_max else 0)
         point_headings = _choose_points(heading, theme, count, occasion, cache["frames"], examples, point_library, used_headings, rng)
         points = []
         for i, h in enumerate(point_headings):
@@ -230,6 +230,12 @@ def build_draft(
     return draft
 
 
+def _points_for(target: int, sections: int) -> int:
+    """Points a section may need for a length: MAX_POINTS, more for a long speech in few sections
+    (about 170 characters a point with three example sentences), at most ten."""
+    return max(MAX_POINTS, min(10, -(-(target - 600) // (sections * 170))))
+
+
 def _sections_for(target: int, occasion: Occasion) -> int:
     """Sections for a length: about 1,100 characters each, within the template's range."""
     return max(occasion.sections_min, min(occasion.sections_max, round(target / 1100) or 1))
@@ -260,7 +266,7 @@ def _fit_length(draft: Draft, target: int, points_min: int, points_max: int) -> 
     for _depth in range(2, MAX_EXAMPLES + 1):
         for s, points in enumerate(full):
             moves.extend((s, i) for i in range(len(points)))
-    for _ in range(MAX_POINTS):
+    for _ in range(max(len(points) for points in full) if full else 0):
         for s, points in enumerate(full):
             moves.append((s, None))
             moves.extend((s, i) for i in range(len(points)))

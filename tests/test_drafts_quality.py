@@ -118,7 +118,8 @@ def test_length_4000_is_within_15_percent_for_every_occasion(name):
 
 
 def test_length_6000_and_minutes(runner):
-    assert 5100 <= make("警示教育大会", length=6000).length <= 6900
+    for name in OCCASIONS:  # also where the template allows three or four sections only
+        assert 5100 <= make(name, length=6000).length <= 6900, name
     out = json.loads(run(runner, "draft", "廉政谈话", "--minutes", "20", "--format", "json").stdout)
     assert out["target_length"] == 4000 and 3400 <= out["length"] <= 4600
     text = run(runner, "draft", "座谈会", "--length", "3000").stdout
@@ -253,3 +254,15 @@ def test_json_keeps_its_names_and_adds_examples_and_length(runner):
     assert {"heading", "phrases", "examples"} <= set(point)
     assert point["examples"][0]["source"]["line"] > 0
     assert data["length"] > 0 and data["minutes"] > 0
+
+
+def test_word_output_has_the_example_sentences_with_their_sources(runner, tmp_path):
+    import docx
+
+    out = tmp_path / "稿.docx"
+    run(runner, "draft", "廉政谈话", "--format", "docx", "-o", str(out))
+    texts = [p.text for p in docx.Document(str(out)).paragraphs]
+    speech = make("廉政谈话", date=__import__("datetime").date.today())
+    example = speech.sections[0].points[0].examples[0]
+    assert example.text in texts
+    assert any(t.startswith("【例句，请结合实际改写】") and f"第 {example.source['line']} 行" in t for t in texts)
