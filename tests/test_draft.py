@@ -11,7 +11,8 @@ import pytest
 
 from conftest import ROOT, run
 from drafter.bank import load_bank
-from drafter.draft import DraftOptions, build_draft, draft_to_dict, fill_frame
+from drafter.choosing import fill_frame
+from drafter.draft import DraftOptions, build_draft, draft_to_dict
 from drafter.errors import DrafterError
 from drafter.templating import find_occasion, list_occasions, load_point_headings, sandbox
 

@@ -16,7 +16,8 @@ import pytest
 from conftest import ROOT, run
 from drafter import api
 from drafter.bank import load_bank
-from drafter.draft import DraftOptions, build_draft, draft_to_dict, overlaps, undouble
+from drafter.choosing import overlaps
+from drafter.draft import DraftOptions, build_draft, draft_to_dict, undouble
 from drafter.examples import load_examples
 from drafter.template_check import check_occasion
 from drafter.templating import find_occasion, load_point_headings, sandbox

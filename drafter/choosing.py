@@ -1,0 +1,407 @@
+"""Choosing what goes into a draft: the frame and headings of the occasion, a theme for each
+section, points that follow their heading, example sentences and stock phrases, each sourced
+and never twice in one draft."""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+
+from drafter.bank import PhraseBank
+from drafter.errors import DrafterError
+from drafter.examples import ExampleIndex, Exemplar
+from drafter.model import DRAFTING_KINDS, KINDS, Entry, Source
+from drafter.templating import Occasion
+
+@dataclass
+class SuggestedPhrase:
+    text: str
+    kind: str
+    source: dict  # {"doc", "line"}
+    attribution: str | None = None
+
+    @property
+    def kind_name(self) -> str:
+        return KINDS[self.kind].label
+
+
+@dataclass
+class ExampleSentence:
+    """A real sentence from a speech, as material to adapt under a point."""
+
+    text: str
+    source: dict  # {"doc", "line", "year"?, "title"?}
+    occasion: str | None = None
+
+
+def dedupe(items: list[str]) -> list[str]:
+    seen: list[str] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
+def fill_frame(frame: str, fill: list[str]) -> str:
+    parts = frame.split("{}")
+    out = parts[0]
+    for value, part in zip(fill, parts[1:]):
+        out += value + part
+    return out
+
+
+MAX_HEADING = 20  # characters a top heading of a speech may have on average
+
+
+def choose_frame(
+    occasion: Occasion,
+    frames: list[Entry],
+    examples: ExampleIndex,
+    n: int,
+    asked: list[str],
+    lexicon: dict[str, list[str]],
+    rng: random.Random,
+) -> tuple[str, list[str]]:
+    """One frame with at least n fills, and n headings from it: the template's own frames (with
+    the fills the bank adds to them), or a frame mined from the level-1 headings of speeches of
+    this very occasion. A frame mined elsewhere (a report, another kind of speech, a point
+    heading) never heads the speech. Headings that speak of distinct themes, and of the themes
+    asked for, come first."""
+    candidates = _frame_candidates(occasion, frames, examples, n)
+    if asked:  # a frame whose headings name the asked themes
+        weights = [c[0] * (1 + 3 * len({t for f in c[2] for t in _lexicon_themes(fill_frame(c[1], f), lexicon)} & set(asked))) for c in candidates]
+    else:
+        weights = [c[0] for c in candidates]
+    _, frame, fills = rng.choices(candidates, weights=weights, k=1)[0]
+    headings = dedupe([fill_frame(frame, f) for f in fills])
+    return frame, _pick_headings(headings, n, asked, lexicon, rng)
+
+
+def _frame_candidates(
+    occasion: Occasion, frames: list[Entry], examples: ExampleIndex, n: int
+) -> list[tuple[float, str, list[list[str]]]]:
+    """(weight, frame, fills) of the frames that may head this occasion's speech with n headings."""
+    mined = {e.text: e for e in frames}
+    candidates: list[tuple[float, str, list[list[str]]]] = []
+    for spec in occasion.frames:
+        extra = mined[spec.text].fills if spec.text in mined and _heads(mined[spec.text], occasion.name, examples) else []
+        fills = _dedupe_fills(spec.fills + extra)
+        if len(fills) >= n:
+            candidates.append((4.0 + (mined[spec.text].docs if spec.text in mined else 0), spec.text, fills))
+    named = {spec.text for spec in occasion.frames}
+    for entry in mined.values():
+        if entry.text in named or len(entry.fills) < n or not _heads(entry, occasion.name, examples):
+            continue
+        headings = [fill_frame(entry.text, fill) for fill in entry.fills]
+        if sum(map(len, headings)) > MAX_HEADING * len(headings):
+            continue  # a report's long headings (坚持正确把握宏观调控的方向和力度，实施…) make no outline
+        candidates.append((2.0 + entry.docs, entry.text, entry.fills))
+    if not candidates:
+        raise DrafterError(
+            f"模板 {occasion.path} 中没有至少 {n} 组填充的标题框架（frames），词库里也没有同类讲话的框架。"
+            f"请在模板的 frames 中补充填充，或减少 --sections。"
+        )
+    return candidates
+
+
+def _pick_headings(headings: list[str], n: int, asked: list[str], lexicon: dict[str, list[str]], rng: random.Random) -> list[str]:
+    """n of the frame's headings, in its order: those of the asked themes first, then those of
+    a theme not yet taken, then any."""
+    order = list(range(len(headings)))
+    rng.shuffle(order)
+    chosen: list[int] = []
+    taken: set[str] = set()
+    # first the headings of the asked themes, then those of a theme not yet taken, then any
+    passes = (
+        lambda t: bool(set(t) & set(asked) - taken),
+        lambda t: bool(t) and t[0] not in taken,
+        lambda t: True,
+    )
+    for wanted in passes:
+        for i in order:
+            if len(chosen) >= n:
+                break
+            themes = _lexicon_themes(headings[i], lexicon)
+            if i not in chosen and wanted(themes):
+                chosen.append(i)
+                taken.update(themes[:1] if not asked else [t for t in themes if t in asked][:1] or themes[:1])
+    chosen.sort()
+    return [headings[i] for i in chosen]
+
+
+def _heads(entry: Entry, occasion: str, examples: ExampleIndex) -> bool:
+    """A mined frame heads a speech of `occasion`: every heading it came from is a level-1
+    heading of a speech of that occasion."""
+    return bool(entry.sources) and all(
+        examples.occasion_of(s.doc) == occasion and examples.is_top_heading(s.doc, s.line) for s in entry.sources
+    )
+
+
+def _dedupe_fills(fills: list[list[str]]) -> list[list[str]]:
+    out: list[list[str]] = []
+    for fill in fills:
+        if fill not in out and all(f.strip() for f in fill):
+            out.append(fill)
+    return out
+
+
+def _lexicon_themes(text: str, lexicon: dict[str, list[str]]) -> list[str]:
+    """Themes whose words the text holds, the most and longest words first."""
+    scored = []
+    for name, words in lexicon.items():
+        score = sum(len(w) for w in {name, *words} if w and w in text)
+        if score:
+            scored.append((-score, name))
+    return [name for _, name in sorted(scored)]
+
+
+def _theme_scores(heading: str, bank: PhraseBank, lexicon: dict[str, list[str]]) -> dict[str, float]:
+    """What a heading speaks of, from its words: the theme lexicon (strongest), the canon's
+    formulations in it with their themes, and the themes of the bank's stock phrases that stand
+    in the heading (co-occurrence)."""
+    scores: dict[str, float] = {}
+    for name, words in lexicon.items():
+        hit = sum(len(w) for w in {name, *words} if w and w in heading)
+        if hit:
+            scores[name] = scores.get(name, 0) + 3 * hit
+    try:
+        for _, _, entry in bank.canon.canonical_in(heading):
+            for theme in entry.themes:
+                scores[theme] = scores.get(theme, 0) + 2 * len(entry.text)
+    except DrafterError:
+        pass
+    for entry in bank.entries:
+        if entry.kind in ("term", "idiom", "formula") and len(entry.text) >= 2 and entry.themes and entry.text in heading:
+            for theme in entry.themes:
+                scores[theme] = scores.get(theme, 0) + len(entry.text) / len(entry.themes)
+    return scores
+
+
+def section_themes(
+    headings: list[str], occasion: Occasion, bank: PhraseBank, asked: list[str], lexicon: dict[str, list[str]]
+) -> list[str]:
+    """One theme per section, from its heading's words, no two alike; the asked themes go to the
+    headings that speak of them most (or least of anything else), so --theme always shows."""
+    scores = [_theme_scores(h, bank, lexicon) for h in headings]
+    result: list[str | None] = [None] * len(headings)
+    taken: set[str] = set()
+    for theme in asked:
+        free = [i for i in range(len(headings)) if result[i] is None]
+        if not free:
+            break
+        best = max(free, key=lambda i: (scores[i].get(theme, 0), -max(scores[i].values(), default=0), -i))
+        result[best] = theme
+        taken.add(theme)
+    # the rest: the most certain heading first, each its best theme not yet taken
+    pairs = sorted(
+        ((score, i, theme) for i, s in enumerate(scores) for theme, score in s.items() if result[i] is None),
+        key=lambda x: (-x[0], x[1], x[2]),
+    )
+    for _, i, theme in pairs:
+        if result[i] is None and theme not in taken:
+            result[i] = theme
+            taken.add(theme)
+    spare = [t for t in dedupe(occasion.themes + list(lexicon)) if t not in taken]
+    for i in range(len(headings)):
+        if result[i] is None:  # a heading whose words name no theme at all: the occasion's next
+            result[i] = spare.pop(0) if spare else (occasion.themes or ["综合"])[0]
+    return [r or "" for r in result]
+
+
+_LEAD = re.compile(r"^(要|必须|务必|始终|坚持|切实|着力|进一步|更加|全面|持续|不断|做到|一|二|三|四|五)+")
+
+
+def _core(heading: str) -> str:
+    return _LEAD.sub("", re.sub(r"[，、。；：“”\s]", "", heading))
+
+
+def overlaps(a: str, b: str) -> bool:
+    """Two headings say the same (要始终做到情系百姓 / 始终做到情系百姓), one inside the other."""
+    ca, cb = _core(a), _core(b)
+    return bool(ca and cb) and (ca in cb or cb in ca)
+
+
+def _bigrams(text: str) -> set[str]:
+    text = re.sub(r"[^\u4e00-\u9fff]", "", text)
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def choose_points(
+    heading: str,
+    theme: str,
+    count: int,
+    occasion: Occasion,
+    frames: list[Entry],
+    examples: ExampleIndex,
+    library: dict[str, list[str]],
+    used: list[str],
+    rng: random.Random,
+) -> list[str]:
+    """Point headings for a section of `theme` under `heading`: the template's or points.yaml's
+    list for the theme, and the point headings mined from speeches of the same occasion for that
+    theme; none that repeats a heading at any level; those sharing words with the heading first."""
+    if count <= 0:
+        return []
+    pool: list[str] = list(occasion.point_headings.get(theme) or []) + list(library.get(theme) or [])
+    for entry in frames:
+        if theme in entry.themes and entry.sources and all(examples.occasion_of(s.doc) == occasion.name for s in entry.sources):
+            pool.extend(e for e in entry.examples if len(e) <= MAX_HEADING)
+    pool = dedupe(pool)
+    near = _bigrams(heading)
+    rng.shuffle(pool)
+    pool.sort(key=lambda h: -len(_bigrams(h) & near))
+    picked: list[str] = []
+    for h in pool:
+        if len(picked) >= count:
+            break
+        if any(overlaps(h, u) for u in used + picked):
+            continue
+        picked.append(h)
+    used.extend(picked)
+    return picked
+
+
+def choose_examples(
+    heading: str,
+    section_heading: str,
+    theme: str,
+    count: int,
+    occasion: str,
+    index: ExampleIndex,
+    bank: PhraseBank,
+    used: set[str],
+    since: int,
+    year: int,
+    rng: random.Random,
+    cache: dict,
+) -> list[ExampleSentence]:
+    """Real sentences to adapt under a point: of the section's theme and sharing words with the
+    point, from speeches of the same occasion and recent ones first, never one used before in the
+    draft, never one of a document older than `since` or in expired terms."""
+    if count <= 0 or not index.sentences:
+        return []
+    near = _bigrams(heading)
+    wider = _bigrams(section_heading)
+    grams = cache.setdefault("bigrams", {})
+
+    def score(s: Exemplar) -> float:
+        if s.text not in grams:
+            grams[s.text] = _bigrams(s.text)
+        shared = len(grams[s.text] & near)
+        value = 4.0 * (theme in s.themes) + 1.5 * min(3, shared) + 0.75 * min(2, len(grams[s.text] & wider)) - 2.0 * (not shared)
+        value += 3.0 * (s.occasion == occasion) - 1.5 * bool(s.title and s.title.endswith("报告") and occasion != s.occasion) + (2.0 * (s.year - since) / max(1, year - since) if s.year else 0.5)
+        return value - 0.01 * abs(len(s.text) - 60) + rng.random() * 1.5
+
+    def in_years(s: Exemplar) -> bool:
+        return s.year is None or since <= s.year <= year
+
+    key = ("examples", theme)
+    if key not in cache:
+        cache[key] = [s for s in index.sentences if theme in s.themes and in_years(s)]
+    themed = [s for s in cache[key] if s.text not in used]
+    if len(themed) < count:
+        themed += [s for s in index.sentences if in_years(s) and s.text not in used and theme not in s.themes]
+    return _take_examples(sorted(themed, key=score, reverse=True), count, used, bank, year)
+
+
+def _take_examples(ranked: list[Exemplar], count: int, used: set[str], bank: PhraseBank, year: int) -> list[ExampleSentence]:
+    """The first `count` of the ranked sentences not used yet and in no expired terms."""
+    out: list[ExampleSentence] = []
+    for s in ranked:
+        if len(out) >= count:
+            break
+        if s.text in used or (bank.canon.expired_in(s.text, year) if bank.year else False):
+            continue
+        used.add(s.text)
+        source = {"doc": s.doc, "line": s.line} | ({"year": s.year} if s.year else {}) | ({"title": s.title} if s.title else {})
+        out.append(ExampleSentence(s.text, source, s.occasion))
+    return out
+
+
+def choose_phrases(
+    theme: str,
+    heading: str,
+    count: int,
+    bank: PhraseBank,
+    used: list[str],
+    rng: random.Random,
+    year: int,
+    stress: str | None = None,
+    cache: dict | None = None,
+) -> list[SuggestedPhrase]:
+    """Stock phrases for a point: of the section's theme, none that contains or is contained in
+    a phrase already in the draft, each with its source; a quotation first when there is one,
+    then numbered formulas, set phrases, idioms."""
+    if count <= 0:
+        return []
+    cache = {} if cache is None else cache
+
+    def of_theme(name: str) -> list[Entry]:
+        key = ("phrases", name)
+        if key not in cache:
+            cache[key] = [e for e in bank.entries if name in e.themes and e.kind in DRAFTING_KINDS and e.sources]
+        return cache[key]
+
+    def available(entry: Entry) -> bool:
+        return (
+            entry.text not in heading
+            and not any(entry.text in u or u in entry.text for u in used)
+            and bank.fresh(entry)
+        )
+
+    themed = of_theme(theme)
+    picked = _pick_by_kind(themed, count, rng, available)
+    if stress and not any(stress in e.themes for e in picked):  # --theme: one phrase of the asked theme
+        extra = _pick_by_kind(of_theme(stress), 1, rng, lambda e: available(e) and all(e is not p for p in picked))
+        if extra:
+            picked = picked[: max(0, count - 1)] + extra
+    phrases = []
+    for entry in picked:
+        if any(entry.text in u or u in entry.text for u in used):
+            continue  # two picked for one point may overlap each other
+        used.append(entry.text)
+        source = _latest_source(entry, year)
+        cited = {key: value for key, value in source.to_full_dict().items() if key != "context"}
+        phrases.append(SuggestedPhrase(entry.text, entry.kind, cited, entry.attribution))
+    return phrases
+
+
+def _latest_source(entry: Entry, year: int) -> Source:
+    """The place to cite: the newest document not after the speech's year (else the first)."""
+    dated = [s for s in entry.sources if s.year and s.year <= year]
+    return max(dated, key=lambda s: s.year) if dated else entry.sources[0]
+
+
+def _pick_by_kind(candidates: list[Entry], count: int, rng: random.Random, ok=lambda e: True) -> list[Entry]:
+    """A quotation first when there is one (any of the theme's, so quotations vary from seed to
+    seed), then a formula or series, then a set phrase or idiom, then any kind, each drawn from
+    the most used of its kinds that pass `ok` (checked on those looked at only)."""
+    picked: list[Entry] = []
+    for kinds in (("quote",), ("formula", "parallel"), ("term", "idiom"), DRAFTING_KINDS):
+        if len(picked) >= count:
+            break
+        taken = set(map(id, picked))
+        pool = sorted(
+            (e for e in candidates if e.kind in kinds and id(e) not in taken),
+            key=lambda e: (-(e.custom * 100 + e.docs * 3 + min(e.count, 10)), e.text),
+        )
+        size = max(12 if kinds == ("quote",) else 4, count * 3)
+        top: list[Entry] = []
+        for entry in pool:
+            if ok(entry):
+                top.append(entry)
+                if len(top) >= size:
+                    break
+        if not top:
+            continue
+        if kinds == ("quote",) and rng.random() >= len(top) / 4:
+            continue  # a theme with few quotations: not the same one in every draft
+        picked.append(top[rng.randrange(len(top))])
+        if kinds is DRAFTING_KINDS:
+            while len(picked) < count:
+                rest = [e for e in top if all(e is not p for p in picked)]
+                if not rest:
+                    break
+                picked.append(rest[rng.randrange(len(rest))])
+    return picked
