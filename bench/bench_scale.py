@@ -13,6 +13,8 @@ rebuilds each document with a quarter of its paragraphs taken from other documen
 era (same decade, or neighbouring congresses), neighbouring paragraphs swapped, and a few
 synonyms exchanged (加强/强化, 推进/推动 ...); one document in twenty of each copy is instead a
 repost of a real one (another header, a 新华社 dateline, a photo caption): a near-duplicate.
+Short documents (a few paragraphs, whose first three stay) change too little to be new
+speeches, so their copies are folded as near-duplicates as well: the `folded` column.
 
     python bench/bench_scale.py [--sizes 1,4,16,34] [--corpus DIR] [--workers N] [--keep DIR]
 
