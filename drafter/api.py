@@ -84,8 +84,8 @@ def draft(
     minutes: float | None = None,
 ) -> Draft:
     """A speech skeleton for an occasion (廉政谈话, 警示教育大会 …); same inputs and seed, same draft.
-    Material last seen before `since` is left out; by default, before ten years ahead of the
-    speech date (drafter.draft.RECENT_YEARS). `length` (characters) or `minutes` (read aloud at
+    Material last seen before `since` is left out; by default, material last seen more than
+    ten years before the speech date (drafter.draft.RECENT_YEARS). `length` (characters) or `minutes` (read aloud at
     drafter.draft.CHARS_PER_MINUTE) sizes the draft."""
     from drafter.bank import load_bank
     from drafter.draft import CHARS_PER_MINUTE, DraftOptions, build_draft, parse_speech_date

@@ -554,10 +554,6 @@ def _walk(root: Path, skipped: list[Skipped] | None = None) -> Iterator[Path]:
                 continue
 
 
-def _hidden(relative: Path) -> bool:
-    return any(part.startswith((".", "~$")) for part in relative.parts)
-
-
 def load_corpus(
     paths: Iterable[str | Path],
     strip_repeated: bool = True,
