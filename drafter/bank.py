@@ -132,7 +132,7 @@ def _generated_entries(path: Path) -> tuple[int, list[Entry]]:
     return documents, [Entry.from_tuple(row) for row in rows]
 
 
-ENTRY_CACHE_VERSION = 1  # raise when Entry's fields change
+ENTRY_CACHE_VERSION = 2  # raise when Entry.to_tuple changes
 
 
 def _dated(entries: list[Entry], catalog: Any, path: Path) -> list[Entry]:

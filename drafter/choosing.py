@@ -340,7 +340,7 @@ def choose_phrases(
     def of_theme(name: str) -> list[Entry]:
         key = ("phrases", name)
         if key not in cache:
-            cache[key] = [e for e in bank.entries if name in e.themes and e.kind in DRAFTING_KINDS and e.sources]
+            cache[key] = [e for e in bank.entries if name in e.themes and e.kind in DRAFTING_KINDS and e.has_sources]
         return cache[key]
 
     def available(entry: Entry) -> bool:

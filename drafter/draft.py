@@ -102,7 +102,11 @@ def body_length(draft: Draft) -> int:
         for point in section.points:
             texts.append(point.heading)
             texts.extend(e.text for e in point.examples)
-    return sum(len(_BLANK.sub("", t)) for t in texts)
+    return sum(map(_text_length, texts))
+
+
+def _text_length(text: str) -> int:
+    return len(_BLANK.sub("", text))
 
 
 def parse_speech_date(text: str) -> dt.date:
@@ -253,14 +257,26 @@ def _fit_length(draft: Draft, target: int, points_min: int, points_max: int) -> 
     keep_points = [min(points_min or 1, len(points)) for points in full]
     keep_examples = [[1 if i < k else 0 for i in range(len(points))] for points, k in zip(full, keep_points)]
 
-    def apply() -> int:
+    def apply() -> None:
         for section, points, k, ex in zip(draft.sections, full, keep_points, keep_examples):
             section.points = [p for p, _ in points[:k]]
             for (point, sentences), m in zip(points[:k], ex):
                 point.examples = sentences[: max(1, m)]
-        return draft.length
 
-    total = apply()
+    # the body length of a choice, summed from each text's length (as body_length counts it)
+    # rather than by rebuilding the draft for every move tried
+    fixed = sum(map(_text_length, [*draft.opening, *draft.closing, *(s.heading for s in draft.sections)]))
+    heads = [[_text_length(p.heading) for p, _ in points] for points in full]
+    sentence_sizes = [[[_text_length(e.text) for e in sentences] for _, sentences in points] for points in full]
+
+    def size() -> int:
+        total = fixed
+        for s, k in enumerate(keep_points):
+            for i in range(k):
+                total += heads[s][i] + sum(sentence_sizes[s][i][: max(1, keep_examples[s][i])])
+        return total
+
+    total = size()
     moves = _length_moves(full, points_min, points_max)
     for _round in range(3):
         changed = False
@@ -268,12 +284,11 @@ def _fit_length(draft: Draft, target: int, points_min: int, points_max: int) -> 
             undo = _grow(full, keep_points, keep_examples, s, i)
             if undo is None:
                 continue
-            new = apply()
+            new = size()
             if abs(new - target) < abs(total - target):
                 total, changed = new, True
             else:
                 undo()
-                apply()
         if not changed:
             break
     apply()

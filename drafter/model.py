@@ -7,6 +7,7 @@ means one row in `KIND_TABLE` and one finder in mining/extract.py."""
 
 from __future__ import annotations
 
+import marshal
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -157,23 +158,48 @@ class Entry:
 
     def to_tuple(self) -> tuple:
         """Plain data for the look-up cache (marshal): a checked entry is rebuilt from it without
-        being checked again."""
+        being checked again. The sources are packed apart (one marshal string per entry) and
+        unpacked on first use: a draft cites a few dozen entries of a bank of thousands."""
         sources = [(x.doc, x.line, x.context, x.year, x.title) for x in self.sources]
         return (
-            self.text, self.kind, self.themes, self.count, self.docs, sources, self.fills, self.examples, self.items,
+            self.text, self.kind, self.themes, self.count, self.docs, marshal.dumps(sources) if sources else None,
+            self.fills, self.examples, self.items,
             self.attribution, self.role, self.occasion, self.custom, self.first_year, self.last_year, self.canonical,
         )
 
     @classmethod
     def from_tuple(cls, data: tuple | list) -> Entry:
-        fields = list(data)
-        fields[5] = [Source(*x) for x in fields[5]]
-        return cls(*fields)
+        entry = cls.__new__(cls)  # no __init__: the data was checked before it was cached
+        entry.__dict__.update(zip(_TUPLE_FIELDS, data))
+        entry.expired = []
+        return entry
+
+    def __getattr__(self, name: str) -> Any:
+        # only reached for an attribute the instance does not hold: the packed sources of an
+        # entry rebuilt by from_tuple, unpacked here once
+        if name != "sources" or "_packed_sources" not in self.__dict__:
+            raise AttributeError(name)
+        packed = self.__dict__.pop("_packed_sources")
+        self.sources = [Source(*row) for row in marshal.loads(packed)] if packed else []
+        return self.sources
+
+    @property
+    def has_sources(self) -> bool:
+        """Whether the entry cites any place, without unpacking its sources."""
+        if "_packed_sources" in self.__dict__:
+            return self.__dict__["_packed_sources"] is not None
+        return bool(self.sources)
 
     def is_current(self, since: int) -> bool:
         """Seen in a document of `since` or later; an undated entry (a user's own, or one from
         speeches without a date) is not known to be old and counts as current."""
         return self.last_year is None or self.last_year >= since
+
+
+_TUPLE_FIELDS = (
+    "text", "kind", "themes", "count", "docs", "_packed_sources", "fills", "examples", "items",
+    "attribution", "role", "occasion", "custom", "first_year", "last_year", "canonical",
+)
 
 
 def _text_and_kind(raw: Any, where: str, custom: bool) -> tuple[str, str]:

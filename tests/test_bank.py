@@ -147,3 +147,23 @@ def test_phrases_does_not_import_jieba(tmp_path):
     code = "import sys; from drafter.cli import app; from typer.testing import CliRunner; CliRunner().invoke(app, ['phrases', '担当']); print('jieba' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_cached_entries_unpack_their_sources_only_when_used():
+    """The look-up cache rebuilds entries with their sources packed: an entry compares equal to
+    the one it was cached from, tells whether it cites anything without unpacking, and unpacks
+    once on first use."""
+    from drafter.model import Entry
+
+    entries = load_bank().entries
+    assert entries
+    for entry in entries[:300] + [e for e in entries if e.kind == "frame"][:20]:
+        rebuilt = Entry.from_tuple(entry.to_tuple())
+        assert "sources" not in rebuilt.__dict__
+        assert rebuilt.has_sources == bool(entry.sources)
+        assert "sources" not in rebuilt.__dict__
+        assert rebuilt == entry
+        assert rebuilt.sources is rebuilt.sources  # unpacked once, then an ordinary attribute
+        assert [s.to_full_dict() for s in rebuilt.sources] == [s.to_full_dict() for s in entry.sources]
+    with pytest.raises(AttributeError):
+        Entry.from_tuple(entries[0].to_tuple()).no_such_field
