@@ -156,10 +156,10 @@ def _lexicon_themes(text: str, lexicon: dict[str, list[str]]) -> list[str]:
     return [name for _, name in sorted(scored)]
 
 
-def _theme_scores(heading: str, bank: PhraseBank, lexicon: dict[str, list[str]]) -> dict[str, float]:
+def _theme_scores(heading: str, bank: PhraseBank, lexicon: dict[str, list[str]], stock: list[Entry]) -> dict[str, float]:
     """What a heading speaks of, from its words: the theme lexicon (strongest), the canon's
-    formulations in it with their themes, and the themes of the bank's stock phrases that stand
-    in the heading (co-occurrence)."""
+    formulations in it with their themes, and the themes of the `stock` phrases (the bank's themed
+    terms, idioms and formulas) that stand in the heading (co-occurrence)."""
     scores: dict[str, float] = {}
     for name, words in lexicon.items():
         hit = sum(len(w) for w in {name, *words} if w and w in heading)
@@ -171,11 +171,15 @@ def _theme_scores(heading: str, bank: PhraseBank, lexicon: dict[str, list[str]])
                 scores[theme] = scores.get(theme, 0) + 2 * len(entry.text)
     except DrafterError:
         pass
-    for entry in bank.entries:
-        if entry.kind in ("term", "idiom", "formula") and len(entry.text) >= 2 and entry.themes and entry.text in heading:
+    for entry in stock:
+        if entry.text in heading:
             for theme in entry.themes:
                 scores[theme] = scores.get(theme, 0) + len(entry.text) / len(entry.themes)
     return scores
+
+
+def _themed_stock(bank: PhraseBank) -> list[Entry]:
+    return [e for e in bank.entries if e.kind in ("term", "idiom", "formula") and len(e.text) >= 2 and e.themes]
 
 
 def section_themes(
@@ -183,7 +187,8 @@ def section_themes(
 ) -> list[str]:
     """One theme per section, from its heading's words, no two alike; the asked themes go to the
     headings that speak of them most (or least of anything else), so --theme always shows."""
-    scores = [_theme_scores(h, bank, lexicon) for h in headings]
+    stock = _themed_stock(bank)
+    scores = [_theme_scores(h, bank, lexicon, stock) for h in headings]
     result: list[str | None] = [None] * len(headings)
     taken: set[str] = set()
     for theme in asked:
@@ -283,26 +288,43 @@ def choose_examples(
         return []
     near = _bigrams(heading)
     wider = _bigrams(section_heading)
-    grams = cache.setdefault("bigrams", {})
 
-    def score(s: Exemplar) -> float:
-        if s.text not in grams:
-            grams[s.text] = _bigrams(s.text)
-        shared = len(grams[s.text] & near)
-        value = 4.0 * (theme in s.themes) + 1.5 * min(3, shared) + 0.75 * min(2, len(grams[s.text] & wider)) - 2.0 * (not shared)
-        value += 3.0 * (s.occasion == occasion) - 1.5 * bool(s.title and s.title.endswith("报告") and occasion != s.occasion) + (2.0 * (s.year - since) / max(1, year - since) if s.year else 0.5)
-        return value - 0.01 * abs(len(s.text) - 60) + rng.random() * 1.5
+    def score(item: tuple[Exemplar, set[str], float]) -> float:
+        _, grams, value = item
+        shared = len(grams & near)
+        value += 1.5 * min(3, shared) + 0.75 * min(2, len(grams & wider)) - 2.0 * (not shared)
+        return value + rng.random() * 1.5
 
-    def in_years(s: Exemplar) -> bool:
-        return s.year is None or since <= s.year <= year
-
-    key = ("examples", theme)
-    if key not in cache:
-        cache[key] = [s for s in index.sentences if theme in s.themes and in_years(s)]
-    themed = [s for s in cache[key] if s.text not in used]
+    themed = [item for item in _scored_examples(theme, True, occasion, index, since, year, cache) if item[0].text not in used]
     if len(themed) < count:
-        themed += [s for s in index.sentences if in_years(s) and s.text not in used and theme not in s.themes]
-    return _take_examples(sorted(themed, key=score, reverse=True), count, used, bank, year)
+        others = _scored_examples(theme, False, occasion, index, since, year, cache)
+        themed += [item for item in others if item[0].text not in used]
+    ranked = [item[0] for item in sorted(themed, key=score, reverse=True)]
+    return _take_examples(ranked, count, used, bank, year)
+
+
+def _scored_examples(
+    theme: str, of_theme: bool, occasion: str, index: ExampleIndex, since: int, year: int, cache: dict
+) -> list[tuple[Exemplar, set[str], float]]:
+    """The sentences of the speech's years that are (or are not) of `theme`, each with its
+    bigrams and the part of its score that does not depend on the point: the theme, the same
+    occasion, not a report's sentence in another occasion's speech, recent, near 60 characters.
+    Computed once per draft."""
+    key = ("examples", theme, of_theme)
+    if key not in cache:
+        grams = cache.setdefault("bigrams", {})
+        scored = []
+        for s in index.sentences:
+            if (theme in s.themes) != of_theme or not (s.year is None or since <= s.year <= year):
+                continue
+            if s.text not in grams:
+                grams[s.text] = _bigrams(s.text)
+            value = 4.0 * of_theme + 3.0 * (s.occasion == occasion)
+            value -= 1.5 * bool(s.title and s.title.endswith("报告") and occasion != s.occasion)
+            value += 2.0 * (s.year - since) / max(1, year - since) if s.year else 0.5
+            scored.append((s, grams[s.text], value - 0.01 * abs(len(s.text) - 60)))
+        cache[key] = scored
+    return cache[key]
 
 
 def _take_examples(ranked: list[Exemplar], count: int, used: set[str], bank: PhraseBank, year: int) -> list[ExampleSentence]:
@@ -343,17 +365,16 @@ def choose_phrases(
             cache[key] = [e for e in bank.entries if name in e.themes and e.kind in DRAFTING_KINDS and e.has_sources]
         return cache[key]
 
+    clear = _clear_of(used, cache.setdefault(("checked", id(used)), {}))
+
     def available(entry: Entry) -> bool:
-        return (
-            entry.text not in heading
-            and not any(entry.text in u or u in entry.text for u in used)
-            and bank.fresh(entry)
-        )
+        return entry.text not in heading and clear(entry) and bank.fresh(entry)
 
     themed = of_theme(theme)
-    picked = _pick_by_kind(themed, count, rng, available)
+    picked = _pick_by_kind(themed, count, rng, available, cache.setdefault(("ranked", theme), {}))
     if stress and not any(stress in e.themes for e in picked):  # --theme: one phrase of the asked theme
-        extra = _pick_by_kind(of_theme(stress), 1, rng, lambda e: available(e) and all(e is not p for p in picked))
+        ranked = cache.setdefault(("ranked", stress), {})
+        extra = _pick_by_kind(of_theme(stress), 1, rng, lambda e: available(e) and all(e is not p for p in picked), ranked)
         if extra:
             picked = picked[: max(0, count - 1)] + extra
     phrases = []
@@ -373,19 +394,49 @@ def _latest_source(entry: Entry, year: int) -> Source:
     return max(dated, key=lambda s: s.year) if dated else entry.sources[0]
 
 
-def _pick_by_kind(candidates: list[Entry], count: int, rng: random.Random, ok=lambda e: True) -> list[Entry]:
+def _clear_of(used: list[str], checked: dict[int, int]):
+    """A test that an entry neither contains nor is contained in a phrase of `used`, a list that
+    only grows during a draft: each entry is compared with each used phrase once (`checked`:
+    how many it was compared with, -1 once it overlapped one)."""
+
+    def clear(entry: Entry) -> bool:
+        done = checked.get(id(entry), 0)
+        if done < 0:
+            return False
+        for u in used[done:]:
+            if entry.text in u or u in entry.text:
+                checked[id(entry)] = -1
+                return False
+        checked[id(entry)] = len(used)
+        return True
+
+    return clear
+
+
+def _ranked(candidates: list[Entry], kinds: tuple[str, ...], ranked: dict) -> list[Entry]:
+    """The candidates of `kinds`, the user's own and the most used first (kept in `ranked`)."""
+    if kinds not in ranked:
+        ranked[kinds] = sorted(
+            (e for e in candidates if e.kind in kinds),
+            key=lambda e: (-(e.custom * 100 + e.docs * 3 + min(e.count, 10)), e.text),
+        )
+    return ranked[kinds]
+
+
+def _pick_by_kind(
+    candidates: list[Entry], count: int, rng: random.Random, ok=lambda e: True, ranked: dict | None = None
+) -> list[Entry]:
     """A quotation first when there is one (any of the theme's, so quotations vary from seed to
     seed), then a formula or series, then a set phrase or idiom, then any kind, each drawn from
-    the most used of its kinds that pass `ok` (checked on those looked at only)."""
+    the most used of its kinds that pass `ok` (checked on those looked at only). `ranked` keeps
+    the candidates of each kind in that order for the next call with the same candidates."""
     picked: list[Entry] = []
+    ranked = {} if ranked is None else ranked
     for kinds in (("quote",), ("formula", "parallel"), ("term", "idiom"), DRAFTING_KINDS):
         if len(picked) >= count:
             break
         taken = set(map(id, picked))
-        pool = sorted(
-            (e for e in candidates if e.kind in kinds and id(e) not in taken),
-            key=lambda e: (-(e.custom * 100 + e.docs * 3 + min(e.count, 10)), e.text),
-        )
+        pool = (e for e in _ranked(candidates, kinds, ranked) if id(e) not in taken)
         size = max(12 if kinds == ("quote",) else 4, count * 3)
         top: list[Entry] = []
         for entry in pool:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drafter.errors import DrafterError
-from drafter.fileio import load_yaml_cached
+from drafter.fileio import cached_for_file, load_yaml_cached
 
 SENTENCES_FILE = "sentences.yaml"
 
@@ -40,27 +40,39 @@ class ExampleIndex:
 
 
 def load_examples(bank_dir: Path) -> ExampleIndex:
-    """The bank's sentence index; an empty one for a bank mined before there was one."""
+    """The bank's sentence index; an empty one for a bank mined before there was one. What is
+    read from the file is kept in the cache folder as plain rows (fileio.cached_for_file)."""
     path = Path(bank_dir) / SENTENCES_FILE
     if not path.is_file():
         return ExampleIndex()
+    documents, rows = cached_for_file(path, "examples-1", lambda: _index_rows(path))
+    return ExampleIndex(
+        [Exemplar(*row) for row in rows],
+        {doc: (occasion, frozenset(top)) for doc, (occasion, top) in documents.items()},
+    )
+
+
+def _index_rows(path: Path) -> tuple[dict[str, tuple[str | None, list[int]]], list[tuple]]:
+    """The file's documents (occasion, lines of level-1 headings) and its sentences as the
+    fields of Exemplar, checked."""
     data = load_yaml_cached(path, "例句索引")
     if not isinstance(data, dict):
         raise DrafterError(f"例句索引 {path} 的格式不对。请重新运行 drafter analyze 生成。")
-    documents: dict[str, tuple[str | None, frozenset[int]]] = {}
+    documents: dict[str, tuple[str | None, list[int]]] = {}
     about: dict[str, dict] = {}
-    for doc, info in (data.get("documents") or {}).items():
-        if isinstance(info, dict):
-            about[str(doc)] = info
-            documents[str(doc)] = (info.get("occasion"), frozenset(int(x) for x in info.get("top") or []))
-    sentences = []
+    try:
+        for doc, info in (data.get("documents") or {}).items():
+            if isinstance(info, dict):
+                about[str(doc)] = info
+                documents[str(doc)] = (info.get("occasion"), sorted(int(x) for x in info.get("top") or []))
+    except (TypeError, ValueError, AttributeError):
+        raise DrafterError(f"例句索引 {path} 中 documents 的格式不对。请重新运行 drafter analyze 生成。") from None
+    rows = []
     for raw in data.get("sentences") or []:
         try:
             text, doc, line, themes = raw
+            info = about.get(doc) or {}
+            rows.append((str(text), str(doc), int(line), tuple(str(t) for t in themes or ()), info.get("occasion"), info.get("year"), info.get("title")))
         except (TypeError, ValueError):
             raise DrafterError(f"例句索引 {path} 中有一条不是 [句子, 文档, 行, 主题] 的形式。请重新运行 drafter analyze 生成。") from None
-        info = about.get(doc) or {}
-        sentences.append(
-            Exemplar(str(text), str(doc), int(line), tuple(themes or ()), info.get("occasion"), info.get("year"), info.get("title"))
-        )
-    return ExampleIndex(sentences, documents)
+    return documents, rows

@@ -289,6 +289,19 @@ def cached_for_file(path: str | os.PathLike, kind: str, compute: Callable[[], An
     return data
 
 
+def code_stamp(code_files: list[Path]) -> str:
+    """A short hash of the Python version and of the size and time of our own code files, for
+    cache keys of what those files compute (a changed or upgraded drafter computes afresh)."""
+    parts: list[Any] = [sys.version]
+    for path in code_files:
+        try:
+            stat = os.stat(path)
+            parts.append((str(path), stat.st_size, stat.st_mtime_ns))
+        except OSError:
+            parts.append((str(path), None))
+    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()[:16]
+
+
 def prime_yaml_cache(path: str | os.PathLike, data: Any) -> None:
     """Record that the YAML file just written at `path` loads as `data`, so that its first
     load_yaml_cached is as fast as the later ones."""
@@ -313,12 +326,12 @@ def _save_cache(cached: Path | None, stamp: tuple[int, int], data: Any) -> None:
     if cached and make_cache_dir(cached.parent):
         try:
             atomic_write_bytes(cached, marshal.dumps((stamp, data)), durable=False)
-            _prune_cache(cached.parent, keep=cached)
+            prune_cache(cached.parent, keep=cached)
         except (OSError, ValueError):  # read-only home, or data marshal cannot hold
             pass
 
 
-def _prune_cache(folder: Path, keep: Path) -> None:
+def prune_cache(folder: Path, keep: Path) -> None:
     files = []
     for entry in os.scandir(folder):
         if entry.name.endswith(".marshal") and entry.is_file():

@@ -23,7 +23,8 @@ from jinja2.sandbox import SandboxedEnvironment, safe_range
 
 from drafter import limits as _limits
 from drafter.errors import DrafterError
-from drafter.fileio import parse_yaml, read_bytes
+from drafter.fileio import cached_for_file, code_stamp, parse_yaml, read_bytes
+from drafter.jinja_cache import CodeCache, environment_key
 from drafter.resources import builtin_dir
 from drafter.schema import check_keys
 
@@ -192,9 +193,14 @@ def read_template_text(path: Path, what: str) -> str:
 def load_occasion(path: Path, origin: str = "用户") -> Occasion:
     from drafter.template_check import check_occasion  # it renders with this module's sandbox
 
-    data, problems = check_occasion(path)
-    if problems:
-        raise DrafterError("\n".join(problems) + "\n请修改后用 drafter templates validate 检查。")
+    def checked() -> dict:
+        data, problems = check_occasion(path)
+        if problems:
+            raise DrafterError("\n".join(problems) + "\n请修改后用 drafter templates validate 检查。")
+        return data
+
+    # a file that passed the checks is not checked again until it changes, or the checks do
+    data = cached_for_file(path, f"occasion-{_checks_stamp()}", checked)
     sections = data.get("sections") or {}
     points = data.get("points") or {}
     occasion = Occasion(name=data.get("name") or path.stem, path=path, origin=origin)
@@ -216,6 +222,13 @@ def load_occasion(path: Path, origin: str = "用户") -> Occasion:
     occasion.point_headings = {str(k): [str(x) for x in v] for k, v in (points.get("headings") or {}).items()}
     occasion.closing = list(data["closing"])
     return occasion
+
+
+def _checks_stamp() -> str:
+    """What the checks of a template file depend on: the code of the checks."""
+    from drafter import schema, template_check
+
+    return code_stamp([Path(__file__), Path(_limits.__file__), Path(schema.__file__), Path(template_check.__file__)])
 
 
 def load_point_headings(user_dir: Path | None) -> dict[str, list[str]]:
@@ -274,6 +287,10 @@ class GuardedSandbox(SandboxedEnvironment):
         self.limits = limits
         self.filters = {name: _limits.guard_function(name, func, limits) for name, func in self.filters.items()}
         self.globals.pop("lipsum", None)  # lorem ipsum of any length: no use in a speech
+        # compiled templates kept between runs (drafter.jinja_cache); the key covers this module
+        # and limits.py, whose code generator and guards shape the compiled code
+        self.code_cache = CodeCache(environment_key(self, [Path(__file__), Path(_limits.__file__)]))
+        self.bytecode_cache = self.code_cache
 
     def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
         _limits.check_binop(operator, left, right, self.limits)
@@ -375,12 +392,20 @@ def render_string(env: SandboxedEnvironment, source: str, context: dict[str, Any
     with _failures(where, multiline, hint):
         with _limits.RenderGuard(_guarded_env(env)):
             try:
-                template = env.from_string(source)
+                template = _from_string(env, source)
             except TemplateSyntaxError as exc:
                 raise DrafterError(
                     f"{where}：模板语法错误（{exc.message}）。请检查 {{{{ }}}} 和 {{% %}} 是否成对。"
                 ) from None
             return template.render(**context)
+
+
+def _from_string(env: SandboxedEnvironment, source: str):
+    """env.from_string, with the compiled code taken from the cache when it is there."""
+    code_cache = getattr(env, "code_cache", None)
+    if code_cache is None:
+        return env.from_string(source)
+    return env.template_class.from_code(env, code_cache.string_code(env, source), env.make_globals(None), None)
 
 
 def render_layout(env: SandboxedEnvironment, name: str, context: dict[str, Any]) -> str:
