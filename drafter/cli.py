@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import json
-import logging
 import os
 import signal
 import sys
@@ -20,7 +19,6 @@ from drafter import api
 from drafter.errors import DrafterError
 from drafter.usage import ChineseTyperGroup
 
-log = logging.getLogger(__name__)
 
 app = typer.Typer(
     cls=ChineseTyperGroup,  # usage errors in Chinese, exit code 2
@@ -75,7 +73,9 @@ def _command(group: typer.Typer = app, **options: Any) -> Callable:
             except Exception as exc:  # never a traceback for the user
                 if os.environ.get("DRAFTER_DEBUG"):
                     raise
-                log.debug("unexpected error", exc_info=True)
+                import logging  # only here: the draft path need not import it
+
+                logging.getLogger(__name__).debug("unexpected error", exc_info=True)
                 _fail(
                     f"内部错误（{type(exc).__name__}: {exc}）。这是 drafter 的缺陷，"
                     "请设置环境变量 DRAFTER_DEBUG=1 重新运行，并把输出报告给维护者。"

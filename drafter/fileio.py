@@ -10,7 +10,6 @@ import os
 import re
 import stat
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -29,6 +28,8 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes, durable: bool = Tru
     `durable`: flush it to disk before the rename (not needed for a cache file)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # not at the top: a draft that writes nothing need not import it
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         # mkstemp makes the file private; give it the mode an ordinary new file would have
@@ -119,6 +120,8 @@ def _write_exclusive(path: Path, data: bytes) -> None:
     """Create `path` with `data`, atomically, failing with FileExistsError if anything is
     already there (also something that appeared meanwhile): written to a temporary file in the
     same folder, then hard-linked into place (link never replaces)."""
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         mask = os.umask(0)

@@ -2,19 +2,18 @@
 
 A wheel carries them as drafter/_data/<name> (pyproject.toml force-includes them); a source
 checkout or an editable install finds them at the top of the repository, next to the package.
-Both are looked up through importlib.resources, so the package's location is never guessed."""
+Both are found from the package's own folder (a zipped install is not supported: Jinja's
+loader and the caches need real files)."""
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
 
 def builtin_dir(name: str) -> Path:
-    """The built-in `templates` or `phrasebank` folder, as a real folder on disk (Jinja's
-    loader and the YAML cache need paths, so a zipped install is not supported)."""
-    package = files("drafter")
-    inside = package.joinpath("_data", name)
+    """The built-in `templates` or `phrasebank` folder, as a real folder on disk."""
+    package = Path(__file__).resolve().parent
+    inside = package / "_data" / name
     if inside.is_dir():
-        return Path(str(inside))
-    return Path(str(package)).parent / name
+        return inside
+    return package.parent / name

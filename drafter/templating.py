@@ -191,9 +191,9 @@ def read_template_text(path: Path, what: str) -> str:
 
 
 def load_occasion(path: Path, origin: str = "用户") -> Occasion:
-    from drafter.template_check import check_occasion  # it renders with this module's sandbox
-
     def checked() -> dict:
+        from drafter.template_check import check_occasion  # it renders with this module's sandbox
+
         data, problems = check_occasion(path)
         if problems:
             raise DrafterError("\n".join(problems) + "\n请修改后用 drafter templates validate 检查。")
@@ -226,9 +226,8 @@ def load_occasion(path: Path, origin: str = "用户") -> Occasion:
 
 def _checks_stamp() -> str:
     """What the checks of a template file depend on: the code of the checks."""
-    from drafter import schema, template_check
-
-    return code_stamp([Path(__file__), Path(_limits.__file__), Path(schema.__file__), Path(template_check.__file__)])
+    here = Path(__file__).parent
+    return code_stamp([Path(__file__), here / "limits.py", here / "schema.py", here / "template_check.py"])
 
 
 def load_point_headings(user_dir: Path | None) -> dict[str, list[str]]:
