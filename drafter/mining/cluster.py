@@ -120,6 +120,7 @@ class DaskEngine:
         self.client = client
         self.threads = max(1, sum(client.nthreads().values()))
         self.workers = len(client.nthreads())
+        logging.getLogger("tornado.application").addFilter(_quiet_loop)
 
     def map(
         self,
@@ -139,11 +140,14 @@ class DaskEngine:
         [shared_data] = self.client.scatter([shared or {}], broadcast=True, hash=False)  # a list: a dict would scatter its values
         chunks = ((start, items[start : start + batch]) for start in range(0, len(items), batch))
         submit = lambda chunk: self.client.submit(_call_chunk, function, chunk[0], chunk[1], shared_data, pure=False)  # noqa: E731
-        running = as_completed([submit(chunk) for chunk in itertools.islice(chunks, TASKS_PER_THREAD * self.threads)], loop=self.client.loop, with_results=True)
+        # results are fetched here, not by as_completed(with_results=True): its fetches run in
+        # the client's thread and, stopped by Ctrl-C mid-fetch, print a traceback there
+        running = as_completed([submit(chunk) for chunk in itertools.islice(chunks, TASKS_PER_THREAD * self.threads)], loop=self.client.loop)
         results: list = [None] * len(items)
         done = 0
         try:
-            for _, (start, chunk_results) in running:
+            for finished in running:
+                start, chunk_results = finished.result()
                 results[start : start + len(chunk_results)] = chunk_results
                 done += len(chunk_results)
                 following = next(chunks, None)
@@ -156,7 +160,19 @@ class DaskEngine:
         return results
 
     def close(self) -> None:
-        self.client.close()
+        try:
+            self.client.close()
+        finally:
+            logging.getLogger("tornado.application").removeFilter(_quiet_loop)
+
+
+def _quiet_loop(record: logging.LogRecord) -> bool:
+    """Drop what the client's event-loop thread logs as tornado.application errors: stopped
+    mid-call (Ctrl-C, SIGTERM), distributed's callbacks there print tracebacks of their own
+    (a fetch on a closed connection, a cancel before its future exists). The main thread
+    reports the interruption and every failed task itself."""
+    log.debug("event loop: %s", record.getMessage(), exc_info=record.exc_info)
+    return False
 
 
 def _call_chunk(function: Callable, start: int, chunk: list, shared: dict) -> tuple[int, list]:
