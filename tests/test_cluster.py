@@ -9,6 +9,7 @@ import json
 import socket
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -218,3 +219,15 @@ def test_workers_that_cannot_give_the_same_results_are_refused(client, words):
 
 def test_a_worker_like_this_machine_is_accepted():
     cluster._check_workers(_Client({"tcp://10.0.0.2:40000": cluster.identity()}), "tcp://127.0.0.1:8786")
+
+
+def test_failed_tasks_say_what_to_do_and_drafter_faults_stay_faults():
+    distributed = pytest.importorskip("distributed")
+    lost = cluster._task_error(distributed.KilledWorker("_call_chunk-1", SimpleNamespace(address="tcp://10.0.0.2:40000"), 3))
+    assert isinstance(lost, DrafterError) and "dask worker --nthreads 1" in str(lost)
+    missing = cluster._task_error(ModuleNotFoundError("No module named 'drafter'"))
+    assert isinstance(missing, DrafterError) and 'pip install "drafter[dask]"' in str(missing)
+    closed = cluster._task_error(distributed.comm.CommClosedError("in <TCP (closed)>: Stream is closed"))
+    assert isinstance(closed, DrafterError) and "连接中断" in str(closed)
+    fault = ValueError("a bug in mining")
+    assert cluster._task_error(fault) is fault  # reported as an internal error, like in a local run

@@ -51,7 +51,7 @@ class AnalysisSummary:
     output: str
     years: dict[str, int] = field(default_factory=dict)  # how many documents were dated how (日期, 标题 … 未注明)
     skipped: list[Skipped] = field(default_factory=list)  # files left out, each with why
-    workers: int = 1  # worker processes used (never more than the CPU count)
+    workers: int = 1  # worker processes used (never more than the CPU count); with --engine dask, the cluster's workers
     # near-duplicates (the same speech reposted) counted once: how many copies were folded into
     # the document kept, and the copies of each kept document
     folded: int = 0

@@ -65,7 +65,10 @@ def _check_address(address: str) -> None:
 
 
 def _reason(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
+    try:
+        text = str(error).strip().splitlines()
+    except Exception:  # an exception from the cluster whose message cannot be built here
+        text = []
     return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
 
 
@@ -133,30 +136,37 @@ class DaskEngine:
         """`function(item, **shared)` for every item on the workers, results in the order of
         `items`. `shared` is sent to every worker once; tasks of `batch` items are submitted a
         few per worker thread at a time, the next as each one finishes."""
-        from distributed import as_completed
-
         if not items:
             return []
-        [shared_data] = self.client.scatter([shared or {}], broadcast=True, hash=False)  # a list: a dict would scatter its values
-        chunks = ((start, items[start : start + batch]) for start in range(0, len(items), batch))
-        submit = lambda chunk: self.client.submit(_call_chunk, function, chunk[0], chunk[1], shared_data, pure=False)  # noqa: E731
-        # results are fetched here, not by as_completed(with_results=True): its fetches run in
-        # the client's thread and, stopped by Ctrl-C mid-fetch, print a traceback there
-        running = as_completed([submit(chunk) for chunk in itertools.islice(chunks, TASKS_PER_THREAD * self.threads)], loop=self.client.loop)
-        results: list = [None] * len(items)
-        done = 0
         try:
-            for finished in running:
-                start, chunk_results = finished.result()
-                results[start : start + len(chunk_results)] = chunk_results
-                done += len(chunk_results)
-                following = next(chunks, None)
-                if following is not None:
-                    running.add(submit(following))
-                if progress:
-                    progress(done, len(items))
+            return self._map(function, items, progress, shared or {}, batch)
         except Exception as error:
             raise _task_error(error) from None
+
+    def _map(self, function: Callable, items: list, progress, shared: dict, batch: int) -> list:
+        from distributed import as_completed
+
+        [shared_data] = self.client.scatter([shared], broadcast=True, hash=False)  # in a list: a dict would scatter its values
+        chunks = ((start, items[start : start + batch]) for start in range(0, len(items), batch))
+
+        def submit(chunk: tuple[int, list]):
+            return self.client.submit(_call_chunk, function, *chunk, shared_data, pure=False)
+
+        # results are fetched here, not by as_completed(with_results=True): its fetches run in
+        # the client's thread and, stopped by Ctrl-C mid-fetch, print a traceback there
+        first = [submit(chunk) for chunk in itertools.islice(chunks, TASKS_PER_THREAD * self.threads)]
+        results: list = [None] * len(items)
+        done = 0
+        running = as_completed(first, loop=self.client.loop)
+        for finished in running:
+            start, chunk_results = finished.result()
+            results[start : start + len(chunk_results)] = chunk_results
+            done += len(chunk_results)
+            following = next(chunks, None)
+            if following is not None:
+                running.add(submit(following))
+            if progress:
+                progress(done, len(items))
         return results
 
     def close(self) -> None:
