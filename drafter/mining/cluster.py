@@ -37,7 +37,7 @@ def connect(address: str | None) -> DaskEngine:
     _check_address(address)
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
-    except Exception as error:  # OSError, TimeoutError, ValueError for a malformed address …
+    except Exception as error:  # OSError (refused, timed out), ValueError …
         raise DrafterError(
             f"连不上 Dask 调度器 {address}（{_reason(error)}）。请检查地址和端口（如 tcp://192.168.1.10:8786），"
             "确认调度器已启动（dask scheduler），且本机能访问该端口。"
@@ -99,7 +99,7 @@ def _check_workers(client, address: str) -> None:
 
 def identity() -> dict[str, str]:
     """What a worker's results depend on besides the document: drafter's version and code, the
-    tokenizer and its dictionary, Python's version."""
+    tokenizer and its dictionary (jieba's version), Python's minor version."""
     import sys
 
     import jieba
@@ -112,7 +112,7 @@ def identity() -> dict[str, str]:
         "drafter": drafter.__version__,
         "代码指纹": store.code_fingerprint(),
         "分词器": f"{segmenter_name()} (jieba {jieba.__version__})",
-        "Python": sys.version.split()[0],
+        "Python": "%d.%d" % sys.version_info[:2],  # a minor version may change Unicode data, and so the tokens
     }
 
 
