@@ -44,13 +44,22 @@ def analyze(
     progress: Callable[[str, int, int], None] | None = None,
     year: int | None = None,
     strict: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
+    cache: bool = True,
 ) -> AnalysisSummary:
     """Mine speech files, folders and JSONL corpora into a phrasebank folder. `year` dates the
     documents that say nothing of their own year (see drafter.dating). A file that cannot be
-    read is skipped and listed in the summary; with `strict`, it is an error."""
+    read is skipped and listed in the summary; with `strict`, it is an error. `engine` "dask"
+    runs the per-document work on the Dask cluster whose scheduler is at `scheduler`
+    ("tcp://host:port"; `workers` is then the cluster's); with `cache` False, results of earlier
+    runs are neither used nor kept."""
     from drafter.mining import analyze as mine
 
-    return mine(paths, output, workers=workers, progress=progress, default_year=year, strict=strict)
+    return mine(
+        paths, output, workers=workers, progress=progress, default_year=year, strict=strict,
+        engine=engine, scheduler=scheduler, cache=cache,
+    )
 
 
 def phrases(

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, Callable, List, Optional
 
 import typer
+from typer import _click as click
 
 from drafter import api
 from drafter.errors import DrafterError
@@ -58,7 +59,7 @@ def _command(group: typer.Typer = app, **options: Any) -> Callable:
                 name = {signal.SIGINT: "Ctrl-C"}.get(signum) or signal.Signals(signum).name
                 typer.echo(f"已中断（{name}）。没有写入任何文件，原有的文件保持不变。", err=True)
                 raise typer.Exit(130 if signum == signal.SIGINT else 1)
-            except (typer.Exit, typer.Abort, SystemExit):
+            except (typer.Exit, typer.Abort, SystemExit, click.exceptions.UsageError):  # usage errors: exit 2 (usage.py)
                 raise
             except BrokenPipeError:  # `drafter phrases … | head`: the reader has gone, stop quietly
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -140,6 +141,23 @@ def _progress_printer() -> Optional[Callable[[str, int, int], None]]:
     return show
 
 
+ENGINES = ("local", "dask")
+
+
+def _check_engine(value: str) -> str:
+    if value not in ENGINES:
+        raise typer.BadParameter(f"不支持“{value}”，可用：{'、'.join(ENGINES)}")
+    return value
+
+
+def _check_engine_options(engine: str, scheduler: Optional[str], workers: Optional[int]) -> None:
+    """--scheduler belongs to --engine dask, --workers to this machine: a mix is a usage error."""
+    if scheduler is not None and engine != "dask":
+        raise click.exceptions.UsageError(f"--scheduler {scheduler} 只用于 Dask 集群，请同时写 --engine dask。")
+    if workers is not None and engine == "dask":
+        raise click.exceptions.UsageError("--workers 是本机的进程数；用 --engine dask 时由各台 dask worker 决定，请去掉 --workers。")
+
+
 @_command(name="analyze")
 def analyze_command(
     paths: Annotated[List[Path], typer.Argument(help="讲话稿文件、文件夹（递归）或 JSONL 语料，可给多个")],
@@ -149,13 +167,24 @@ def analyze_command(
         Optional[int], typer.Option("--year", min=1900, max=2100, help="给没有注明日期（标题、文件名、正文开头都没有年份）的文档指定年份")
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="遇到无法读取的文件就停止（默认：跳过并提示）")] = False,
+    engine: Annotated[
+        str, typer.Option("--engine", callback=_check_engine, help="在哪里逐篇分析：local 本机（默认）；dask 在 Dask 集群上（需 --scheduler）")
+    ] = "local",
+    scheduler: Annotated[
+        Optional[str], typer.Option("--scheduler", help="Dask 调度器地址，如 tcp://192.168.1.10:8786（与 --engine dask 一起用）")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="不用也不保存以前分析的逐篇结果（~/.cache/drafter），每篇都重新分析")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """从讲话稿中挖掘常用语（数字概括语、成语、固定提法、排比、引语、标题框架、开头结尾句），写成 YAML 词库。"""
+    _check_engine_options(engine, scheduler, workers)
     cpus = os.cpu_count() or 1
     if workers is not None and workers > cpus:
         typer.echo(f"提示：本机只有 {cpus} 个 CPU，--workers {workers} 按 {cpus} 个进程运行（再多只会更慢）。", err=True)
-    summary = api.analyze(paths, output, workers=workers, progress=_progress_printer(), year=year, strict=strict)
+    summary = api.analyze(
+        paths, output, workers=workers, progress=_progress_printer(), year=year, strict=strict,
+        engine=engine, scheduler=scheduler, cache=not no_cache,
+    )
     for skipped in summary.skipped:
         typer.echo(f"已跳过：{skipped.reason}", err=True)
     emit(summary.as_dict() if as_json else summary, as_json, _analysis_text)

@@ -8,6 +8,7 @@ atomically. It never writes custom.yaml, themes.yaml or anything under custom/."
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import multiprocessing
 import os
@@ -50,7 +51,7 @@ class AnalysisSummary:
     output: str
     years: dict[str, int] = field(default_factory=dict)  # how many documents were dated how (日期, 标题 … 未注明)
     skipped: list[Skipped] = field(default_factory=list)  # files left out, each with why
-    workers: int = 1  # worker processes used (never more than the CPU count)
+    workers: int = 1  # worker processes used (never more than the CPU count); with --engine dask, the cluster's workers
     # near-duplicates (the same speech reposted) counted once: how many copies were folded into
     # the document kept, and the copies of each kept document
     folded: int = 0
@@ -79,34 +80,79 @@ def _start_pool(workers: int):
     return context.Pool(workers, initializer=quiet_worker, initargs=(prepare,))
 
 
+class LocalEngine:
+    """The map step on this machine: in this process, or in a pool of worker processes.
+    An engine (this one, or cluster.DaskEngine) has `map`, `workers` and `close`."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.pool = _start_pool(workers) if workers > 1 else None
+
+    def map(
+        self,
+        function: Callable,
+        items: list,
+        progress: Callable[[int, int], None] | None = None,
+        shared: dict | None = None,
+        batch: int = 1,
+    ) -> list:
+        """`function(item, **shared)` for every item, results in the order of `items`;
+        `progress(done, total)` as results come in; `batch` items go to a worker at a time."""
+        if shared:
+            function = functools.partial(function, **shared)
+        if self.pool is None or len(items) < 2:
+            results = []
+            for item in items:
+                results.append(function(item))
+                if progress:
+                    progress(len(results), len(items))
+            return results
+        results = [None] * len(items)
+        tasks = ((function, index, item) for index, item in enumerate(items))
+        for done, (index, result) in enumerate(self.pool.imap_unordered(_call_indexed, tasks, chunksize=batch), 1):
+            results[index] = result
+            if progress:
+                progress(done, len(items))
+        return results
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+
+def _call_indexed(task: tuple[Callable, int, object]) -> tuple[int, object]:
+    function, index, item = task
+    return index, function(item)
+
+
+def _start_engine(files: list[Path], workers: int | None, engine: str, scheduler: str | None):
+    if engine == "dask":
+        from drafter.mining.cluster import connect
+
+        return connect(scheduler)
+    if engine != "local":
+        raise DrafterError(f"不支持的运行方式：{engine}。可用：local（本机）、dask（Dask 集群，需给出 --scheduler）。")
+    if scheduler:
+        raise DrafterError(f"--scheduler {scheduler} 只用于 Dask 集群：请同时给出 --engine dask，或去掉 --scheduler。")
+    return LocalEngine(_worker_count(files, workers))
+
+
 def _map(
     docs: list[Document],
-    pool,
+    engine,
     progress: Callable[[int, int], None] | None,
     default_year: int | None = None,
     canon: CanonMatcher | None = None,
 ) -> list[DocMined]:
-    """Mine every document, in the pool's worker processes when there is a pool."""
-    if pool is None or not docs:
-        results = []
-        for i, doc in enumerate(docs):
-            results.append(_mine_one(doc, default_year, canon))
-            if progress:
-                progress(i + 1, len(docs))
-        return results
+    """Mine every document with the engine (in this process, worker processes or a cluster)."""
     # big documents first, so the workers finish together
     order = sorted(range(len(docs)), key=lambda i: -len(docs[i].text))
-    results: list[DocMined | None] = [None] * len(docs)
-    for done, (index, mined) in enumerate(pool.imap_unordered(_mine_indexed, [(i, docs[i], default_year, canon) for i in order]), 1):
-        results[index] = mined
-        if progress:
-            progress(done, len(docs))
-    return [r for r in results if r is not None]
-
-
-def _mine_indexed(item: tuple[int, Document, int | None, CanonMatcher | None]) -> tuple[int, DocMined]:
-    index, doc, default_year, canon = item
-    return index, _mine_one(doc, default_year, canon)
+    mined = engine.map(_mine_one, [docs[i] for i in order], progress, shared={"default_year": default_year, "canon": canon})
+    results: list[DocMined] = [None] * len(docs)  # type: ignore[list-item]
+    for index, result in zip(order, mined):
+        results[index] = result
+    return results
 
 
 # ---------------------------------------------------------------------------
@@ -401,9 +447,16 @@ def analyze(
     progress: Callable[[str, int, int], None] | None = None,
     default_year: int | None = None,
     strict: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
+    cache: bool = True,
 ) -> AnalysisSummary:
     """Mine `paths` (files, folders, JSONL) into a phrasebank in `output_dir`. `default_year`
     dates the documents that carry no date, year field, or year in their title or file name.
+    The per-document map step runs in `workers` processes here (`engine` "local") or on the
+    Dask cluster whose scheduler is at `scheduler` (`engine` "dask", drafter.mining.cluster);
+    the reduce and the files stay here. With `cache` False, the store of map results
+    (drafter.mining.store) is neither read nor written.
 
     A file that cannot be read is left out and listed in the summary's `skipped` (with
     `strict`, it stops the run). The bank folder is locked for the whole run (a second
@@ -419,7 +472,8 @@ def analyze(
         output.mkdir(exist_ok=True)
         try:
             with folder_lock(output):
-                return _analyze_locked(files, output, workers, themes_path, progress, default_year, skipped)
+                start = functools.partial(_start_engine, files, workers, engine, scheduler)
+                return _analyze_locked(files, output, start, themes_path, progress, default_year, skipped, cache)
         except BaseException:
             if created:  # a failed or stopped first run leaves no empty bank folder behind
                 try:
@@ -463,18 +517,19 @@ def _written_by_analysis(path: Path) -> bool:
     return not head.strip() or head.startswith(HEADER.splitlines()[0].encode("utf-8"))
 
 
-def _analyze_locked(files, output, workers, themes_path, progress, default_year, skipped) -> AnalysisSummary:
+def _analyze_locked(files, output, start_engine, themes_path, progress, default_year, skipped, cache=True) -> AnalysisSummary:
     themes = load_themes(themes_file(output, themes_path))
     canon = load_canon(canon_path(output))
-    workers = _worker_count(files, workers)
-    pool = _start_pool(workers) if workers > 1 else None
+    engine = start_engine()
     try:
-        docs = load_corpus(files, skipped=skipped)
+        # the corpus in one order however the files were named: the reduce breaks ties by
+        # corpus order (sources of one year, the first fills of a frame, the commoner sayer)
+        docs = load_corpus(sorted(files), skipped=skipped)
         if not docs:
             why = f"（{len(skipped)} 个文件无法读取，见上面的说明）" if skipped else ""
             raise DrafterError(f"没有找到可分析的文档{why}。请给出讲话稿文件、文件夹或 JSONL 文件。")
         salt = store.salt([themes_file(output, themes_path), canon_path(output)], options=(default_year,))
-        kept, copies = _fold_copies(docs, salt, pool)
+        kept, copies = _fold_copies(docs, salt, engine, cache)
         matcher = CanonMatcher(canon)
         mined_now: list[int] = []
 
@@ -482,15 +537,13 @@ def _analyze_locked(files, output, workers, themes_path, progress, default_year,
             mined_now.append(len(todo))
             stored = len(kept) - len(todo)  # results taken from the store count as done
             report = (lambda done, _: progress("分析", stored + done, len(kept))) if progress else None
-            return _map(todo, pool, report, default_year, matcher)
+            return _map(todo, engine, report, default_year, matcher)
 
-        mined = store.cached_map(kept, mine, salt)
+        mined = _cached_map(kept, mine, salt, cache)
         if progress and not sum(mined_now):  # every result came from the store
             progress("分析", len(kept), len(kept))
     finally:
-        if pool is not None:
-            pool.terminate()
-            pool.join()
+        engine.close()
     entries, written = _merge_and_write(output, mined, kept, copies, themes, canon, progress)
     counts = Counter(e.kind for e in entries)
     return AnalysisSummary(
@@ -501,7 +554,7 @@ def _analyze_locked(files, output, workers, themes_path, progress, default_year,
         output=str(output),
         years=dict(sorted(Counter(m.dated_by or "未注明" for m in mined).items())),
         skipped=list(skipped or []),
-        workers=workers,
+        workers=engine.workers,
         folded=len(docs) - len(kept),
         copies=copies,
         mined=sum(mined_now),
@@ -537,18 +590,20 @@ def _merge_and_write(output, mined, kept, copies, themes, canon, progress) -> tu
     return entries, written
 
 
-def _fold_copies(docs: list[Document], salt: bytes, pool) -> tuple[list[Document], dict[str, list[str]]]:
+def _fold_copies(docs: list[Document], salt: bytes, engine, cache: bool = True) -> tuple[list[Document], dict[str, list[str]]]:
     """The documents without the near-duplicate copies of another (drafter.mining.dedup), and
-    the copies of each kept one. Signatures are computed in the worker processes when there
-    are some, and kept in the store like map results."""
+    the copies of each kept one. Signatures are computed by the engine (worker processes, a
+    cluster), and kept in the store like map results."""
 
     def sign(todo: list[Document]) -> list[dedup.Signature]:
-        texts = [d.text for d in todo]
-        if pool is None or len(todo) < 2:
-            return list(map(dedup.signature, texts))
-        return pool.map(dedup.signature, texts, chunksize=max(1, len(texts) // 32))
+        return engine.map(dedup.signature, [d.text for d in todo], batch=max(1, len(todo) // 32))
 
-    return dedup.fold(docs, store.cached_map(docs, sign, salt + b"\nsignature"))
+    return dedup.fold(docs, _cached_map(docs, sign, salt + b"\nsignature", cache))
+
+
+def _cached_map(docs: list[Document], mine: Callable[[list[Document]], list], salt: bytes, cache: bool) -> list:
+    """`mine(docs)` through the store of map results, or without it (`analyze --no-cache`)."""
+    return store.cached_map(docs, mine, salt) if cache else mine(list(docs))
 
 
 HEADER = "# 由 drafter analyze 生成，请勿手工修改：重新分析会覆盖本文件。\n# 自己的条目请写在同一文件夹的 custom.yaml 里（格式相同），分析永远不会改动它。\n"
