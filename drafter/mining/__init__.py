@@ -8,6 +8,7 @@ atomically. It never writes custom.yaml, themes.yaml or anything under custom/."
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import multiprocessing
 import os
@@ -27,7 +28,7 @@ from drafter.genre import FORMULA_NUMERALS
 from drafter.mining.canonical import CanonMatcher
 from drafter.mining import dedup, store
 from drafter.mining.extract import DocMined, mine_document
-from drafter.mining.sentences import sentence_index
+from drafter.mining.sentences import sentence_index, sentences_of
 from drafter.examples import SENTENCES_FILE
 from drafter.mining.segment import WordClasses, lexicon, prepare, segment, word_classes
 from drafter.mining.terms import find_terms, locate_terms
@@ -469,11 +470,11 @@ def _analyze_locked(files, output, workers, themes_path, progress, default_year,
     workers = _worker_count(files, workers)
     pool = _start_pool(workers) if workers > 1 else None
     try:
-        docs = load_corpus(files, skipped=skipped)
+        salt = store.salt([themes_file(output, themes_path), canon_path(output)], options=(default_year,))
+        docs = load_corpus(files, skipped=skipped, salt=salt)
         if not docs:
             why = f"（{len(skipped)} 个文件无法读取，见上面的说明）" if skipped else ""
             raise DrafterError(f"没有找到可分析的文档{why}。请给出讲话稿文件、文件夹或 JSONL 文件。")
-        salt = store.salt([themes_file(output, themes_path), canon_path(output)], options=(default_year,))
         kept, copies = _fold_copies(docs, salt, pool)
         matcher = CanonMatcher(canon)
         mined_now: list[int] = []
@@ -487,11 +488,12 @@ def _analyze_locked(files, output, workers, themes_path, progress, default_year,
         mined = store.cached_map(kept, mine, salt)
         if progress and not sum(mined_now):  # every result came from the store
             progress("分析", len(kept), len(kept))
+        sentences = store.cached_map(kept, functools.partial(_sentences, themes=themes, pool=pool), salt + b"\nsentences")
     finally:
         if pool is not None:
             pool.terminate()
             pool.join()
-    entries, written = _merge_and_write(output, mined, kept, copies, themes, canon, progress)
+    entries, written = _merge_and_write(output, mined, kept, sentences, copies, themes, canon, progress)
     counts = Counter(e.kind for e in entries)
     return AnalysisSummary(
         documents=len(docs),
@@ -516,7 +518,17 @@ def _worker_count(files: list[Path], workers: int | None) -> int:
     return cap_workers(workers)
 
 
-def _merge_and_write(output, mined, kept, copies, themes, canon, progress) -> tuple[list[Entry], list[str]]:
+def _sentences(todo: list[Document], themes: dict[str, list[str]], pool) -> list[tuple[dict, list[list]]]:
+    """Each document's exemplary sentences (sentences.sentences_of), in the worker processes
+    when there are some; kept in the store like map results, so a re-run does not read every
+    document again for them."""
+    work = functools.partial(sentences_of, themes=themes)
+    if pool is None or len(todo) < 2:
+        return list(map(work, todo))
+    return pool.map(work, todo, chunksize=max(1, len(todo) // 32))
+
+
+def _merge_and_write(output, mined, kept, sentences, copies, themes, canon, progress) -> tuple[list[Entry], list[str]]:
     """The reduce step over the mined documents, and the bank written as one unit."""
 
     def merging(done: int) -> None:
@@ -531,7 +543,7 @@ def _merge_and_write(output, mined, kept, copies, themes, canon, progress) -> tu
     merging(1)
     entries = reduce_entries(mined, locate_terms(mined, term_stats, MAX_SOURCES), themes, classes, canon)
     merging(2)
-    index = sentence_index(kept, {m.source: (m.year, m.title) for m in mined}, themes)
+    index = sentence_index(kept, {m.source: (m.year, m.title) for m in mined}, themes, sentences)
     written = write_bank(output, entries, len(mined), catalog(mined, copies), {SENTENCES_FILE: index})
     merging(3)
     return entries, written

@@ -93,6 +93,19 @@ def document_key(doc: Document, salt: bytes) -> bytes:
     return digest.digest()
 
 
+def file_key(path: Path, salt: bytes) -> bytes | None:
+    """The key of what was read from the file at `path`: its name and its bytes. None when it
+    cannot be read (what reading it gives is then never stored)."""
+    digest = hashlib.blake2b(salt + b"\nfile\n" + os.fsencode(path) + b"\0", digest_size=20)
+    try:
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.digest()
+
+
 def pack(value: Any) -> bytes:
     return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
@@ -178,20 +191,27 @@ class MapStore:
         self.close()
 
 
-def cached_map(docs: Sequence[Document], mine: Callable[[list[Document]], list[Any]], salt: bytes, folder=None) -> list[Any]:
+def cached_map(
+    docs: Sequence[Any],
+    mine: Callable[[list[Any]], list[Any]],
+    salt: bytes,
+    folder=None,
+    key: Callable[[Any, bytes], bytes | None] = document_key,
+) -> list[Any]:
     """`mine(docs)`, with the results of documents seen in an earlier run (same key) taken from
     the store instead of being mined again, and the new results stored. `mine` gets only the
-    documents not found and returns one result per document, in order."""
+    documents not found and returns one result per document, in order. `key` may give None
+    (never stored); a result that is an exception is not stored either."""
     with_store = MapStore.open(folder)
     if with_store is None:
         return mine(list(docs))
     with with_store as kept:
-        keys = [document_key(doc, salt) for doc in docs]
-        found = kept.get_many(keys)
+        keys = [key(doc, salt) for doc in docs]
+        found = kept.get_many([k for k in keys if k is not None])
         results: list[Any] = [None] * len(docs)
         todo = []
         for i, key in enumerate(keys):
-            blob = found.get(key)
+            blob = found.get(key) if key is not None else None
             if blob is not None:
                 try:
                     results[i] = unpack(blob)
@@ -203,6 +223,6 @@ def cached_map(docs: Sequence[Document], mine: Callable[[list[Document]], list[A
             fresh = mine([docs[i] for i in todo])
             for i, result in zip(todo, fresh):
                 results[i] = result
-            kept.put_many((keys[i], pack(results[i])) for i in todo)
+            kept.put_many((keys[i], pack(results[i])) for i in todo if keys[i] is not None and not isinstance(results[i], BaseException))
         log.info("map results: %d from the store, %d mined", len(docs) - len(todo), len(todo))
         return results
