@@ -585,7 +585,7 @@ def load_corpus(
     else:
         from drafter.mining import store
 
-        per_file = store.cached_map(files, load, salt + b"\ncleaned", key=store.file_key)
+        per_file = store.cached_map(files, load, store.cleaned_salt(salt), key=store.file_key)
     docs: list[Document] = []
     for path, result in zip(files, per_file):
         if isinstance(result, DrafterError):

@@ -136,3 +136,20 @@ def test_progress_counts_stored_results_as_done(tmp_path, cache):
         calls = []
         analyze([seeds], tmp_path / "a", workers=1, progress=lambda stage, done, total: calls.append((stage, done, total)))
         assert [c for c in calls if c[0] == "分析"] == expected
+
+
+def test_a_few_new_files_are_mined_without_worker_processes(tmp_path, cache, monkeypatch):
+    from drafter import mining
+
+    seeds = corpus(tmp_path, "seeds", SEED_FILES[:4])
+    new = SEED_FILES[4]
+    # a threshold that makes the four seeds a large corpus and the fifth alone a small one
+    monkeypatch.setattr(mining, "PARALLEL_THRESHOLD", new.stat().st_size // 3 + 1)
+    assert sum(f.stat().st_size for f in SEED_FILES[:4]) >= 3 * mining.PARALLEL_THRESHOLD
+    two = mining.cap_workers(2)  # one on a one-core machine
+    assert analyze([seeds], tmp_path / "a").workers == two
+    shutil.copy(new, seeds / new.name)
+    summary = analyze([seeds], tmp_path / "a")
+    assert (summary.workers, summary.mined) == (1, 1)
+    assert bank_bytes(tmp_path / "a") == fresh(tmp_path, seeds, "full", monkeypatch)
+    assert analyze([seeds], tmp_path / "b", workers=2).workers == two  # as asked

@@ -483,10 +483,10 @@ def _written_by_analysis(path: Path) -> bool:
 def _analyze_locked(files, output, workers, themes_path, progress, default_year, skipped) -> AnalysisSummary:
     themes = load_themes(themes_file(output, themes_path))
     canon = load_canon(canon_path(output))
-    workers = _worker_count(files, workers)
+    salt = store.salt([themes_file(output, themes_path), canon_path(output)], options=(default_year,))
+    workers = _worker_count(store.not_stored(files, salt) if workers is None else files, workers)
     pool = _start_pool(workers) if workers > 1 else None
     try:
-        salt = store.salt([themes_file(output, themes_path), canon_path(output)], options=(default_year,))
         docs = load_corpus(files, skipped=skipped, salt=salt)
         if not docs:
             why = f"（{len(skipped)} 个文件无法读取，见上面的说明）" if skipped else ""
@@ -527,7 +527,9 @@ def _analyze_locked(files, output, workers, themes_path, progress, default_year,
 
 
 def _worker_count(files: list[Path], workers: int | None) -> int:
-    """Two processes for a large corpus, one for a small one; never more than the CPU count."""
+    """Two processes for a large corpus, one for a small one; never more than the CPU count.
+    `files`: those to be read and mined (a re-run with a few new files mines them in this
+    process: starting worker processes would cost more than it saves)."""
     if workers is None:  # about three bytes a character in UTF-8
         size = sum(f.stat().st_size for f in files)
         workers = min(2, os.cpu_count() or 1) if size >= 3 * PARALLEL_THRESHOLD else 1

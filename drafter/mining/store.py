@@ -15,6 +15,7 @@ store: the analysis then mines every document, as without one."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
@@ -104,6 +105,38 @@ def file_key(path: Path, salt: bytes) -> bytes | None:
     except OSError:
         return None
     return digest.digest()
+
+
+def cleaned_salt(salt: bytes) -> bytes:
+    """The salt of what a file gave when read and cleaned (drafter.corpus.load_corpus)."""
+    return salt + b"\ncleaned"
+
+
+def not_stored(files: Sequence[Path], salt: bytes, folder=None) -> list[Path]:
+    """The files whose cleaned documents are not in the store (all of them when there is no
+    store): those an analysis will read and, most likely, mine. Looked up without loading
+    anything or marking anything used."""
+    path = _store_path(folder)
+    if path is None or not path.is_file():
+        return list(files)
+    keys = [file_key(f, cleaned_salt(salt)) for f in files]
+    found: set[bytes] = set()
+    try:
+        with contextlib.closing(sqlite3.connect(path, timeout=10)) as db:
+            wanted = [k for k in keys if k is not None]
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                found.update(k for (k,) in db.execute(f"SELECT key FROM mined WHERE key IN ({marks})", chunk))
+    except sqlite3.Error as error:
+        log.info("map results store unreadable: %s", error)
+        return list(files)
+    return [f for f, k in zip(files, keys) if k not in found]
+
+
+def _store_path(folder=None) -> Path | None:
+    base = Path(folder) if folder is not None else _cache_folder()
+    return base / FILE if base is not None else None
 
 
 def pack(value: Any) -> bytes:
