@@ -331,7 +331,9 @@ def search(
 def _mark_expired(bank: PhraseBank, entries: list[Entry], year: int) -> None:
     for entry in entries:
         entry.expired = [
-            {"text": x.text, "from": x.start, "until": x.until, "replaced_by": x.replaced_by}
+            {"text": x.text, "replaced_by": x.replaced_by, "variant": True}
+            if x.variant
+            else {"text": x.text, "from": x.start, "until": x.until, "replaced_by": x.replaced_by}
             for x in bank.expired(entry, year)
         ]
 

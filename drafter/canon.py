@@ -9,6 +9,10 @@ Two lists:
   十三五 as the current plan, campaigns that ended …), with the years they were current and what
   replaced them. Drafting never suggests one for a speech dated after its `until`.
 
+- `variants`: wrong or non-standard ways of writing a formulation (以习近平总书记为核心的党中央 for
+  以习近平同志为核心的党中央), each with the standard form. They are loaded as expired entries that
+  were never current (`ExpiredEntry.variant`): never suggested, always marked.
+
 A bank folder may hold its own canon.yaml; otherwise the built-in one is used (`canon_path`).
 
 Truncation rule (`is_truncation`): a text that is not itself an entry of the canon is a
@@ -59,11 +63,13 @@ from drafter.errors import DrafterError
 CANON_FILE = "canon.yaml"
 THEMES_FILE = "themes.yaml"
 KINDS = {"formula": "数字概括语", "term": "固定提法", "idiom": "成语", "parallel": "排比", "quote": "引语"}
-TOP_KEYS = ("version", "canonical", "expired")
+TOP_KEYS = ("version", "canonical", "expired", "variants")
 CANONICAL_KEYS = ("text", "kind", "themes", "since", "full", "note", "whole")
 CANONICAL_REQUIRED = ("text", "kind", "since")
 EXPIRED_KEYS = ("text", "from", "until", "replaced_by", "kind", "note", "not_after")
 EXPIRED_REQUIRED = ("text", "from", "until")
+VARIANT_KEYS = ("text", "replaced_by", "note", "not_after")
+VARIANT_REQUIRED = ("text", "replaced_by")
 FIRST_YEAR, LAST_YEAR = 1921, 2100
 _NUMERALS = "一二三四五六七八九十百千万两〇零"
 _LIST_SEPARATORS = "、，；"
@@ -104,6 +110,14 @@ class ExpiredEntry:
 
     def current_in(self, year: int) -> bool:
         return self.start <= year <= self.until
+
+    @property
+    def variant(self) -> bool:
+        """A non-standard way of writing `replaced_by`, never current (from the canon's `variants`)."""
+        return self.until == NEVER
+
+
+NEVER = 0  # the years of a variant: current in no year
 
 
 @dataclass
@@ -319,7 +333,7 @@ def load_canon(path: str | os.PathLike, themes: set[str] | None = None) -> Canon
         return [list(known), _parse(text, path, set(known))]
 
     # the cache kind names the layout of the cached tuples: change it when they change
-    checked_with, data = cached_for_file(path, "canon-2", compute)
+    checked_with, data = cached_for_file(path, "canon-3", compute)
     if tuple(checked_with) != known:  # the themes changed since the cache was written
         data = compute()[1]
     canonical = [
@@ -394,6 +408,11 @@ def _parse(text: str, path: Path, themes: set[str]) -> list:
         whole = _flag(fields, "whole", name)
         canonical.append((text, kind, entry_themes, since, _text(fields, "full", name), _text(fields, "note", name), _line(node), whole))
         _unique(text, node, seen, name)
+    expired = _expired_entries(top, name, seen) + _variant_entries(top, name, seen)
+    return [canonical, expired]
+
+
+def _expired_entries(top: dict, name: str, seen: dict[str, int]) -> list[tuple]:
     expired = []
     for node in _sequence(top, "expired", name):
         fields = _mapping(node, name, "expired 中的条目", EXPIRED_KEYS, EXPIRED_REQUIRED)
@@ -410,7 +429,19 @@ def _parse(text: str, path: Path, themes: set[str]) -> list:
         not_after = _text(fields, "not_after", name) or ""
         expired.append((text, start, until, replaced, kind, _text(fields, "note", name), _line(node), not_after))
         _unique(text, node, seen, name)
-    return [canonical, expired]
+    return expired
+
+
+def _variant_entries(top: dict, name: str, seen: dict[str, int]) -> list[tuple]:
+    expired = []
+    for node in _sequence(top, "variants", name):
+        fields = _mapping(node, name, "variants 中的条目", VARIANT_KEYS, VARIANT_REQUIRED)
+        text = _text(fields, "text", name, required=True)
+        replaced = _text(fields, "replaced_by", name, required=True)
+        not_after = _text(fields, "not_after", name) or ""
+        expired.append((text, NEVER, NEVER, replaced, None, _text(fields, "note", name), _line(node), not_after))
+        _unique(text, node, seen, name)
+    return expired
 
 
 def _line(node: Any) -> int:

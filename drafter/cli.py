@@ -247,6 +247,9 @@ def _phrases_text(entries) -> str:
             extra = "  例：" + "、".join(entry.examples[:4] or ["/".join(f) for f in entry.fills[:4]])
         mine = "  [自定义]" if entry.custom else ""
         for old in entry.expired:
+            if old.get("variant"):
+                mine += f"  〔不规范：“{old['text']}”应作“{old['replaced_by']}”〕"
+                continue
             instead = f"，现用“{old['replaced_by']}”" if old["replaced_by"] else ""
             mine += f"  〔已过时：“{old['text']}”用于 {old['from']}–{old['until']} 年{instead}〕"
         themes = f"  主题：{'、'.join(entry.themes)}" if entry.themes else ""

@@ -558,24 +558,40 @@ def load_corpus(
     paths: Iterable[str | Path],
     strip_repeated: bool = True,
     skipped: list[Skipped] | None = None,
+    salt: bytes | None = None,
 ) -> list[Document]:
     """Every document under `paths` (files, folders, JSONL), cleaned, with lines repeated across
-    many documents of the corpus removed as boilerplate.
+    many documents of the corpus removed as boilerplate. With a `salt` (mining.store.salt), what
+    each file gave is kept in the store of map results under its name and bytes, so that an
+    unchanged file is not cleaned again.
 
     With a `skipped` list, a file that cannot be read (empty, binary, broken, unreadable) is
     left out and recorded there instead of stopping the whole run; without one (or for
     `--strict`), the first such file is an error."""
+    def load(todo: list[Path]) -> list[list[Document] | DrafterError]:
+        loaded: list[list[Document] | DrafterError] = []
+        for path in todo:
+            try:
+                loaded.append(list(iter_jsonl(path)) if path.suffix.lower() in JSONL_SUFFIXES else [load_document(path)])
+            except DrafterError as exc:
+                if skipped is None:
+                    raise
+                loaded.append(exc)
+        return loaded
+
+    files = expand_paths(paths, skipped)
+    if salt is None:
+        per_file = load(files)
+    else:
+        from drafter.mining import store
+
+        per_file = store.cached_map(files, load, store.cleaned_salt(salt), key=store.file_key)
     docs: list[Document] = []
-    for path in expand_paths(paths, skipped):
-        try:
-            if path.suffix.lower() in JSONL_SUFFIXES:
-                docs.extend(iter_jsonl(path))
-            else:
-                docs.append(load_document(path))
-        except DrafterError as exc:
-            if skipped is None:
-                raise
-            skipped.append(Skipped(str(path), str(exc)))
+    for path, result in zip(files, per_file):
+        if isinstance(result, DrafterError):
+            skipped.append(Skipped(str(path), str(result)))  # type: ignore[union-attr]
+        else:
+            docs.extend(result)
     if strip_repeated:
         strip_repeated_lines(docs)
     return docs

@@ -402,18 +402,30 @@ _quoted = json.encoder.encode_basestring  # what json.dumps(text, ensure_ascii=F
 
 
 def _scalar(value: Any) -> str:
+    if type(value) is str:
+        return _text_scalar(value)
     if value is None:
         return "null"
     if value is True or value is False:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    text = str(value)
+    return _text_scalar(str(value))
+
+
+def _text_scalar(text: str) -> str:
     # fullmatch, not match: "$" would let a trailing newline through
-    path_like = _PATH.fullmatch(text) and not _NUMBER.fullmatch(text)
-    if (_PLAIN.fullmatch(text) or path_like or (_WORD.fullmatch(text) and text.lower() not in _YAML_WORDS)) and not text.endswith(" "):
+    if (
+        _PLAIN.fullmatch(text)
+        or (_PATH.fullmatch(text) and not _NUMBER.fullmatch(text))
+        or (_WORD.fullmatch(text) and text.lower() not in _YAML_WORDS)
+    ) and not text.endswith(" "):
         return text
-    return _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", _quoted(text))
+    return _NOT_PRINTABLE.sub(_escape, _quoted(text))
+
+
+def _escape(match: re.Match) -> str:
+    return f"\\u{ord(match.group(0)):04x}"
 
 
 _FLOW_PLAIN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -422,7 +434,7 @@ _FLOW_PLAIN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 def _flow_scalar(value: Any) -> str:
     """Inside [ … ] only Chinese characters stay plain ([赤诚, 组织]); anything else is quoted."""
     if isinstance(value, str) and not _FLOW_PLAIN.fullmatch(value):
-        return _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", _quoted(value))
+        return _NOT_PRINTABLE.sub(_escape, _quoted(value))
     return _scalar(value)
 
 
@@ -435,38 +447,49 @@ def _emit(value: Any, indent: int, out: list[str], memo: dict) -> None:
         _emit_sequence(value, indent, out, memo)
 
 
-def _emit_mapping(value: dict, indent: int, out: list[str], memo: dict) -> None:
+def _emit_mapping(value: dict, indent: int, out: list[str], memo: dict, lead: str | None = None) -> None:
+    """`lead`: what the first line starts with instead of the indent (a list item's "- ")."""
     pad = " " * indent
+    lead = pad if lead is None else lead
+    append = out.append
     for key, item in value.items():
         written_key = memo.get(key) or _memo_scalar(key, memo)
-        if isinstance(item, (dict, list)) and item:
-            out.append(f"{pad}{written_key}:")
-            _emit(item, indent + (2 if isinstance(item, dict) else 0), out, memo)
+        kind = type(item)
+        if kind is str:  # most values: checked first
+            append(f"{lead}{written_key}: {memo.get(item) or _memo_scalar(item, memo)}")
+        elif kind is int:
+            append(f"{lead}{written_key}: {item}")
         elif isinstance(item, (dict, list)):
-            out.append(f"{pad}{written_key}: {_empty(item)}")
-        elif type(item) is int:
-            out.append(f"{pad}{written_key}: {item}")
+            if item:
+                append(f"{lead}{written_key}:")
+                if isinstance(item, dict):
+                    _emit_mapping(item, indent + 2, out, memo)
+                else:
+                    _emit_sequence(item, indent, out, memo)
+            else:
+                append(f"{lead}{written_key}: {_empty(item)}")
         else:
-            out.append(f"{pad}{written_key}: {memo.get(item) or _memo_scalar(item, memo)}")
+            append(f"{lead}{written_key}: {memo.get(item) or _memo_scalar(item, memo)}")
+        lead = pad
 
 
 def _emit_sequence(value: list, indent: int, out: list[str], memo: dict) -> None:
     pad = " " * indent
+    item_lead = pad + "- "
+    append = out.append
     for item in value:
         if isinstance(item, dict) and item:
-            first = len(out)
-            _emit(item, indent + 2, out, memo)
-            out[first] = f"{pad}- " + out[first][indent + 2:]
+            _emit_mapping(item, indent + 2, out, memo, item_lead)
         elif isinstance(item, list) and item and all(not isinstance(x, (dict, list)) for x in item):
-            out.append(f"{pad}- [" + ", ".join(_flow_scalar(x) for x in item) + "]")
+            append(item_lead + "[" + ", ".join(_flow_scalar(x) for x in item) + "]")
         elif isinstance(item, (dict, list)):
             if item:
-                out.append(f"{pad}-")
+                append(f"{pad}-")
                 _emit(item, indent + 2, out, memo)
             else:
-                out.append(f"{pad}- {_empty(item)}")
+                append(f"{item_lead}{_empty(item)}")
         else:
-            out.append(f"{pad}- {_scalar(item)}")
+            append(f"{item_lead}{_scalar(item)}")
 
 
 def _memo_scalar(value: Any, memo: dict) -> str:

@@ -57,7 +57,7 @@ def test_every_entry_has_years_a_valid_kind_and_known_themes(canon):
         assert 1921 <= entry.since <= 2026 or entry.kind in ("idiom", "quote") and entry.since >= 1900, entry
         assert set(entry.themes) <= themes, entry
     for entry in canon.expired:
-        assert 1900 <= entry.start <= entry.until <= 2025, entry
+        assert entry.variant or 1900 <= entry.start <= entry.until <= 2025, entry
         assert entry.kind is None or entry.kind in KINDS
 
 
@@ -394,3 +394,45 @@ def test_no_current_formulation_is_reported_expired(canon):
         assert canon.expired_in(entry.text, 2026) == [], entry.text
         if entry.full:
             assert [e.text for e in canon.expired_in(entry.full, 2026)] == [], entry.text
+
+
+def test_variants_are_never_current_and_name_the_standard_form(canon):
+    """A non-standard way of writing a formulation (canon.yaml `variants`) is found in any year,
+    inside a longer sentence too, and says what to write instead; the standard form is not."""
+    variants = [e for e in canon.expired if e.variant]
+    assert {e.text for e in variants} >= {"以习近平总书记为核心的党中央", "习近平新时代中国特色社会主义理论"}
+    for entry in variants:
+        assert entry.replaced_by and not entry.current_in(2026) and not entry.current_in(2000)
+        assert canon.expired_in(entry.replaced_by, 2026) == [], entry.text
+    sentence = "在以习近平总书记为核心的党中央坚强领导下，我们攻坚克难。"
+    found = canon.expired_in(sentence, 2026)
+    assert [(e.text, e.replaced_by) for e in found] == [("以习近平总书记为核心的党中央", "以习近平同志为核心的党中央")]
+    assert canon.is_truncation("以习近平总书记为核心")
+
+
+def test_a_variant_needs_its_standard_form(tmp_path):
+    path = tmp_path / "canon.yaml"
+    path.write_text("version: 1\nvariants:\n  - text: 五大发展理念\n", encoding="utf-8")
+    with pytest.raises(DrafterError, match="replaced_by"):
+        load_canon(path)
+
+
+def test_drafts_never_carry_a_variant_and_phrases_marks_it(tmp_path):
+    """Seed 002 writes 以习近平总书记为核心的党中央: no draft offers that sentence or phrase, and a
+    look-up marks it 不规范 with the standard form."""
+    from drafter import api
+    from drafter.bank import search, load_bank
+
+    custom = tmp_path / "bank"
+    custom.mkdir()
+    for name in ("phrases.yaml", "frames.yaml", "sentences.yaml", "manifest.json"):
+        (custom / name).write_bytes((ROOT / "phrasebank" / name).read_bytes())
+    (custom / "custom.yaml").write_text(
+        "entries:\n  - text: 以习近平总书记为核心的党中央\n    kind: term\n    themes: [政治建设]\n", encoding="utf-8"
+    )
+    marked = [e for e in search(load_bank(custom), "核心的党中央") if e.text == "以习近平总书记为核心的党中央"]
+    assert marked and marked[0].expired == [{"text": "以习近平总书记为核心的党中央", "replaced_by": "以习近平同志为核心的党中央", "variant": True}]
+    for occasion in ("廉政谈话", "专题党课", "民主生活会", "工作会议"):
+        for seed in range(4):
+            text = api.render(api.draft(occasion, seed=seed, bank=custom, date="2026-05-18", themes=["政治建设"]), "json").decode("utf-8")
+            assert "习近平总书记为核心" not in text, (occasion, seed)

@@ -31,7 +31,7 @@ def corpus(tmp_path: Path, name: str, files) -> Path:
 
 
 def bank_bytes(folder: Path) -> list[bytes]:
-    return [(folder / name).read_bytes() for name in ("phrases.yaml", "frames.yaml")]
+    return [(folder / name).read_bytes() for name in ("phrases.yaml", "frames.yaml", "sentences.yaml")]
 
 
 def fresh(tmp_path: Path, folder: Path, out: str, monkeypatch) -> list[bytes]:
@@ -69,6 +69,18 @@ def test_a_removed_file_leaves_the_bank(tmp_path, cache, monkeypatch):
     assert summary.mined == 0
     assert bank_bytes(tmp_path / "a") == fresh(tmp_path, seeds, "full", monkeypatch)
     assert gone.name not in (tmp_path / "a" / "phrases.yaml").read_text(encoding="utf-8")
+
+
+def test_an_edited_file_is_read_and_mined_again(tmp_path, cache, monkeypatch):
+    seeds = corpus(tmp_path, "seeds", SEED_FILES[:4])
+    analyze([seeds], tmp_path / "a", workers=1)
+    edited = seeds / SEED_FILES[1].name
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("。", "。\n必须坚持以人民为中心的发展思想，切实增强群众的获得感。", 1), encoding="utf-8")
+    summary = analyze([seeds], tmp_path / "a", workers=1)
+    assert summary.mined == 1
+    assert bank_bytes(tmp_path / "a") == fresh(tmp_path, seeds, "full", monkeypatch)
+    assert "必须坚持以人民为中心的发展思想" in (tmp_path / "a" / "sentences.yaml").read_text(encoding="utf-8")
 
 
 def test_a_changed_themes_file_mines_again(tmp_path, cache):
@@ -124,3 +136,20 @@ def test_progress_counts_stored_results_as_done(tmp_path, cache):
         calls = []
         analyze([seeds], tmp_path / "a", workers=1, progress=lambda stage, done, total: calls.append((stage, done, total)))
         assert [c for c in calls if c[0] == "分析"] == expected
+
+
+def test_a_few_new_files_are_mined_without_worker_processes(tmp_path, cache, monkeypatch):
+    from drafter import mining
+
+    seeds = corpus(tmp_path, "seeds", SEED_FILES[:4])
+    new = SEED_FILES[4]
+    # a threshold that makes the four seeds a large corpus and the fifth alone a small one
+    monkeypatch.setattr(mining, "PARALLEL_THRESHOLD", new.stat().st_size // 3 + 1)
+    assert sum(f.stat().st_size for f in SEED_FILES[:4]) >= 3 * mining.PARALLEL_THRESHOLD
+    two = mining.cap_workers(2)  # one on a one-core machine
+    assert analyze([seeds], tmp_path / "a").workers == two
+    shutil.copy(new, seeds / new.name)
+    summary = analyze([seeds], tmp_path / "a")
+    assert (summary.workers, summary.mined) == (1, 1)
+    assert bank_bytes(tmp_path / "a") == fresh(tmp_path, seeds, "full", monkeypatch)
+    assert analyze([seeds], tmp_path / "b", workers=2).workers == two  # as asked

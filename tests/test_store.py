@@ -99,3 +99,34 @@ def test_cached_map_mines_only_what_it_has_not_seen(tmp_path):
 def test_cached_map_without_store(tmp_path, monkeypatch):
     monkeypatch.setattr(store, "_cache_folder", lambda: None)
     assert store.cached_map([doc("a.txt")], lambda docs: [d.source for d in docs], store.salt()) == ["a.txt"]
+
+
+def test_file_key_follows_name_and_bytes(tmp_path):
+    salt = store.salt()
+    a = tmp_path / "a.txt"
+    a.write_text("同志们：", encoding="utf-8")
+    first = store.file_key(a, salt)
+    assert store.file_key(a, salt) == first
+    b = tmp_path / "b.txt"
+    b.write_text("同志们：", encoding="utf-8")
+    assert store.file_key(b, salt) != first  # the name is in every source it gives
+    a.write_text("同志们！", encoding="utf-8")
+    assert store.file_key(a, salt) != first
+    assert store.file_key(tmp_path / "absent.txt", salt) is None
+
+
+def test_cached_map_keeps_no_errors_and_no_unkeyed_items(tmp_path):
+    calls = []
+
+    def load(items):
+        calls.append(list(items))
+        return [ValueError(i) if i == "bad" else i.upper() for i in items]
+
+    def key(item, salt):
+        return None if item == "nokey" else salt + item.encode()
+
+    items = ["a", "bad", "nokey"]
+    first = store.cached_map(items, load, b"s", tmp_path, key=key)
+    assert first[0] == "A" and isinstance(first[1], ValueError) and first[2] == "NOKEY"
+    assert store.cached_map(items, load, b"s", tmp_path, key=key)[0] == "A"
+    assert calls == [["a", "bad", "nokey"], ["bad", "nokey"]]

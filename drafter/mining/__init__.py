@@ -7,8 +7,10 @@ atomically. It never writes custom.yaml, themes.yaml or anything under custom/."
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
+import gc
 import logging
 import multiprocessing
 import os
@@ -28,7 +30,7 @@ from drafter.genre import FORMULA_NUMERALS
 from drafter.mining.canonical import CanonMatcher
 from drafter.mining import dedup, store
 from drafter.mining.extract import DocMined, mine_document
-from drafter.mining.sentences import sentence_index
+from drafter.mining.sentences import sentence_index, sentences_of
 from drafter.examples import SENTENCES_FILE
 from drafter.mining.segment import WordClasses, lexicon, prepare, segment, word_classes
 from drafter.mining.terms import find_terms, locate_terms
@@ -467,12 +469,12 @@ def analyze(
     _check_output(output)
     skipped: list[Skipped] | None = None if strict else []
     files = expand_paths(list(paths), skipped)
-    with stop_on_signals():
+    with stop_on_signals(), _few_collections():
         created = not output.exists()
         output.mkdir(exist_ok=True)
         try:
             with folder_lock(output):
-                start = functools.partial(_start_engine, files, workers, engine, scheduler)
+                start = functools.partial(_start_engine, workers=workers, engine=engine, scheduler=scheduler)
                 return _analyze_locked(files, output, start, themes_path, progress, default_year, skipped, cache)
         except BaseException:
             if created:  # a failed or stopped first run leaves no empty bank folder behind
@@ -481,6 +483,20 @@ def analyze(
                 except OSError:
                     pass
             raise
+
+
+@contextlib.contextmanager
+def _few_collections():
+    """Python's cycle collector runs a full pass over every live object after every ~70,000
+    allocations; an analysis allocates millions (tokens, finds, entries) and frees almost none
+    of them before it ends, so those passes cost a fifth of a re-run's time and find nothing.
+    Rarely during the analysis (its worker processes inherit this), as before afterwards."""
+    before = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _check_output(output: Path) -> None:
@@ -520,15 +536,16 @@ def _written_by_analysis(path: Path) -> bool:
 def _analyze_locked(files, output, start_engine, themes_path, progress, default_year, skipped, cache=True) -> AnalysisSummary:
     themes = load_themes(themes_file(output, themes_path))
     canon = load_canon(canon_path(output))
-    engine = start_engine()
+    salt = store.salt([themes_file(output, themes_path), canon_path(output)], options=(default_year,))
+    # a re-run with a few new files mines them in this process (worker processes would cost more)
+    engine = start_engine(store.not_stored(files, salt) if cache else files)
     try:
         # the corpus in one order however the files were named: the reduce breaks ties by
         # corpus order (sources of one year, the first fills of a frame, the commoner sayer)
-        docs = load_corpus(sorted(files), skipped=skipped)
+        docs = load_corpus(sorted(files), skipped=skipped, salt=salt if cache else None)
         if not docs:
             why = f"（{len(skipped)} 个文件无法读取，见上面的说明）" if skipped else ""
             raise DrafterError(f"没有找到可分析的文档{why}。请给出讲话稿文件、文件夹或 JSONL 文件。")
-        salt = store.salt([themes_file(output, themes_path), canon_path(output)], options=(default_year,))
         kept, copies = _fold_copies(docs, salt, engine, cache)
         matcher = CanonMatcher(canon)
         mined_now: list[int] = []
@@ -542,9 +559,10 @@ def _analyze_locked(files, output, start_engine, themes_path, progress, default_
         mined = _cached_map(kept, mine, salt, cache)
         if progress and not sum(mined_now):  # every result came from the store
             progress("分析", len(kept), len(kept))
+        sentences = _cached_map(kept, functools.partial(_sentences, themes=themes, engine=engine), salt + b"\nsentences", cache)
     finally:
         engine.close()
-    entries, written = _merge_and_write(output, mined, kept, copies, themes, canon, progress)
+    entries, written = _merge_and_write(output, mined, kept, sentences, copies, themes, canon, progress)
     counts = Counter(e.kind for e in entries)
     return AnalysisSummary(
         documents=len(docs),
@@ -562,14 +580,23 @@ def _analyze_locked(files, output, start_engine, themes_path, progress, default_
 
 
 def _worker_count(files: list[Path], workers: int | None) -> int:
-    """Two processes for a large corpus, one for a small one; never more than the CPU count."""
+    """Two processes for a large corpus, one for a small one; never more than the CPU count.
+    `files`: those to be read and mined (a re-run with a few new files mines them in this
+    process: starting worker processes would cost more than it saves)."""
     if workers is None:  # about three bytes a character in UTF-8
         size = sum(f.stat().st_size for f in files)
         workers = min(2, os.cpu_count() or 1) if size >= 3 * PARALLEL_THRESHOLD else 1
     return cap_workers(workers)
 
 
-def _merge_and_write(output, mined, kept, copies, themes, canon, progress) -> tuple[list[Entry], list[str]]:
+def _sentences(todo: list[Document], themes: dict[str, list[str]], engine) -> list[tuple[dict, list[list]]]:
+    """Each document's exemplary sentences (sentences.sentences_of), found by the engine
+    (worker processes, a cluster); kept in the store like map results, so a re-run does not
+    read every document again for them."""
+    return engine.map(sentences_of, list(todo), shared={"themes": themes}, batch=max(1, len(todo) // 32))
+
+
+def _merge_and_write(output, mined, kept, sentences, copies, themes, canon, progress) -> tuple[list[Entry], list[str]]:
     """The reduce step over the mined documents, and the bank written as one unit."""
 
     def merging(done: int) -> None:
@@ -584,7 +611,7 @@ def _merge_and_write(output, mined, kept, copies, themes, canon, progress) -> tu
     merging(1)
     entries = reduce_entries(mined, locate_terms(mined, term_stats, MAX_SOURCES), themes, classes, canon)
     merging(2)
-    index = sentence_index(kept, {m.source: (m.year, m.title) for m in mined}, themes)
+    index = sentence_index(kept, {m.source: (m.year, m.title) for m in mined}, themes, sentences)
     written = write_bank(output, entries, len(mined), catalog(mined, copies), {SENTENCES_FILE: index})
     merging(3)
     return entries, written

@@ -70,14 +70,21 @@ def sentences_of(doc: Document, themes: dict[str, list[str]]) -> tuple[dict, lis
     return {k: v for k, v in info.items() if v}, found
 
 
-def sentence_index(docs: list[Document], years: dict[str, tuple[int | None, str | None]], themes: dict[str, list[str]]) -> tuple[bytes, dict]:
+def sentence_index(
+    docs: list[Document],
+    years: dict[str, tuple[int | None, str | None]],
+    themes: dict[str, list[str]],
+    found_in: list[tuple[dict, list[list]]] | None = None,
+) -> tuple[bytes, dict]:
     """sentences.yaml for the bank folder, as bytes and as the data they hold (for the look-up
-    cache); `years`: doc -> (year, title). The bank writer writes it with phrases.yaml and
+    cache); `years`: doc -> (year, title); `found_in`: sentences_of each document, when already
+    known (the map step keeps them in its store). The bank writer writes it with phrases.yaml and
     frames.yaml as one unit."""
     documents: dict[str, dict] = {}
     sentences: list[list] = []
-    for doc in docs:
-        info, found = sentences_of(doc, themes)
+    for i, doc in enumerate(docs):
+        info, found = found_in[i] if found_in is not None else sentences_of(doc, themes)
+        info = dict(info)  # a stored result is not changed in place
         year, title = years.get(doc.source, (None, None))
         info.update({k: v for k, v in (("year", year), ("title", title)) if v})
         documents[doc.source] = info

@@ -15,6 +15,7 @@ store: the analysis then mines every document, as without one."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
@@ -91,6 +92,51 @@ def document_key(doc: Document, salt: bytes) -> bytes:
     digest = hashlib.blake2b(salt, digest_size=20)
     digest.update(pickle.dumps(doc, protocol=4))
     return digest.digest()
+
+
+def file_key(path: Path, salt: bytes) -> bytes | None:
+    """The key of what was read from the file at `path`: its name and its bytes. None when it
+    cannot be read (what reading it gives is then never stored)."""
+    digest = hashlib.blake2b(salt + b"\nfile\n" + os.fsencode(path) + b"\0", digest_size=20)
+    try:
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.digest()
+
+
+def cleaned_salt(salt: bytes) -> bytes:
+    """The salt of what a file gave when read and cleaned (drafter.corpus.load_corpus)."""
+    return salt + b"\ncleaned"
+
+
+def not_stored(files: Sequence[Path], salt: bytes, folder=None) -> list[Path]:
+    """The files whose cleaned documents are not in the store (all of them when there is no
+    store): those an analysis will read and, most likely, mine. Looked up without loading
+    anything or marking anything used."""
+    path = _store_path(folder)
+    if path is None or not path.is_file():
+        return list(files)
+    keys = [file_key(f, cleaned_salt(salt)) for f in files]
+    found: set[bytes] = set()
+    try:
+        with contextlib.closing(sqlite3.connect(path, timeout=10)) as db:
+            wanted = [k for k in keys if k is not None]
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                found.update(k for (k,) in db.execute(f"SELECT key FROM mined WHERE key IN ({marks})", chunk))
+    except sqlite3.Error as error:
+        log.info("map results store unreadable: %s", error)
+        return list(files)
+    return [f for f, k in zip(files, keys) if k not in found]
+
+
+def _store_path(folder=None) -> Path | None:
+    base = Path(folder) if folder is not None else _cache_folder()
+    return base / FILE if base is not None else None
 
 
 def pack(value: Any) -> bytes:
@@ -178,20 +224,27 @@ class MapStore:
         self.close()
 
 
-def cached_map(docs: Sequence[Document], mine: Callable[[list[Document]], list[Any]], salt: bytes, folder=None) -> list[Any]:
+def cached_map(
+    docs: Sequence[Any],
+    mine: Callable[[list[Any]], list[Any]],
+    salt: bytes,
+    folder=None,
+    key: Callable[[Any, bytes], bytes | None] = document_key,
+) -> list[Any]:
     """`mine(docs)`, with the results of documents seen in an earlier run (same key) taken from
     the store instead of being mined again, and the new results stored. `mine` gets only the
-    documents not found and returns one result per document, in order."""
+    documents not found and returns one result per document, in order. `key` may give None
+    (never stored); a result that is an exception is not stored either."""
     with_store = MapStore.open(folder)
     if with_store is None:
         return mine(list(docs))
     with with_store as kept:
-        keys = [document_key(doc, salt) for doc in docs]
-        found = kept.get_many(keys)
+        keys = [key(doc, salt) for doc in docs]
+        found = kept.get_many([k for k in keys if k is not None])
         results: list[Any] = [None] * len(docs)
         todo = []
         for i, key in enumerate(keys):
-            blob = found.get(key)
+            blob = found.get(key) if key is not None else None
             if blob is not None:
                 try:
                     results[i] = unpack(blob)
@@ -203,6 +256,6 @@ def cached_map(docs: Sequence[Document], mine: Callable[[list[Document]], list[A
             fresh = mine([docs[i] for i in todo])
             for i, result in zip(todo, fresh):
                 results[i] = result
-            kept.put_many((keys[i], pack(results[i])) for i in todo)
+            kept.put_many((keys[i], pack(results[i])) for i in todo if keys[i] is not None and not isinstance(results[i], BaseException))
         log.info("map results: %d from the store, %d mined", len(docs) - len(todo), len(todo))
         return results

@@ -16,6 +16,7 @@ import re
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Sequence
 
 from drafter.document import line_at
 from drafter.genre import CJK_BASIC, FORMULA_NUMERALS, NUMBER_CHARS
@@ -141,8 +142,9 @@ class TokenStream:
         vocabulary: defaultdict[str, int] = defaultdict()
         vocabulary.default_factory = vocabulary.__len__  # a new token gets the next id
         vocabulary[BOUNDARY] = 0
-        # ids in a machine-word array: 8 bytes a token instead of a pointer and an int object
-        ids = array("q")
+        # ids in a C int array: 4 bytes a token instead of a pointer and an int object (a
+        # vocabulary never nears 2**31 words)
+        ids = array("i")
         bounds = [0]
         for doc in mined:
             for line in doc.line_tokens:
@@ -156,9 +158,10 @@ class TokenStream:
         self.bounds = bounds  # where each document starts in the stream
         self.base = len(self.words)
 
-    def next_keys(self, keys: list[int], n: int) -> list[int]:
-        """Keys of the n-grams at every position from the keys of the (n-1)-grams."""
-        return list(map(operator.add, map(operator.mul, keys, itertools.repeat(self.base)), self.ids[n - 1:]))
+    def bigram_keys(self) -> array:
+        """The key of the bigram at every position, in a machine-word array (base² fits in one):
+        as many keys as tokens, a list of them would cost five times the memory."""
+        return array("q", map(operator.add, map(operator.mul, self.ids, itertools.repeat(self.base)), self.ids[1:]))
 
     def decode(self, key: int, n: int) -> tuple[str, ...]:
         parts = []
@@ -184,7 +187,7 @@ def find_terms(
     stream = search.stream
     counts: dict[int, dict[int, int]] = {1: Counter(stream.ids)}
     found: list[TermStats] = []
-    keys = stream.next_keys(stream.ids, 2)
+    keys: Sequence[int] = stream.bigram_keys()
     starts: list[int] | range = range(len(keys))  # where each of `keys` starts in the stream
     clean: set[int] = set()
     for n in range(2, MAX_TOKENS + 1):
@@ -225,7 +228,7 @@ class _TermSearch:
         self.boundary = vocabulary[BOUNDARY]  # 0: a key holds a boundary where one of its digits is 0
         self.document_of = functools.partial(bisect.bisect_right, self.stream.bounds)
 
-    def longer(self, keys: list[int], starts, clean: set[int], n: int) -> tuple[list[int], list[int]]:
+    def longer(self, keys: Sequence[int], starts, clean: set[int], n: int) -> tuple[list[int], list[int]]:
         """The n-grams to count. Only frequent n-grams are candidates, and the parts of a frequent
         n-gram are frequent too: an n-gram needs counting only where its first n - 1 tokens are a
         frequent (n-1)-gram without a boundary (which also keeps i + n - 1 inside the stream,
@@ -257,7 +260,7 @@ class _TermSearch:
                 candidates[key] = gram
         return candidates
 
-    def free_standing(self, n: int, candidates: dict[int, tuple[str, ...]], keys: list[int], starts, counts: dict[int, int]) -> list[TermStats]:
+    def free_standing(self, n: int, candidates: dict[int, tuple[str, ...]], keys: Sequence[int], starts, counts: dict[int, int]) -> list[TermStats]:
         """The candidates seen in enough documents and free at their edges (varied neighbours)."""
         ids, verbs = self.stream.ids, self.classes.verbs
         positions: dict[int, list[int]] = defaultdict(list)
