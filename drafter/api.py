@@ -98,6 +98,7 @@ def draft(
     drafter.draft.CHARS_PER_MINUTE) sizes the draft."""
     from drafter.bank import load_bank
     from drafter.draft import CHARS_PER_MINUTE, DraftOptions, build_draft, parse_speech_date
+    from drafter.runtime import few_collections
     from drafter.templating import find_occasion, load_point_headings, sandbox, user_templates_dir
 
     if isinstance(date, str):
@@ -121,7 +122,8 @@ def draft(
         since=since,
         length=length if length is not None else (round(minutes * CHARS_PER_MINUTE) if minutes is not None else None),
     )
-    return build_draft(spec, load_bank(bank), options, load_point_headings(user_dir), sandbox(user_dir))
+    with few_collections():
+        return build_draft(spec, load_bank(bank), options, load_point_headings(user_dir), sandbox(user_dir))
 
 
 def render(speech: Draft, fmt: str = "md", *, templates: PathLike | None = None) -> bytes:

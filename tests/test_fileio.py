@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from drafter.fileio import dump_bank_yaml
+from drafter.yamlwrite import dump_bank_yaml
 
 _SCALARS = st.one_of(
     st.text(max_size=20),

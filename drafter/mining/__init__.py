@@ -7,10 +7,8 @@ atomically. It never writes custom.yaml, themes.yaml or anything under custom/."
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
-import gc
 import logging
 import multiprocessing
 import os
@@ -25,7 +23,8 @@ from drafter.canon import Canon, CanonicalEntry, canon_path, load_canon
 from drafter.corpus import Skipped, expand_paths, load_corpus
 from drafter.document import Document
 from drafter.errors import DrafterError
-from drafter.fileio import MANIFEST_FILE, dump_bank_yaml, folder_lock, prime_yaml_cache, write_file_set
+from drafter.fileio import MANIFEST_FILE, folder_lock, prime_yaml_cache, write_file_set
+from drafter.yamlwrite import dump_bank_yaml
 from drafter.genre import FORMULA_NUMERALS
 from drafter.mining.canonical import CanonMatcher
 from drafter.mining import dedup, store
@@ -35,6 +34,7 @@ from drafter.examples import SENTENCES_FILE
 from drafter.mining.segment import WordClasses, lexicon, prepare, segment, word_classes
 from drafter.mining.terms import find_terms, locate_terms
 from drafter.model import BANK_ORDER, KINDS, Entry, Found, Source
+from drafter.runtime import few_collections
 from drafter.workers import cap_workers, quiet_worker, stop_on_signals
 
 log = logging.getLogger(__name__)
@@ -469,7 +469,7 @@ def analyze(
     _check_output(output)
     skipped: list[Skipped] | None = None if strict else []
     files = expand_paths(list(paths), skipped)
-    with stop_on_signals(), _few_collections():
+    with stop_on_signals(), few_collections():
         created = not output.exists()
         output.mkdir(exist_ok=True)
         try:
@@ -483,20 +483,6 @@ def analyze(
                 except OSError:
                     pass
             raise
-
-
-@contextlib.contextmanager
-def _few_collections():
-    """Python's cycle collector runs a full pass over every live object after every ~70,000
-    allocations; an analysis allocates millions (tokens, finds, entries) and frees almost none
-    of them before it ends, so those passes cost a fifth of a re-run's time and find nothing.
-    Rarely during the analysis (its worker processes inherit this), as before afterwards."""
-    before = gc.get_threshold()
-    gc.set_threshold(50_000, 20, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def _check_output(output: Path) -> None:

@@ -11,7 +11,7 @@ import re
 from drafter.bank import assign_themes
 from drafter.cleaning import is_traditional, to_simplified
 from drafter.document import Document
-from drafter.fileio import dump_bank_yaml
+from drafter.yamlwrite import dump_bank_yaml
 from drafter.outline import parse_outline
 from drafter.sections import iter_sections
 
