@@ -18,7 +18,7 @@ from typing import Any
 
 from drafter.canon import Canon, ExpiredEntry, canon_path, load_canon
 from drafter.errors import DrafterError
-from drafter.fileio import GENERATED_YAML_BYTES, MANIFEST_FILE, MAX_YAML_BYTES, cached_for_file, file_set_paths, load_yaml, load_yaml_cached
+from drafter.fileio import GENERATED_YAML_BYTES, MANIFEST_FILE, MAX_YAML_BYTES, cached_for_file, file_set_paths, load_yaml_cached
 from drafter.model import KINDS, Entry, Source, kinds_help
 from drafter.schema import ANY_KEYS, THEMES_SCHEMA
 from drafter.resources import builtin_dir
@@ -126,13 +126,13 @@ def _generated_entries(path: Path) -> tuple[int, list[Entry]]:
     def compute() -> tuple[int, list[tuple]]:
         data = _read_bank_file(path)
         entries = _dated(_entries(data, path, custom=False), data.get("catalog"), path)
-        return int(data.get("documents") or 0), [e.to_tuple() for e in entries]
+        return int(data.get("documents") or 0), [e.to_row() for e in entries]
 
     documents, rows = cached_for_file(path, f"bank-entries-{ENTRY_CACHE_VERSION}", compute)
-    return documents, [Entry.from_tuple(row) for row in rows]
+    return documents, list(map(Entry.from_row, rows))
 
 
-ENTRY_CACHE_VERSION = 2  # raise when Entry.to_tuple changes
+ENTRY_CACHE_VERSION = 3  # raise when Entry.to_row changes
 
 
 def _dated(entries: list[Entry], catalog: Any, path: Path) -> list[Entry]:
@@ -172,7 +172,7 @@ def _custom_entries(path: Path, themes: dict[str, list[str]], hidden: set[tuple[
             if not isinstance(raw.get("text"), str):
                 raise DrafterError(f"{path}：第 {index} 个条目有 hide 但缺少 text。请写明要隐藏的词句。")
             hidden.add((raw["text"], raw.get("kind")))
-    lines = _entry_lines(path)
+    lines = cached_for_file(path, "entry-lines", lambda: _entry_lines(path))  # a second parse, for places
     entries = _entries(data, path, custom=True)
     for index, entry in enumerate(entries):
         if not entry.sources and index < len(lines):
@@ -243,7 +243,7 @@ def themes_file(bank_dir: str | os.PathLike | None = None, given: str | os.PathL
 def load_themes(path: str | os.PathLike) -> dict[str, list[str]]:
     """themes.yaml: `themes: {主题名: [关键词, …]}`."""
     path = Path(path)
-    data = load_yaml(path, "主题词表", schema=THEMES_SCHEMA)
+    data = load_yaml_cached(path, "主题词表", schema=THEMES_SCHEMA)
     themes = data.get("themes") if isinstance(data, dict) else None
     if not isinstance(themes, dict):
         raise DrafterError(f"主题词表 {path} 的格式不对：应为 themes: 下列出“主题名: [关键词, …]”。")

@@ -156,27 +156,27 @@ class Entry:
             canonical=raw.get("canonical") is True,
         )
 
-    def to_tuple(self) -> tuple:
+    def to_row(self) -> dict[str, Any]:
         """Plain data for the look-up cache (marshal): a checked entry is rebuilt from it without
         being checked again. The sources are packed apart (one marshal string per entry) and
         unpacked on first use: a draft cites a few dozen entries of a bank of thousands."""
+        row = {name: getattr(self, name) for name in _ROW_FIELDS}
         sources = [(x.doc, x.line, x.context, x.year, x.title) for x in self.sources]
-        return (
-            self.text, self.kind, self.themes, self.count, self.docs, marshal.dumps(sources) if sources else None,
-            self.fills, self.examples, self.items,
-            self.attribution, self.role, self.occasion, self.custom, self.first_year, self.last_year, self.canonical,
-        )
+        row["_packed_sources"] = marshal.dumps(sources) if sources else None
+        row["expired"] = []
+        return row
 
     @classmethod
-    def from_tuple(cls, data: tuple | list) -> Entry:
-        entry = cls.__new__(cls)  # no __init__: the data was checked before it was cached
-        entry.__dict__.update(zip(_TUPLE_FIELDS, data))
-        entry.expired = []
+    def from_row(cls, row: dict[str, Any]) -> Entry:
+        """The entry of a row of to_row, as read back from the cache (the row becomes its
+        attributes: no __init__, no copying)."""
+        entry = cls.__new__(cls)
+        entry.__dict__ = row
         return entry
 
     def __getattr__(self, name: str) -> Any:
         # only reached for an attribute the instance does not hold: the packed sources of an
-        # entry rebuilt by from_tuple, unpacked here once
+        # entry rebuilt by from_row, unpacked here once
         if name != "sources" or "_packed_sources" not in self.__dict__:
             raise AttributeError(name)
         packed = self.__dict__.pop("_packed_sources")
@@ -196,8 +196,8 @@ class Entry:
         return self.last_year is None or self.last_year >= since
 
 
-_TUPLE_FIELDS = (
-    "text", "kind", "themes", "count", "docs", "_packed_sources", "fills", "examples", "items",
+_ROW_FIELDS = (
+    "text", "kind", "themes", "count", "docs", "fills", "examples", "items",
     "attribution", "role", "occasion", "custom", "first_year", "last_year", "canonical",
 )
 

@@ -158,7 +158,7 @@ def test_cached_entries_unpack_their_sources_only_when_used():
     entries = load_bank().entries
     assert entries
     for entry in entries[:300] + [e for e in entries if e.kind == "frame"][:20]:
-        rebuilt = Entry.from_tuple(entry.to_tuple())
+        rebuilt = Entry.from_row(entry.to_row())
         assert "sources" not in rebuilt.__dict__
         assert rebuilt.has_sources == bool(entry.sources)
         assert "sources" not in rebuilt.__dict__
@@ -166,4 +166,4 @@ def test_cached_entries_unpack_their_sources_only_when_used():
         assert rebuilt.sources is rebuilt.sources  # unpacked once, then an ordinary attribute
         assert [s.to_full_dict() for s in rebuilt.sources] == [s.to_full_dict() for s in entry.sources]
     with pytest.raises(AttributeError):
-        Entry.from_tuple(entries[0].to_tuple()).no_such_field
+        Entry.from_row(entries[0].to_row()).no_such_field
