@@ -1,3 +1,3 @@
-from drafter.cli import app
+from drafter.cli import main
 
-app(prog_name="drafter")
+main()

@@ -12,6 +12,7 @@ from typing import Any
 
 from typer import _click as click
 from typer.core import TyperGroup
+from typer.exceptions import Abort
 
 USAGE_EXIT = 2
 
@@ -107,7 +108,7 @@ class ChineseTyperGroup(TyperGroup):
         except click.exceptions.ClickException as error:
             click.echo(f"错误：{error.format_message()}", err=True)
             sys.exit(error.exit_code)
-        except click.exceptions.Abort:
+        except Abort:
             click.echo("已取消。", err=True)
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)

@@ -126,3 +126,33 @@ def test_python_dash_m_works():
 
     out = subprocess.run([sys.executable, "-m", "drafter", "--help"], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0 and "draft" in out.stdout
+
+
+def test_the_console_entry_builds_only_the_command_asked_for(runner):
+    """`drafter draft …` builds an app holding the draft command alone (Typer would build every
+    command's options first); the output is the whole app's, byte for byte. Help, a mistyped
+    command and `templates …` get the whole app."""
+    import typer.main
+
+    from drafter.cli import app, app_for
+
+    lean = typer.main.get_command(app_for(["draft", "廉政谈话"]))
+    assert sorted(lean.commands) == ["draft"]
+    for argv in ([], ["--help"], ["draftt"], ["templates", "list"]):
+        assert app_for(argv) is app
+    args = ["draft", "廉政谈话", "--seed", "3", "--date", "2026-05-18", "--org", "市税务局"]
+    whole = run(runner, *args).stdout
+    assert runner.invoke(app_for(args), args, catch_exceptions=False).stdout == whole
+    mistake = runner.invoke(app_for(["draft", "--lenght", "4000"]), ["draft", "--lenght", "4000"])
+    assert mistake.exit_code == 2 and "--length" in mistake.stderr
+
+
+def test_help_into_a_closed_pipe_ends_without_a_traceback():
+    """`drafter --help | head -1`: the reader goes away while rich is still writing."""
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-m", "drafter", "--help"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # before the program starts writing: its first write finds no reader
+    _, err = process.communicate(timeout=60)
+    assert b"Traceback" not in err
