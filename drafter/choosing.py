@@ -4,6 +4,7 @@ and never twice in one draft."""
 
 from __future__ import annotations
 
+import heapq
 import random
 import re
 from dataclasses import dataclass
@@ -299,8 +300,31 @@ def choose_examples(
     if len(themed) < count:
         others = _scored_examples(theme, False, occasion, index, since, year, cache)
         themed += [item for item in others if item[0].text not in used]
-    ranked = [item[0] for item in sorted(themed, key=score, reverse=True)]
-    return _take_examples(ranked, count, used, bank, year)
+        themed.sort(key=lambda item: -item[2])
+    found = _take_examples(_best(themed, score, count + 4), count, used, bank, year)
+    if len(found) < count:  # more than four of the best were in expired terms: rank them all
+        ranked = [item[0] for item in sorted(themed, key=score, reverse=True) if item[0].text not in used]
+        found += _take_examples(ranked, count - len(found), used, bank, year)
+    return found
+
+
+POINT_BONUS_MAX = 1.5 * 3 + 0.75 * 2 + 1.5  # the most choose_examples' score adds to a fixed part
+
+
+def _best(items: list[tuple[Exemplar, set[str], float]], score, need: int) -> list[Exemplar]:
+    """The `need` items of highest score, best first. The items come in order of their fixed
+    part: once that part plus the most a point can add falls below the need-th best score
+    seen, no later item can enter, and the rest are not scored."""
+    top: list[tuple[float, int, Exemplar]] = []  # a heap, the lowest of the best first
+    for order, item in enumerate(items):
+        if len(top) >= need and item[2] + POINT_BONUS_MAX < top[0][0]:
+            break
+        entry = (score(item), -order, item[0])
+        if len(top) < need:
+            heapq.heappush(top, entry)
+        elif entry > top[0]:
+            heapq.heapreplace(top, entry)
+    return [s for _, _, s in sorted(top, reverse=True)]
 
 
 def _scored_examples(
@@ -308,8 +332,8 @@ def _scored_examples(
 ) -> list[tuple[Exemplar, set[str], float]]:
     """The sentences of the speech's years that are (or are not) of `theme`, each with its
     bigrams and the part of its score that does not depend on the point: the theme, the same
-    occasion, not a report's sentence in another occasion's speech, recent, near 60 characters.
-    Computed once per draft."""
+    occasion, not a report's sentence in another occasion's speech, recent, near 60 characters;
+    the highest first. Computed once per draft."""
     key = ("examples", theme, of_theme)
     if key not in cache:
         grams = cache.setdefault("bigrams", {})
@@ -323,6 +347,7 @@ def _scored_examples(
             value -= 1.5 * bool(s.title and s.title.endswith("报告") and occasion != s.occasion)
             value += 2.0 * (s.year - since) / max(1, year - since) if s.year else 0.5
             scored.append((s, grams[s.text], value - 0.01 * abs(len(s.text) - 60)))
+        scored.sort(key=lambda item: -item[2])  # highest fixed part first, for _best
         cache[key] = scored
     return cache[key]
 
@@ -351,10 +376,11 @@ def choose_phrases(
     year: int,
     stress: str | None = None,
     cache: dict | None = None,
+    quote: bool = True,
 ) -> list[SuggestedPhrase]:
     """Stock phrases for a point: of the section's theme, none that contains or is contained in
-    a phrase already in the draft, each with its source; a quotation first when there is one,
-    then numbered formulas, set phrases, idioms."""
+    a phrase already in the draft, each with its source; a quotation first when there is one
+    and `quote` allows it (a section quotes once), then numbered formulas, set phrases, idioms."""
     if count <= 0:
         return []
     cache = {} if cache is None else cache
@@ -371,10 +397,10 @@ def choose_phrases(
         return entry.text not in heading and clear(entry) and bank.fresh(entry)
 
     themed = of_theme(theme)
-    picked = _pick_by_kind(themed, count, rng, available, cache.setdefault(("ranked", theme), {}))
+    picked = _pick_by_kind(themed, count, rng, available, cache.setdefault(("ranked", theme), {}), quote)
     if stress and not any(stress in e.themes for e in picked):  # --theme: one phrase of the asked theme
         ranked = cache.setdefault(("ranked", stress), {})
-        extra = _pick_by_kind(of_theme(stress), 1, rng, lambda e: available(e) and all(e is not p for p in picked), ranked)
+        extra = _pick_by_kind(of_theme(stress), 1, rng, lambda e: available(e) and all(e is not p for p in picked), ranked, quote)
         if extra:
             picked = picked[: max(0, count - 1)] + extra
     phrases = []
@@ -423,16 +449,21 @@ def _ranked(candidates: list[Entry], kinds: tuple[str, ...], ranked: dict) -> li
     return ranked[kinds]
 
 
+_NOT_QUOTES = tuple(sorted(DRAFTING_KINDS - {"quote"}))
+
+
 def _pick_by_kind(
-    candidates: list[Entry], count: int, rng: random.Random, ok=lambda e: True, ranked: dict | None = None
+    candidates: list[Entry], count: int, rng: random.Random, ok=lambda e: True, ranked: dict | None = None, quote: bool = True
 ) -> list[Entry]:
-    """A quotation first when there is one (any of the theme's, so quotations vary from seed to
-    seed), then a formula or series, then a set phrase or idiom, then any kind, each drawn from
-    the most used of its kinds that pass `ok` (checked on those looked at only). `ranked` keeps
-    the candidates of each kind in that order for the next call with the same candidates."""
+    """A quotation first when there is one and `quote` allows it (any of the theme's, so
+    quotations vary from seed to seed), then a formula or series, then a set phrase or idiom,
+    then any kind but a quotation, each drawn from the most used of its kinds that pass `ok`
+    (checked on those looked at only). `ranked` keeps the candidates of each kind in that order
+    for the next call with the same candidates."""
     picked: list[Entry] = []
     ranked = {} if ranked is None else ranked
-    for kinds in (("quote",), ("formula", "parallel"), ("term", "idiom"), DRAFTING_KINDS):
+    passes = [("formula", "parallel"), ("term", "idiom"), _NOT_QUOTES]
+    for kinds in ([("quote",)] if quote else []) + passes:
         if len(picked) >= count:
             break
         taken = set(map(id, picked))
@@ -449,7 +480,7 @@ def _pick_by_kind(
         if kinds == ("quote",) and rng.random() >= len(top) / 4:
             continue  # a theme with few quotations: not the same one in every draft
         picked.append(top[rng.randrange(len(top))])
-        if kinds is DRAFTING_KINDS:
+        if kinds is _NOT_QUOTES:
             while len(picked) < count:
                 rest = [e for e in top if all(e is not p for p in picked)]
                 if not rest:

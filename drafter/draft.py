@@ -172,7 +172,8 @@ def build_draft(
         points = []
         for i, h in enumerate(point_headings):
             stress = options.themes[(index + i) % len(options.themes)] if options.themes else None
-            phrases = choose_phrases(theme, h, occasion.phrases_per_point, bank, used_phrases, rng, day.year, stress, cache)
+            quoted = any(p.kind == "quote" for point in points for p in point.phrases)
+            phrases = choose_phrases(theme, h, occasion.phrases_per_point, bank, used_phrases, rng, day.year, stress, cache, not quoted)
             wanted = MAX_EXAMPLES if target else rng.randint(1, 2)
             found = choose_examples(h, heading, theme, wanted, occasion.name, examples, bank, used_sentences, since, day.year, rng, cache)
             points.append(DraftPoint(h, phrases, int_to_cn(i + 1), found))

@@ -7,6 +7,8 @@ under every point, no blank left where --org/--audience were given; --length wit
 
 from __future__ import annotations
 
+from collections import Counter
+
 import itertools
 import json
 from pathlib import Path
@@ -186,15 +188,18 @@ def test_a_bad_opening_variant_is_reported(tmp_path):
 
 
 def test_quotations_vary_across_seeds():
-    """Each occasion's ten drafts use five quotations at least, and no one quotation of a theme
-    with several heads every draft (the issue: the same quotation in 18 of 27 drafts)."""
+    """A section quotes once at most, and no quotation stands in more than seven of an
+    occasion's ten drafts (the issue: the same quotation in 18 of 27 drafts; before a section
+    quoted once, one stood in all ten 集体约谈 drafts). The built-in bank holds one to four
+    quotations a theme, which bounds how much more they can vary."""
     for name in OCCASIONS:
-        firsts, seen = set(), set()
+        drafts_with: Counter = Counter()
         for seed in SEEDS:
-            quotes = [p.text for s in make(name, seed=seed).sections for pt in s.points for p in pt.phrases if p.kind == "quote"]
-            firsts.add(quotes[0] if quotes else None)
-            seen.update(quotes)
-        assert len(seen) >= 5 and len(firsts) >= 3, (name, firsts)
+            draft = make(name, seed=seed)
+            for section in draft.sections:
+                assert sum(p.kind == "quote" for pt in section.points for p in pt.phrases) <= 1, (name, seed, section.heading)
+            drafts_with.update({p.text for s in draft.sections for pt in s.points for p in pt.phrases if p.kind == "quote"})
+        assert len(drafts_with) >= 4 and drafts_with.most_common(1)[0][1] <= 7, (name, drafts_with.most_common(3))
 
 
 def test_a_frame_mined_from_another_occasion_never_heads_the_speech():
