@@ -40,7 +40,7 @@ def set_phrase_readings() -> dict[str, frozenset[str]]:
             "connectives": sorted(w for w in phrases if rows[w][1] == "l" and _connective(w, rows)),
         }
 
-    readings = _from_dictionary("set-phrase-readings-6", derive)
+    readings = _from_dictionary("set-phrase-readings-7", derive)
     return {name: frozenset(words) for name, words in readings.items()}
 
 
@@ -50,7 +50,7 @@ def _verb_and_object(word: str, rows: dict[str, tuple[int, str]]) -> bool:
     if len(word) != 4 or _idiom_form(word):
         return False
     (verb_count, verb_tag), (_, noun_tag) = rows.get(word[:2], (0, "")), rows.get(word[2:], (0, ""))
-    return verb_tag == "v" and verb_count >= 150 and noun_tag in ("n", "vn") and word[0] not in "不无未非"  # 不失时机
+    return verb_tag == "v" and verb_count >= 500 and noun_tag in ("n", "vn") and word[0] not in "不无未非"  # 不失时机
 
 
 def _connective(word: str, rows: dict[str, tuple[int, str]]) -> bool:

@@ -72,6 +72,8 @@ _HEAD_NOUNS = {
     "政策", "工程", "项目", "规划", "行动", "领域", "产业", "行业", "企业", "建设", "改革", "发展", "问题",
     "力度", "标准", "资金", "设施", "方式", "模式", "成果", "任务", "目标", "责任", "事业", "权", "法",
 }
+# before a phrase, verbs that say nothing of it being used as a noun: 要|倾听群众, 必须|坚持…
+_NO_OBJECT_TAKERS = _FUNCTION_TOKENS | {"必须", "能够", "可以", "应该", "应当", "需要", "努力", "不断"}
 _LOCALIZERS = {"上", "下", "中", "里", "内", "时"}  # the end of 在…上, 在…下: 在很大程度上
 
 
@@ -325,18 +327,26 @@ class _TermSearch:
         n, ids, words, verbs = len(gram), self.stream.ids, self.stream.words, self.classes.verbs
         before = [words[ids[p - 1]] for p in where]
         after = [ids[p + n] for p in where]
-        if self._tied_to_next(gram, after):
+        if self._tied_to_next(gram, after) or self._tied_to_previous(before):
             return True
-        after_verb = sum(w in verbs for w in before) / len(where)
+        after_verb = sum(w in verbs and w not in _NO_OBJECT_TAKERS for w in before) / len(where)
         goes_on = sum(token not in self.free and words[token] not in _HEAD_NOUNS for token in after) / len(where)
         if gram[-1] in verbs and gram[0] not in verbs:
             if sum(w in self.clause_prepositions for w in before) >= 0.5 * len(where):
                 return True
             return after_verb < USED_AS_OBJECT and (self._adverbial(gram[0]) or goes_on >= 0.6)
-        if gram[0] in verbs and gram[-1] not in verbs:
+        if gram[0] in verbs:  # 保持物价|稳定, 推动构建|人类命运共同体
             after_de = sum(w == "的" for w in before) / len(where)
             return goes_on >= 0.75 and after_verb + after_de < USED_AS_OBJECT
         return False
+
+    def _tied_to_previous(self, before: list[str]) -> bool:
+        """Nearly always after one and the same word that is no verb: the end of a longer
+        phrase (可|支配收入, 就业|优先战略)."""
+        word, count = Counter(before).most_common(1)[0]
+        if count < TIED_SHARE * len(before) or len(before) < 5:
+            return False
+        return word not in self.classes.verbs and self.stream.vocabulary[word] not in self.free
 
     def _tied_to_next(self, gram: tuple[str, ...], after: list[int]) -> bool:
         """Nearly always followed by one and the same word: the start of a longer phrase
