@@ -15,6 +15,8 @@ kind. The samples, their seeds and figures are in data/judged_samples.yaml:
     corpus    seeds 201/202/203, this branch   6/5/6   2/2/4   (the clause-fragment rules, first cut)
     default   seed 301, at 0c3e656              7       3
     corpus    seed 302, at 0c3e656              3       2
+    default   seed 402, at 68b9e2e              4       2
+    corpus    seed 401, at 68b9e2e              4       2
 
 Every entry judged junk or wrong is listed there. Those analysis no longer yields (or no longer
 files under the wrong kind) must never come back. Those it still yields are listed apart, and
