@@ -66,3 +66,21 @@ def test_finder_finds_its_stock_phrases(finder):
 def test_finder_passes_over_what_is_not_its_kind(finder):
     _, (text, unwanted) = CASES[finder.__name__]
     assert not finds(finder, text) & unwanted
+
+
+def test_a_list_of_examples_is_no_series():
+    """"A、B、C等": examples of a kind (issue 9: 图书馆、文化馆…等 filed as 排比); the same
+    series standing on its own stays one."""
+    from drafter.mining.extract import _parallels
+
+    assert not finds(_parallels, "建设图书馆、博物馆、科技馆等公共文化设施。")
+    assert finds(_parallels, "我们要建设图书馆、博物馆、科技馆。") == {"图书馆、博物馆、科技馆"}
+
+
+def test_an_event_named_by_its_date_is_no_formula():
+    from drafter.mining.extract import _formulas, _idioms
+
+    text = "这就是“五四运动”，也是“九一八事变”以后的事。"
+    assert not finds(_formulas, text) & {"五四运动", "九一八事变"}
+    assert "五四运动" not in finds(_idioms, text)
+    assert finds(_formulas, "要坚持“三严三实”。") == {"三严三实"}

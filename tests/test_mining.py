@@ -330,3 +330,16 @@ def test_progress_is_reported_while_mining_and_while_merging(tmp_path):
     n = len(list(SEEDS.rglob("*.txt")))  # the five seeds and the shipped reports
     assert [c for c in calls if c[0] == "分析"][-1] == ("分析", n, n)
     assert [c for c in calls if c[0] == "汇总"] == [("汇总", k, 3) for k in range(4)]
+
+
+def test_set_phrase_readings_tell_names_and_connectives_from_idioms():
+    """jieba tags 学前教育 and 技术改造 set phrases like 统筹兼顾; reduce files them as terms
+    and drops the words that link sentences (issue 9)."""
+    from drafter.mining.readings import set_phrase_readings
+
+    readings = set_phrase_readings()
+    assert {"学前教育", "个人所得税", "刑事犯罪", "技术改造", "剩余劳动力"} <= readings["terms"]
+    assert {"也就是说", "总的看来", "无论如何"} <= readings["connectives"]
+    assert "发生变化" in readings["verb_objects"]
+    idioms = {"统筹兼顾", "同心同德", "不失时机", "留有余地", "诉诸武力", "五湖四海", "二话不说", "敢想敢说"}
+    assert not idioms & (readings["terms"] | readings["connectives"] | readings["verb_objects"])

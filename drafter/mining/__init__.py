@@ -31,6 +31,7 @@ from drafter.mining import dedup, store
 from drafter.mining.extract import DocMined, mine_document
 from drafter.mining.sentences import sentence_index, sentences_of
 from drafter.examples import SENTENCES_FILE
+from drafter.mining.readings import set_phrase_readings
 from drafter.mining.segment import WordClasses, lexicon, prepare, segment, word_classes
 from drafter.mining.terms import find_terms, locate_terms
 from drafter.model import BANK_ORDER, KINDS, Entry, Found, Source
@@ -256,6 +257,14 @@ def _choose_quoted_terms(groups: dict[tuple[str, str], list[tuple[str, Found]]])
             found.total, found.total_docs = sum(occurrences.values()), len(occurrences)
 
 
+def _choose_no_connectives(groups: dict[tuple[str, str], list[tuple[str, Found]]]) -> None:
+    """A word that links sentences (也就是说, 总的说来) is no entry of any kind, though the
+    statistics find it as a set phrase."""
+    connectives = set_phrase_readings()["connectives"]
+    for key in [k for k in groups if k[1] in connectives]:
+        del groups[key]
+
+
 def _kind(found: Found, classes: WordClasses) -> str | None:
     """The kind an entry is filed under, or None to drop it. jieba's "set phrases" built as
     a modifier and a noun (高等教育, 固定资产) are terms, not idioms; a quoted four-character
@@ -273,8 +282,11 @@ def _kind(found: Found, classes: WordClasses) -> str | None:
 
 def _idiom_kind(found: Found, classes: WordClasses) -> str | None:
     text = found.text
-    if text in classes.compounds:
+    readings = set_phrase_readings()
+    if text in classes.compounds or text in readings["terms"]:
         return "term"
+    if text in readings["connectives"] or text in readings["verb_objects"]:
+        return None  # 也就是说, 尽管如此: a word that links sentences; 发生变化, 强化食品: no idiom
     if text in classes.plain_phrases:
         return None  # 不久以后: a time word, no idiom
     if found.weak:
@@ -304,6 +316,7 @@ def reduce_entries(
     groups = _group(mined, terms, classes)
     _choose_counted_phrases(groups)
     _choose_quoted_terms(groups)
+    _choose_no_connectives(groups)
     strong_formulas = {
         text for (kind, text), items in groups.items() if kind == "formula" and not _only_weak(f for _, f in items)
     }

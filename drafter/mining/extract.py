@@ -121,6 +121,8 @@ _CONGRESS = re.compile(r"^(十[一二三四五六七八九]|[二三]十[一二�
 _FIVE_YEAR_PLAN = re.compile(r"^十[一二三四五六七八九]?五$")  # 十五, 十一五 … 十四五
 _SPANS_OF_YEARS = re.compile(rf"^[{FORMULA_NUMERALS}]{{1,2}}个[{FORMULA_NUMERALS}]{{2,}}年$")  # 两个一百年
 _HEAD_CHARS = 6  # a formula counts at most a few words: 四项基本原则, 三个区分开来
+# an event named by its date, no summary of a policy: 五四运动, 九一八事变, 一二·九运动
+_DATED_EVENT = re.compile(rf"^[{FORMULA_NUMERALS}]{{2,3}}(运动|事变|惨案|起义|罢工|事件)$")
 
 
 def _is_formula(text: str, lexicon: Lexicon, quoted: bool = False) -> bool:
@@ -129,6 +131,8 @@ def _is_formula(text: str, lexicon: Lexicon, quoted: bool = False) -> bool:
     if _FIVE_YEAR_PLAN.match(text) or _SPANS_OF_YEARS.match(text):
         return True
     if _PURE_NUMBER.match(text) or _QUANTITY.search(text) or _CONGRESS.match(text) or _NOT_FORMULA_END.search(text):
+        return False
+    if _DATED_EVENT.match(text):
         return False
     if text in lexicon.numeral_idioms:
         return False  # 千方百计, 四通八达: idioms with numerals, mined as idioms
@@ -263,7 +267,7 @@ def _idioms(view: LineView) -> list[Found]:
             if _idiom_like_clause(view, at, start):
                 found.append(Found("idiom", line[start:start + 4], line_of(start), context_of(line, start, start + 4), weak=True))
     for start, end, inner in quoted_spans:  # a quoted four-character expression: “击鼓传花”
-        if len(inner) == 4 and _CJK.match(inner) and inner not in idiom_words and not _is_formula(inner, lexicon):
+        if len(inner) == 4 and _CJK.match(inner) and inner not in idiom_words and not _is_formula(inner, lexicon) and not _DATED_EVENT.match(inner):
             found.append(Found("idiom", inner, line_of(start + 1), context_of(line, start, end), weak=True, quoted=True))
     return found
 
@@ -302,6 +306,8 @@ def _parallels(view: LineView) -> list[Found]:
         quoted = quoted_ranges.holding(start + 1, end - 1, closed=True)
         if len(chosen) < 3 and not (quoted and len(chosen) >= 2):
             continue
+        if line.startswith("等", end) and not quoted:
+            continue  # "图书馆、文化馆、博物馆等": examples of a kind, no 排比 (a stock series recurs elsewhere)
         found.append(
             Found("parallel", "、".join(chosen), line_of(start), context_of(line, start, end), items=chosen)
         )

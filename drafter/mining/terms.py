@@ -51,11 +51,31 @@ _LINKING_PREPOSITIONS = {"以", "为", "与", "同", "和", "及"}
 _ONE_CHAR_STARTS = set("以为讲抓促新大全党可")  # 可|持续|发展
 _ONE_CHAR_ENDS = set("梦区省市县乡镇村国军局委院部厅")  # 中国|梦, 粤港澳|大湾|区
 _BARE_NOUNS = {"政治", "理论", "工作", "思想", "组织"}
+# verbs of saying and deciding: a phrase with one at its edge is the start or end of a report
+# of what someone said or decided (代表国务院向大会…, 会议号召全国…, 国务院决定…)
+_SAYING_VERBS = {
+    "指出", "认为", "号召", "强调", "宣布", "表示", "声明", "宣告", "审议", "听取", "提请", "同意", "批准", "说",
+}
+_SPEAKING_FOR = {"代表", "决定"}  # before a name, not a noun (代表国务院, but 代表人物), nor at the end (人大代表)
 
 
 # heads that turn a named idea into the policy or doctrine of it: 科教兴国|战略, 一国两制|方针
 _NAMED_BY_HEAD = {"战略", "方针", "政策", "思想", "理论"}
 MAX_TOKENS = 5  # 以|经济|建设|为|中心
+USED_AS_OBJECT = 0.25  # the share of occurrences after a verb that shows a phrase used as a noun
+ADVERBIAL_SHARE = 0.5  # a word that stands before a verb this often is used as an adverb
+ADVERBIAL_VERBS = 15  # … and before this many different verbs
+TIED_SHARE = 0.85  # followed by one word this often, a phrase is the start of a longer one
+# nouns a set phrase names the kind of (行政执法|体制, 可再生能源|发电): after a phrase, the
+# phrase used as a modifier, not a verb going on to its object
+_HEAD_NOUNS = {
+    "体制", "机制", "制度", "体系", "部门", "机构", "机关", "人员", "队伍", "能力", "水平", "工作", "战略",
+    "政策", "工程", "项目", "规划", "行动", "领域", "产业", "行业", "企业", "建设", "改革", "发展", "问题",
+    "力度", "标准", "资金", "设施", "方式", "模式", "成果", "任务", "目标", "责任", "事业", "权", "法",
+}
+# before a phrase, verbs that say nothing of it being used as a noun: 要|倾听群众, 必须|坚持…
+_NO_OBJECT_TAKERS = _FUNCTION_TOKENS | {"必须", "能够", "可以", "应该", "应当", "需要", "努力", "不断"}
+_LOCALIZERS = {"上", "下", "中", "里", "内", "时"}  # the end of 在…上, 在…下: 在很大程度上
 
 
 @dataclass
@@ -95,7 +115,7 @@ def _frames_with_yi_wei(gram: tuple[str, ...]) -> bool:
 def _usable(gram: tuple[str, ...], classes: WordClasses) -> bool:
     if BOUNDARY in gram or not all(_CJK.match(t) for t in gram):
         return False
-    return _no_clause(gram, classes) and _edges_hold(gram) and (3 if gram[-1] in _ONE_CHAR_ENDS else 4) <= sum(map(len, gram)) <= 12  # 中国梦
+    return _no_clause(gram, classes) and _no_report(gram, classes) and _edges_hold(gram) and (3 if gram[-1] in _ONE_CHAR_ENDS else 4) <= sum(map(len, gram)) <= 12  # 中国梦
 
 
 def _no_clause(gram: tuple[str, ...], classes: WordClasses) -> bool:
@@ -113,6 +133,15 @@ def _no_clause(gram: tuple[str, ...], classes: WordClasses) -> bool:
     if len(gram) == 2 and gram[0] in classes.verbs and gram[1] in classes.adjectives:
         return False  # a verb and the adjective of its object: 树立正确(的…)
     return _frames_with_yi_wei(gram) and not any(t in _INNER_PARTICLES for t in gram[1:-1])  # 持久地开展, 审议了国务院总理
+
+
+def _no_report(gram: tuple[str, ...], classes: WordClasses) -> bool:
+    """No report of what someone said or decided, and no adjective of degree."""
+    if gram[-2] in classes.adverbs and gram[-1] in classes.adjectives:
+        return False  # an adverb of degree and its adjective: 实施更加积极(的…), 各族人民更加紧密(地…)
+    if gram[0] in _SAYING_VERBS or gram[-1] in _SAYING_VERBS:
+        return False  # 会议号召, 国务院认为, 请予审议
+    return not (gram[0] in _SPEAKING_FOR and gram[1] not in classes.nouns)  # 代表国务院(向…)
 
 
 def _edges_hold(gram: tuple[str, ...]) -> bool:
@@ -214,8 +243,13 @@ class _TermSearch:
     min_entropy: float
     theme_words: frozenset[str]
 
+    before_verbs: Counter | None = None  # how often each token stands before a verb (counted when first asked)
+    verbs_after: Counter | None = None  # before how many different verbs
+    occurrences: Counter | None = None
+
     def __post_init__(self) -> None:
         vocabulary = self.stream.vocabulary
+        self.clause_prepositions = self.classes.prepositions - _LINKING_PREPOSITIONS
         # A function word next to a phrase marks its edge as surely as punctuation does. So does a
         # verb before a phrase that does not start with a verb, or after one that does not end with
         # one: 构建|人类命运共同体, 坚持|精准扶贫 — the phrase is the verb's object, not part of it.
@@ -280,8 +314,67 @@ class _TermSearch:
             # free at both ends; or very free at one end and not tied at the other
             # ("坚持|以人民为中心|的": nearly always after 坚持, always a clean break after)
             if min(le, re_) >= self.min_entropy or (max(le, re_) >= self.min_entropy + 0.8 and min(le, re_) >= 0.7):
-                found.append(TermStats("".join(gram), gram, where))
+                if not self._clause_fragment(gram, where):
+                    found.append(TermStats("".join(gram), gram, where))
         return found
+
+    def _clause_fragment(self, gram: tuple[str, ...], where: list[int]) -> bool:
+        """A stretch of a clause, told by where it stands in the corpus. A set phrase with a
+        verb in it is used as a noun: the object of another verb (坚持|精准扶贫, 提高党的|执政能力)
+        in a good share of its occurrences. A stretch of a clause is not, and shows it:
+        - a verb at its end after a lead word that mostly stands before verbs (全面|贯彻,
+          依法|保护, 有序|推进: jieba tags 全面, 依法 nouns, but they are used as adverbs);
+        - a verb at its end that goes on to its object (会议听取和审议|…, 完善和落实|…);
+        - a verb at its end inside a prepositional phrase (从|国情出发, 向|中西部地区倾斜);
+        - a verb at its start and an object that goes on (保持物价|稳定, 减轻企业|负担)."""
+        n, ids, words, verbs = len(gram), self.stream.ids, self.stream.words, self.classes.verbs
+        before = [words[ids[p - 1]] for p in where]
+        after = [ids[p + n] for p in where]
+        if self._tied_to_next(gram, after) or self._tied_to_previous(before):
+            return True
+        after_verb = sum(w in verbs and w not in _NO_OBJECT_TAKERS for w in before) / len(where)
+        goes_on = sum(token not in self.free and words[token] not in _HEAD_NOUNS for token in after) / len(where)
+        if gram[-1] in verbs and gram[0] not in verbs:
+            if sum(w in self.clause_prepositions for w in before) >= 0.5 * len(where):
+                return True
+            return after_verb < USED_AS_OBJECT and (self._adverbial(gram[0]) or goes_on >= 0.6)
+        if gram[0] in verbs:  # 保持物价|稳定, 推动构建|人类命运共同体
+            after_de = sum(w == "的" for w in before) / len(where)
+            return goes_on >= 0.75 and after_verb + after_de < USED_AS_OBJECT
+        return False
+
+    def _tied_to_previous(self, before: list[str]) -> bool:
+        """Nearly always after one and the same word that is no verb: the end of a longer
+        phrase (可|支配收入, 就业|优先战略)."""
+        word, count = Counter(before).most_common(1)[0]
+        if count < TIED_SHARE * len(before) or len(before) < 5:
+            return False
+        return word not in self.classes.verbs and self.stream.vocabulary[word] not in self.free
+
+    def _tied_to_next(self, gram: tuple[str, ...], after: list[int]) -> bool:
+        """Nearly always followed by one and the same word: the start of a longer phrase
+        (人均可支配|收入, 上海合作|组织: jieba tags 收入 a verb, which the entropy test counts
+        as a free edge), of a frame (任何情况|下, 很大程度|上), or an adjective before its noun
+        (重大而深远|的)."""
+        token, count = Counter(after).most_common(1)[0]
+        if count < TIED_SHARE * len(after) or len(after) < 5:
+            return False
+        word = self.stream.words[token]
+        return token not in self.free or word in _LOCALIZERS or word == "的" and gram[-1] in self.classes.adjectives
+
+    def _adverbial(self, word: str) -> bool:
+        """Does the word stand before a verb in most of its occurrences, and before many
+        different verbs (全面, 依法, 有序: jieba tags them nouns)? A noun that names the field of
+        a few verbs is no adverb (行政|审批, 行政|执法, 污染|防治, 村民|自治)."""
+        if self.before_verbs is None:
+            ids, is_verb = self.stream.ids, [w in self.classes.verbs for w in self.stream.words]
+            verb_after = list(map(is_verb.__getitem__, itertools.islice(ids, 1, None)))
+            pairs = set(zip(itertools.compress(ids, verb_after), itertools.compress(itertools.islice(ids, 1, None), verb_after)))
+            self.before_verbs = Counter(itertools.compress(ids, verb_after))
+            self.verbs_after = Counter(first for first, _ in pairs)
+            self.occurrences = Counter(ids)
+        key = self.stream.vocabulary[word]
+        return self.before_verbs[key] >= ADVERBIAL_SHARE * self.occurrences[key] and self.verbs_after[key] >= ADVERBIAL_VERBS
 
     def _single_document_ok(self, gram: tuple[str, ...], count: int) -> bool:
         return self.min_docs <= 2 and count >= 3 and any(w in "".join(gram) for w in self.theme_words)
