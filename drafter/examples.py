@@ -45,14 +45,25 @@ def load_examples(bank_dir: Path) -> ExampleIndex:
     path = Path(bank_dir) / SENTENCES_FILE
     if not path.is_file():
         return ExampleIndex()
-    documents, rows = cached_for_file(path, "examples-1", lambda: _index_rows(path))
+    documents, rows = cached_for_file(path, "examples-2", lambda: _index_rows(path))
     return ExampleIndex(
-        [Exemplar(*row) for row in rows],
+        list(map(_exemplar, rows)),
         {doc: (occasion, frozenset(top)) for doc, (occasion, top) in documents.items()},
     )
 
 
-def _index_rows(path: Path) -> tuple[dict[str, tuple[str | None, list[int]]], list[tuple]]:
+_FIELDS = ("text", "doc", "line", "themes", "occasion", "year", "title")
+
+
+def _exemplar(row: dict) -> Exemplar:
+    """An Exemplar of a checked row of the cache: the row becomes its attributes (thousands of
+    sentences, no __init__ each)."""
+    sentence = Exemplar.__new__(Exemplar)
+    sentence.__dict__ = row
+    return sentence
+
+
+def _index_rows(path: Path) -> tuple[dict[str, tuple[str | None, list[int]]], list[dict]]:
     """The file's documents (occasion, lines of level-1 headings) and its sentences as the
     fields of Exemplar, checked."""
     data = load_yaml_cached(path, "例句索引")
@@ -72,7 +83,8 @@ def _index_rows(path: Path) -> tuple[dict[str, tuple[str | None, list[int]]], li
         try:
             text, doc, line, themes = raw
             info = about.get(doc) or {}
-            rows.append((str(text), str(doc), int(line), tuple(str(t) for t in themes or ()), info.get("occasion"), info.get("year"), info.get("title")))
+            fields = (str(text), str(doc), int(line), tuple(str(t) for t in themes or ()), info.get("occasion"), info.get("year"), info.get("title"))
+            rows.append(dict(zip(_FIELDS, fields)))
         except (TypeError, ValueError):
             raise DrafterError(f"例句索引 {path} 中有一条不是 [句子, 文档, 行, 主题] 的形式。请重新运行 drafter analyze 生成。") from None
     return documents, rows

@@ -167,3 +167,18 @@ def test_cached_entries_unpack_their_sources_only_when_used():
         assert [s.to_full_dict() for s in rebuilt.sources] == [s.to_full_dict() for s in entry.sources]
     with pytest.raises(AttributeError):
         Entry.from_row(entries[0].to_row()).no_such_field
+
+
+def test_cached_example_sentences_are_the_ones_in_the_file():
+    """The sentence index rebuilt from the cache rows holds every field of each sentence."""
+    import dataclasses
+
+    from drafter import examples
+
+    assert tuple(f.name for f in dataclasses.fields(examples.Exemplar)) == examples._FIELDS
+    folder = ROOT / "phrasebank"
+    _, rows = examples._index_rows(folder / examples.SENTENCES_FILE)
+    index = examples.load_examples(folder)
+    assert len(index.sentences) == len(rows) > 100
+    for sentence, row in zip(index.sentences, rows):
+        assert dataclasses.asdict(sentence) == row
