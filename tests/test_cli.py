@@ -156,3 +156,16 @@ def test_help_into_a_closed_pipe_ends_without_a_traceback():
     process.stdout.close()  # before the program starts writing: its first write finds no reader
     _, err = process.communicate(timeout=60)
     assert b"Traceback" not in err
+
+
+def test_the_readme_example_draft_is_what_the_command_prints(runner):
+    """README's 一份完整的提纲 is the command's output, unedited (regenerate it when drafting or
+    the built-in bank changes)."""
+    import re
+    import shlex
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## 一份完整的提纲", 1)[1]
+    command = re.search(r"`(drafter draft [^`]+)`", section).group(1)
+    shown = re.search(r"````markdown\n(.*?)````", section, re.S).group(1)
+    assert run(runner, *shlex.split(command)[1:]).stdout == shown
