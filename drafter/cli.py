@@ -373,7 +373,35 @@ def templates_validate_command(
 
 def main() -> None:
     """The console entry (`drafter`, `python -m drafter`)."""
-    app_for(sys.argv[1:])(prog_name="drafter")
+    argv = sys.argv[1:]
+    try:
+        app_for(argv)(prog_name="drafter")
+    except SystemExit as done:
+        if argv and argv[0] in QUICK_EXIT:
+            _exit_now(done.code)
+        raise
+
+
+# commands that start no processes or threads: once they are done, the process may end without
+# freeing every object one by one (for a draft from a large bank, a tenth of its time)
+QUICK_EXIT = frozenset({"draft", "phrases", "outline"})
+
+
+def _exit_now(code: Any) -> None:
+    """End the process as `sys.exit(code)` would, after the exit handlers and with the output
+    flushed, but without tearing the interpreter down."""
+    import atexit
+
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader that went away (`| head`) is no error of ours
+            pass
+    os._exit(code if isinstance(code, int) else 0 if code is None else 1)
 
 
 def app_for(argv: list[str]) -> typer.Typer:
