@@ -8,6 +8,7 @@ means one row in `KIND_TABLE` and one finder in mining/extract.py."""
 from __future__ import annotations
 
 import marshal
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,11 +159,12 @@ class Entry:
 
     def to_row(self) -> dict[str, Any]:
         """Plain data for the look-up cache (marshal): a checked entry is rebuilt from it without
-        being checked again. The sources are packed apart (one marshal string per entry) and
-        unpacked on first use: a draft cites a few dozen entries of a bank of thousands."""
+        being checked again. The sources are packed apart (one compressed marshal string per
+        entry: their contexts are most of a bank) and unpacked on first use: a draft cites a few
+        dozen entries of a bank of thousands."""
         row = {name: getattr(self, name) for name in _ROW_FIELDS}
         sources = [(x.doc, x.line, x.context, x.year, x.title) for x in self.sources]
-        row["_packed_sources"] = marshal.dumps(sources) if sources else None
+        row["_packed_sources"] = zlib.compress(marshal.dumps(sources), 1) if sources else None
         row["expired"] = []
         return row
 
@@ -180,7 +182,7 @@ class Entry:
         if name != "sources" or "_packed_sources" not in self.__dict__:
             raise AttributeError(name)
         packed = self.__dict__.pop("_packed_sources")
-        self.sources = [Source(*row) for row in marshal.loads(packed)] if packed else []
+        self.sources = [Source(*row) for row in marshal.loads(zlib.decompress(packed))] if packed else []
         return self.sources
 
     @property
