@@ -132,7 +132,7 @@ def _generated_entries(path: Path) -> tuple[int, list[Entry]]:
     return documents, list(map(Entry.from_row, rows))
 
 
-ENTRY_CACHE_VERSION = 4  # raise when Entry.to_row changes
+ENTRY_CACHE_VERSION = 5  # raise when Entry.to_row changes
 
 
 def _dated(entries: list[Entry], catalog: Any, path: Path) -> list[Entry]:

@@ -440,11 +440,13 @@ def _clear_of(used: list[str], checked: dict[int, int]):
 
 
 def _ranked(candidates: list[Entry], kinds: tuple[str, ...], ranked: dict) -> list[Entry]:
-    """The candidates of `kinds`, the user's own and the most used first (kept in `ranked`)."""
+    """The candidates of `kinds`: those seen in speeches before those seen in reports only
+    (quotations aside: a report quotes as well as a speech), then the user's own and the most
+    used first (kept in `ranked`)."""
     if kinds not in ranked:
         ranked[kinds] = sorted(
             (e for e in candidates if e.kind in kinds),
-            key=lambda e: (-(e.custom * 100 + e.docs * 3 + min(e.count, 10)), e.text),
+            key=lambda e: (kinds != ("quote",) and not e.in_speeches, -(e.custom * 100 + e.docs * 3 + min(e.count, 10)), e.text),
         )
     return ranked[kinds]
 
@@ -471,6 +473,8 @@ def _pick_by_kind(
         size = max(12 if kinds == ("quote",) else 4, count * 3)
         top: list[Entry] = []
         for entry in pool:
+            if top and kinds != ("quote",) and top[0].in_speeches and not entry.in_speeches:
+                break  # what speeches say first; reports' words only where speeches have none
             if ok(entry):
                 top.append(entry)
                 if len(top) >= size:

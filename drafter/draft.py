@@ -172,8 +172,9 @@ def build_draft(
         points = []
         for i, h in enumerate(point_headings):
             stress = options.themes[(index + i) % len(options.themes)] if options.themes else None
-            quoted = any(p.kind == "quote" for point in points for p in point.phrases)
-            phrases = choose_phrases(theme, h, occasion.phrases_per_point, bank, used_phrases, rng, day.year, stress, cache, not quoted)
+            # a section may open on a quotation (its first point), and quotes once at most: a
+            # theme with one quotation would otherwise put it in nearly every draft
+            phrases = choose_phrases(theme, h, occasion.phrases_per_point, bank, used_phrases, rng, day.year, stress, cache, i == 0)
             wanted = MAX_EXAMPLES if target else rng.randint(1, 2)
             found = choose_examples(h, heading, theme, wanted, occasion.name, examples, bank, used_sentences, since, day.year, rng, cache)
             points.append(DraftPoint(h, phrases, int_to_cn(i + 1), found))

@@ -166,6 +166,7 @@ class Entry:
         sources = [(x.doc, x.line, x.context, x.year, x.title) for x in self.sources]
         row["_packed_sources"] = zlib.compress(marshal.dumps(sources), 1) if sources else None
         row["expired"] = []
+        row["_in_speeches"] = self.in_speeches
         return row
 
     @classmethod
@@ -184,6 +185,15 @@ class Entry:
         packed = self.__dict__.pop("_packed_sources")
         self.sources = [Source(*row) for row in marshal.loads(zlib.decompress(packed))] if packed else []
         return self.sources
+
+    @property
+    def in_speeches(self) -> bool:
+        """Seen in a speech and not only in reports (a 政府工作报告's policy vocabulary is poor
+        material for a 廉政谈话): a source whose document's title does not end in 报告, or an
+        entry of the user's own. Kept in the look-up cache, so that no sources are unpacked."""
+        if "_in_speeches" in self.__dict__:
+            return self.__dict__["_in_speeches"]
+        return self.custom or any(not (s.title or "").endswith("报告") for s in self.sources)
 
     @property
     def has_sources(self) -> bool:

@@ -188,10 +188,10 @@ def test_a_bad_opening_variant_is_reported(tmp_path):
 
 
 def test_quotations_vary_across_seeds():
-    """A section quotes once at most, and no quotation stands in more than seven of an
-    occasion's ten drafts (the issue: the same quotation in 18 of 27 drafts; before a section
-    quoted once, one stood in all ten 集体约谈 drafts). The built-in bank holds one to four
-    quotations a theme, which bounds how much more they can vary."""
+    """A section quotes once at most, and no quotation stands in more than six of an
+    occasion's ten drafts: less than the two thirds the issue measured (the same quotation in
+    18 of 27 drafts; before a section quoted once, one stood in all ten 集体约谈 drafts). The
+    built-in bank holds one to four quotations a theme, which bounds how much more they vary."""
     for name in OCCASIONS:
         drafts_with: Counter = Counter()
         for seed in SEEDS:
@@ -199,7 +199,7 @@ def test_quotations_vary_across_seeds():
             for section in draft.sections:
                 assert sum(p.kind == "quote" for pt in section.points for p in pt.phrases) <= 1, (name, seed, section.heading)
             drafts_with.update({p.text for s in draft.sections for pt in s.points for p in pt.phrases if p.kind == "quote"})
-        assert len(drafts_with) >= 4 and drafts_with.most_common(1)[0][1] <= 7, (name, drafts_with.most_common(3))
+        assert len(drafts_with) >= 2 and drafts_with.most_common(1)[0][1] <= 6, (name, drafts_with.most_common(3))
 
 
 def test_a_frame_mined_from_another_occasion_never_heads_the_speech():
