@@ -21,8 +21,26 @@ from drafter.errors import DrafterError
 from drafter.usage import ChineseTyperGroup
 
 
-def _new_app() -> typer.Typer:
-    return typer.Typer(
+class _ConsoleApp(typer.Typer):
+    """The `drafter` app. Run as the console command (no arguments given: the command line is
+    sys.argv), it builds only the command asked for (app_for) and ends quickly after commands
+    that start no processes (QUICK_EXIT); called with arguments, or through Typer's test
+    runner, it is an ordinary Typer app."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if args or "args" in kwargs:
+            return super().__call__(*args, **kwargs)
+        argv = sys.argv[1:]
+        try:
+            return typer.Typer.__call__(app_for(argv), *args, **kwargs)
+        except SystemExit as done:
+            if argv and argv[0] in QUICK_EXIT:
+                _exit_now(done.code)
+            raise
+
+
+def _new_app(cls: type[typer.Typer] = typer.Typer) -> typer.Typer:
+    return cls(
         cls=ChineseTyperGroup,  # usage errors in Chinese, exit code 2
         name="drafter",
         help="drafter：离线讲话稿起草助手。从真实讲话稿中学习结构与常用语，按会议类型生成讲话提纲。",
@@ -33,7 +51,7 @@ def _new_app() -> typer.Typer:
     )
 
 
-app = _new_app()
+app = _new_app(_ConsoleApp)
 templates_app = typer.Typer(
     help="查看、新建、校验会议类型模板（templates/occasions/*.yaml）。",
     no_args_is_help=True,
@@ -372,14 +390,8 @@ def templates_validate_command(
 
 
 def main() -> None:
-    """The console entry (`drafter`, `python -m drafter`)."""
-    argv = sys.argv[1:]
-    try:
-        app_for(argv)(prog_name="drafter")
-    except SystemExit as done:
-        if argv and argv[0] in QUICK_EXIT:
-            _exit_now(done.code)
-        raise
+    """The console entry (`drafter`, `python -m drafter`), for tools that want a function."""
+    app(prog_name="drafter")
 
 
 # commands that start no processes or threads: once they are done, the process may end without
