@@ -454,6 +454,20 @@ def _ranked(candidates: list[Entry], kinds: tuple[str, ...], ranked: dict) -> li
 _NOT_QUOTES = tuple(sorted(DRAFTING_KINDS - {"quote"}))
 
 
+def _first_usable(pool, size: int, ok, speeches_first: bool) -> list[Entry]:
+    """The first `size` entries of `pool` that pass `ok`; with `speeches_first`, only those seen
+    in speeches when the first one is: reports' words only where speeches have none."""
+    top: list[Entry] = []
+    for entry in pool:
+        if speeches_first and top and top[0].in_speeches and not entry.in_speeches:
+            break
+        if ok(entry):
+            top.append(entry)
+            if len(top) >= size:
+                break
+    return top
+
+
 def _pick_by_kind(
     candidates: list[Entry], count: int, rng: random.Random, ok=lambda e: True, ranked: dict | None = None, quote: bool = True
 ) -> list[Entry]:
@@ -470,15 +484,7 @@ def _pick_by_kind(
             break
         taken = set(map(id, picked))
         pool = (e for e in _ranked(candidates, kinds, ranked) if id(e) not in taken)
-        size = max(12 if kinds == ("quote",) else 4, count * 3)
-        top: list[Entry] = []
-        for entry in pool:
-            if top and kinds != ("quote",) and top[0].in_speeches and not entry.in_speeches:
-                break  # what speeches say first; reports' words only where speeches have none
-            if ok(entry):
-                top.append(entry)
-                if len(top) >= size:
-                    break
+        top = _first_usable(pool, max(12 if kinds == ("quote",) else 4, count * 3), ok, speeches_first=kinds != ("quote",))
         if not top:
             continue
         if kinds == ("quote",) and rng.random() >= len(top) / 4:
