@@ -327,28 +327,35 @@ def _best(items: list[tuple[Exemplar, set[str], float]], score, need: int) -> li
     return [s for _, _, s in sorted(top, reverse=True)]
 
 
+OTHER_THEMES_LIMIT = 300  # sentences of other themes looked at when a theme runs short
+
+
 def _scored_examples(
     theme: str, of_theme: bool, occasion: str, index: ExampleIndex, since: int, year: int, cache: dict
 ) -> list[tuple[Exemplar, set[str], float]]:
     """The sentences of the speech's years that are (or are not) of `theme`, each with its
     bigrams and the part of its score that does not depend on the point: the theme, the same
     occasion, not a report's sentence in another occasion's speech, recent, near 60 characters;
-    the highest first. Computed once per draft."""
+    the highest first. Of other themes, only the OTHER_THEMES_LIMIT highest (a large bank holds
+    thousands). Computed once per draft."""
     key = ("examples", theme, of_theme)
     if key not in cache:
-        grams = cache.setdefault("bigrams", {})
-        scored = []
+        fixed = []
         for s in index.sentences:
             if (theme in s.themes) != of_theme or not (s.year is None or since <= s.year <= year):
                 continue
-            if s.text not in grams:
-                grams[s.text] = _bigrams(s.text)
             value = 4.0 * of_theme + 3.0 * (s.occasion == occasion)
             value -= 1.5 * bool(s.title and s.title.endswith("报告") and occasion != s.occasion)
             value += 2.0 * (s.year - since) / max(1, year - since) if s.year else 0.5
-            scored.append((s, grams[s.text], value - 0.01 * abs(len(s.text) - 60)))
-        scored.sort(key=lambda item: -item[2])  # highest fixed part first, for _best
-        cache[key] = scored
+            fixed.append((s, value - 0.01 * abs(len(s.text) - 60)))
+        fixed.sort(key=lambda item: -item[1])  # highest fixed part first, for _best
+        if not of_theme:
+            del fixed[OTHER_THEMES_LIMIT:]
+        grams = cache.setdefault("bigrams", {})
+        for s, _ in fixed:
+            if s.text not in grams:
+                grams[s.text] = _bigrams(s.text)
+        cache[key] = [(s, grams[s.text], value) for s, value in fixed]
     return cache[key]
 
 
