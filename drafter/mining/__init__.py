@@ -650,6 +650,30 @@ def catalog(mined: list[DocMined], copies: dict[str, list[str]] | None = None) -
     }
 
 
+PRIME_LIMIT = 200_000  # entry sources: a larger bank file is not held a second time as parsed data
+ENTRY_CHUNK = 256  # entries turned into YAML at a time
+
+
+def _bank_file(head: dict, entries: list[Entry]) -> tuple[bytearray, dict | None]:
+    """A bank file's bytes (the YAML of `head` and then its `entries`), written a few hundred
+    entries at a time: the YAML of all entries at once (their dicts, its lines, the text and its
+    bytes) holds a large bank four times over. The file's data as parsed, for the look-up
+    cache, only for a bank of at most PRIME_LIMIT sources (else None)."""
+    content = bytearray((HEADER + dump_bank_yaml({**head, "entries": []})).encode("utf-8"))
+    keep = sum(len(e.sources) for e in entries) <= PRIME_LIMIT
+    dicts: list[dict] = []
+    if entries:
+        content[-len(b" []\n") :] = b"\n"  # "entries: []" becomes "entries:", the entries follow
+        for start in range(0, len(entries), ENTRY_CHUNK):
+            chunk = [e.to_bank_dict() for e in entries[start : start + ENTRY_CHUNK]]
+            # the same lines as in the whole file: a sequence under a top-level key is not indented
+            text = dump_bank_yaml({"entries": chunk})
+            content += text[text.index("\n") + 1 :].encode("utf-8")
+            if keep:
+                dicts.extend(chunk)
+    return content, ({**head, "entries": dicts} if keep else None)
+
+
 def write_bank(
     output: Path,
     entries: list[Entry],
@@ -666,14 +690,10 @@ def write_bank(
     parsed: dict[str, dict] = {}
     for name, chosen in ((PHRASES_FILE, [e for e in entries if e.kind != "frame"]), (FRAMES_FILE, [e for e in entries if e.kind == "frame"])):
         cited = sorted({s.doc for e in chosen for s in e.sources})
-        data = {
-            "version": 1,
-            "documents": documents,
-            "catalog": {doc: documents_catalog.get(doc) or {} for doc in cited},
-            "entries": [e.to_bank_dict() for e in chosen],
-        }
-        contents[name] = (HEADER + dump_bank_yaml(data)).encode("utf-8")
-        parsed[name] = data
+        head = {"version": 1, "documents": documents, "catalog": {doc: documents_catalog.get(doc) or {} for doc in cited}}
+        contents[name], data = _bank_file(head, chosen)
+        if data is not None:
+            parsed[name] = data
     for name, (content, data) in (more or {}).items():  # e.g. the example sentences
         contents[name], parsed[name] = content, data
     write_file_set(output, contents)

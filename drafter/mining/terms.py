@@ -62,7 +62,7 @@ MAX_TOKENS = 5  # 以|经济|建设|为|中心
 class TermStats:
     text: str
     tokens: tuple[str, ...]
-    positions: list[int] = field(default_factory=list)  # where it stands in the corpus token stream
+    positions: Sequence[int] = field(default_factory=list)  # where it stands in the corpus token stream (an array)
 
 
 def _entropy(neighbours: Counter, free: set[int]) -> float:
@@ -157,6 +157,7 @@ class TokenStream:
         self.words = list(vocabulary)
         self.bounds = bounds  # where each document starts in the stream
         self.base = len(self.words)
+        self.position_type = "i" if len(ids) < 2**31 else "q"  # a C array of positions in the stream
 
     def bigram_keys(self) -> array:
         """The key of the bigram at every position, in a machine-word array (base² fits in one):
@@ -228,17 +229,19 @@ class _TermSearch:
         self.boundary = vocabulary[BOUNDARY]  # 0: a key holds a boundary where one of its digits is 0
         self.document_of = functools.partial(bisect.bisect_right, self.stream.bounds)
 
-    def longer(self, keys: Sequence[int], starts, clean: set[int], n: int) -> tuple[list[int], list[int]]:
+    def longer(self, keys: Sequence[int], starts, clean: set[int], n: int) -> tuple[Sequence[int], array]:
         """The n-grams to count. Only frequent n-grams are candidates, and the parts of a frequent
         n-gram are frequent too: an n-gram needs counting only where its first n - 1 tokens are a
         frequent (n-1)-gram without a boundary (which also keeps i + n - 1 inside the stream,
-        since it ends with a boundary)."""
+        since it ends with a boundary). Keys and starts in C arrays (a list costs a pointer and
+        an int object a position: five times the memory), while the keys fit in a machine word."""
         ids, base = self.stream.ids, self.stream.base
-        extend = list(map(clean.__contains__, keys))
-        starts = list(itertools.compress(starts, extend))
+        extend = bytes(map(clean.__contains__, keys))  # a byte a position, not a list of bools
+        starts = array(self.stream.position_type, itertools.compress(starts, extend))
         shorter = itertools.compress(keys, extend)
         last_tokens = map(ids.__getitem__, map((n - 1).__add__, starts))
-        return list(map(operator.add, map(operator.mul, shorter, itertools.repeat(base)), last_tokens)), starts
+        longer = map(operator.add, map(operator.mul, shorter, itertools.repeat(base)), last_tokens)
+        return (array("q", longer) if base**n < 2**63 else list(longer)), starts
 
     def cohesive(self, n: int, counts: dict[int, dict[int, int]], clean: set[int]) -> dict[int, tuple[str, ...]]:
         """Usable n-grams whose pointwise mutual information at the weakest split is high enough."""
@@ -280,7 +283,7 @@ class _TermSearch:
             # free at both ends; or very free at one end and not tied at the other
             # ("坚持|以人民为中心|的": nearly always after 坚持, always a clean break after)
             if min(le, re_) >= self.min_entropy or (max(le, re_) >= self.min_entropy + 0.8 and min(le, re_) >= 0.7):
-                found.append(TermStats("".join(gram), gram, where))
+                found.append(TermStats("".join(gram), gram, array(self.stream.position_type, where)))
         return found
 
     def _single_document_ok(self, gram: tuple[str, ...], count: int) -> bool:
@@ -320,7 +323,7 @@ def _word_terms(
             and not any(w.startswith(p) for p in _WEAK_STARTS)  # 切实增强, 不断提高
             and not ((w[:2] in classes.adverbs or w[:2] in classes.adjectives) and w[2:] in classes.verbs)  # 充分发挥, 广泛开展: an adverb and its verb
         ):
-            terms.append(TermStats(w, (w,), positions[i]))
+            terms.append(TermStats(w, (w,), array(stream.position_type, positions[i])))
     return terms
 
 
