@@ -33,7 +33,7 @@ from drafter.mining.extract import DocMined, mine_document
 from drafter.mining.sentences import sentence_index, sentences_of
 from drafter.examples import SENTENCES_FILE
 from drafter.mining.segment import WordClasses, lexicon, prepare, segment, word_classes
-from drafter.mining.terms import find_terms, locate_terms
+from drafter.mining.terms import TokenStream, find_terms, locate_terms
 from drafter.model import BANK_ORDER, KINDS, Entry, Found, Source
 from drafter.workers import cap_workers, quiet_worker, stop_on_signals
 
@@ -562,21 +562,31 @@ def _analyze_locked(files, output, start_engine, themes_path, progress, default_
         sentences = _cached_map(kept, functools.partial(_sentences, themes=themes, engine=engine), salt + b"\nsentences", cache)
     finally:
         engine.close()
-    entries, written = _merge_and_write(output, mined, kept, sentences, copies, themes, canon, progress)
+    # from here on only the mined results are read: the documents' text goes (a corpus's worth)
+    documents, characters = len(docs), sum(map(_length, docs))
+    kept_characters = sum(map(_length, kept))
+    del docs
+    kept = [Document(d.source, [], []) for d in kept]
+    entries, written = _merge_and_write(output, mined, kept, kept_characters, sentences, copies, themes, canon, progress)
     counts = Counter(e.kind for e in entries)
     return AnalysisSummary(
-        documents=len(docs),
-        characters=sum(len(d.text) for d in docs),
+        documents=documents,
+        characters=characters,
         counts={k: counts.get(k, 0) for k in BANK_ORDER},
         files=written,
         output=str(output),
         years=dict(sorted(Counter(m.dated_by or "未注明" for m in mined).items())),
         skipped=list(skipped or []),
         workers=engine.workers,
-        folded=len(docs) - len(kept),
+        folded=documents - len(kept),
         copies=copies,
         mined=sum(mined_now),
     )
+
+
+def _length(doc: Document) -> int:
+    """Characters of a document's text (its lines and the line breaks between them)."""
+    return sum(map(len, doc.lines)) + max(len(doc.lines) - 1, 0)
 
 
 def _worker_count(files: list[Path], workers: int | None) -> int:
@@ -596,8 +606,9 @@ def _sentences(todo: list[Document], themes: dict[str, list[str]], engine) -> li
     return engine.map(sentences_of, list(todo), shared={"themes": themes}, batch=max(1, len(todo) // 32))
 
 
-def _merge_and_write(output, mined, kept, sentences, copies, themes, canon, progress) -> tuple[list[Entry], list[str]]:
-    """The reduce step over the mined documents, and the bank written as one unit."""
+def _merge_and_write(output, mined, kept, kept_characters, sentences, copies, themes, canon, progress) -> tuple[list[Entry], list[str]]:
+    """The reduce step over the mined documents, and the bank written as one unit. `kept`: the
+    documents (their names: their text is no longer needed), `kept_characters` their length."""
 
     def merging(done: int) -> None:
         if progress:
@@ -606,10 +617,14 @@ def _merge_and_write(output, mined, kept, sentences, copies, themes, canon, prog
     merging(0)
     theme_words = frozenset(w for words in themes.values() for w in words if len(w) >= 2)
     classes = word_classes()
-    kept_characters = sum(len(d.text) for d in kept)
-    term_stats = find_terms(mined, theme_words=theme_words, classes=classes, **term_thresholds(len(mined), kept_characters))
+    stream = TokenStream(mined, release=True)  # the documents' token lists go as their ids come in
+    thresholds = term_thresholds(len(mined), kept_characters)
+    term_stats = find_terms(mined, theme_words=theme_words, classes=classes, stream=stream, **thresholds)
     merging(1)
-    entries = reduce_entries(mined, locate_terms(mined, term_stats, MAX_SOURCES), themes, classes, canon)
+    located = locate_terms(mined, term_stats, MAX_SOURCES, stream)
+    del stream, term_stats
+    entries = reduce_entries(mined, located, themes, classes, canon)
+    del located
     merging(2)
     index = sentence_index(kept, {m.source: (m.year, m.title) for m in mined}, themes, sentences)
     written = write_bank(output, entries, len(mined), catalog(mined, copies), {SENTENCES_FILE: index})

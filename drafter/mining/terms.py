@@ -136,9 +136,11 @@ class TokenStream:
     """The corpus as one stream of token ids (a BOUNDARY after every line, documents in order).
     An n-gram is keyed by one integer, its ids read as digits in base `base`: counting ints is
     about twice as fast as counting tuples of strings, and a key's prefix and suffix are one
-    division away."""
+    division away. With `release`, each document's token lists are dropped once its ids are in
+    the stream (nothing but the statistics needs them, and the ids take a fifth of the memory):
+    the stream also records where each line starts, for locate_terms."""
 
-    def __init__(self, mined: list[DocMined]):
+    def __init__(self, mined: list[DocMined], release: bool = False):
         vocabulary: defaultdict[str, int] = defaultdict()
         vocabulary.default_factory = vocabulary.__len__  # a new token gets the next id
         vocabulary[BOUNDARY] = 0
@@ -146,12 +148,20 @@ class TokenStream:
         # vocabulary never nears 2**31 words)
         ids = array("i")
         bounds = [0]
+        line_starts = array("q")
+        first_lines = [0]  # the index in line_starts of each document's first line
         for doc in mined:
             for line in doc.line_tokens:
+                line_starts.append(len(ids))
                 ids.extend(map(vocabulary.__getitem__, line))
                 ids.append(0)  # BOUNDARY
             bounds.append(len(ids))
+            first_lines.append(len(line_starts))
+            if release:
+                doc.line_tokens = []
         self.ids = ids
+        self.line_starts = line_starts
+        self.first_lines = first_lines
         vocabulary.default_factory = None
         self.vocabulary = vocabulary
         self.words = list(vocabulary)
@@ -180,11 +190,13 @@ def find_terms(
     min_entropy: float = 0.6,
     theme_words: frozenset[str] = frozenset(),
     classes: WordClasses = WordClasses(),
+    stream: TokenStream | None = None,
 ) -> list[TermStats]:
     """Set phrases by cohesion and boundary statistics. A phrase from a single document passes
     the document-count test only when it is frequent there and speaks of one of the themes
-    (党风廉政建设 in a five-speech corpus), so that one speech's place names do not."""
-    search = _TermSearch(TokenStream(mined), classes, min_count, min_docs, min_pmi, min_entropy, theme_words)
+    (党风廉政建设 in a five-speech corpus), so that one speech's place names do not.
+    `stream`: the TokenStream of `mined`, when already built."""
+    search = _TermSearch(stream or TokenStream(mined), classes, min_count, min_docs, min_pmi, min_entropy, theme_words)
     stream = search.stream
     counts: dict[int, dict[int, int]] = {1: Counter(stream.ids)}
     found: list[TermStats] = []
@@ -358,26 +370,30 @@ def _drop_fragments(terms: list[TermStats], verbs: frozenset[str] = frozenset())
     return kept
 
 
-def locate_terms(mined: list[DocMined], terms: list[TermStats], max_sources: int = 20) -> list[tuple[str, Found]]:
+def locate_terms(
+    mined: list[DocMined], terms: list[TermStats], max_sources: int = 20, stream: TokenStream | None = None
+) -> list[tuple[str, Found]]:
     """Every occurrence of each term: (document, Found with original line and context), from the
     positions the statistics pass recorded in the corpus token stream (one token per position,
-    a BOUNDARY after every line, documents in order). Only the first `max_sources` lines get a
-    Found; every Found carries the term's total occurrences and documents."""
-    starts: list[int] = []
-    places: list[tuple[DocMined, int]] = []
-    position = 0
-    for doc in mined:
-        for index, tokens in enumerate(doc.line_tokens):
-            starts.append(position)
-            places.append((doc, index))
-            position += len(tokens) + 1
+    a BOUNDARY after every line, documents in order: `stream`, or the documents' tokens when
+    not given). Only the first `max_sources` lines get a Found; every Found carries the term's
+    total occurrences and documents."""
+    stream = stream or TokenStream(mined)
+    starts, first_lines = stream.line_starts, stream.first_lines
+    line_doc = [d for d in range(len(mined)) for _ in range(first_lines[d + 1] - first_lines[d])]
+
+    def place(at: int) -> tuple[DocMined, int]:
+        line = bisect.bisect_right(starts, at) - 1
+        doc = line_doc[line]
+        return mined[doc], line - first_lines[doc]
+
     found: list[tuple[str, Found]] = []
     for term in terms:
-        where = [places[bisect.bisect_right(starts, at) - 1] for at in term.positions]
+        where = list(map(place, term.positions))
         total, total_docs = len(where), len({id(doc) for doc, _ in where})
         known = [doc.year for doc, _ in where if doc.year]
         years = (min(known), max(known)) if known else None
-        where.sort(key=lambda place: -(place[0].year or 0))  # the newest documents get the sources
+        where.sort(key=lambda spot: -(spot[0].year or 0))  # the newest documents get the sources
         seen: set[tuple[int, int]] = set()
         for doc, index in where:
             if (id(doc), index) in seen:
