@@ -250,7 +250,13 @@ class _TermSearch:
         ids, base = self.stream.ids, self.stream.base
         extend = bytes(map(clean.__contains__, keys))  # a byte a position, not a list of bools
         starts = array(self.stream.position_type, itertools.compress(starts, extend))
-        shorter = itertools.compress(keys, extend)
+        # ... and where its last n - 1 tokens are one too: a position whose successor is also
+        # kept (an n-gram is no more frequent than its suffix, so no count that matters is
+        # lost: counts below min_count are dropped, and an n-gram that ends in a boundary is
+        # never a candidate nor part of one)
+        follows = bytes(map(operator.eq, itertools.islice(starts, 1, None), map((1).__add__, starts))) + b"\0"
+        shorter = itertools.compress(itertools.compress(keys, extend), follows)
+        starts = array(self.stream.position_type, itertools.compress(starts, follows))
         last_tokens = map(ids.__getitem__, map((n - 1).__add__, starts))
         longer = map(operator.add, map(operator.mul, shorter, itertools.repeat(base)), last_tokens)
         return (array("q", longer) if base**n < 2**63 else list(longer)), starts
@@ -263,22 +269,22 @@ class _TermSearch:
         for key in counts[n]:
             if key not in clean or key // first_digit in self.cannot_start or key % base in self.cannot_end:
                 continue
-            gram = self.stream.decode(key, n)
-            if not _usable(gram, self.classes):
-                continue
             count = counts[n][key]
             weakest = min(
                 math.log(count * total / ((counts[k].get(key // base ** (n - k)) or 1) * (counts[n - k].get(key % base ** (n - k)) or 1)))
                 for k in range(1, n)
             )
-            if weakest >= self.min_pmi:
+            if weakest < self.min_pmi:
+                continue  # tested first: a few divisions, where decoding and _usable are slow
+            gram = self.stream.decode(key, n)
+            if _usable(gram, self.classes):
                 candidates[key] = gram
         return candidates
 
     def free_standing(self, n: int, candidates: dict[int, tuple[str, ...]], keys: Sequence[int], starts, counts: dict[int, int]) -> list[TermStats]:
         """The candidates seen in enough documents and free at their edges (varied neighbours)."""
         ids, verbs = self.stream.ids, self.classes.verbs
-        positions: dict[int, list[int]] = defaultdict(list)
+        positions: dict[int, array] = defaultdict(functools.partial(array, self.stream.position_type))
         for index in itertools.compress(itertools.count(), map(candidates.__contains__, keys)):
             positions[keys[index]].append(starts[index])
         found = []
@@ -295,7 +301,7 @@ class _TermSearch:
             # free at both ends; or very free at one end and not tied at the other
             # ("坚持|以人民为中心|的": nearly always after 坚持, always a clean break after)
             if min(le, re_) >= self.min_entropy or (max(le, re_) >= self.min_entropy + 0.8 and min(le, re_) >= 0.7):
-                found.append(TermStats("".join(gram), gram, array(self.stream.position_type, where)))
+                found.append(TermStats("".join(gram), gram, where))
         return found
 
     def _single_document_ok(self, gram: tuple[str, ...], count: int) -> bool:
