@@ -625,6 +625,8 @@ def _merge_and_write(output, mined, kept, kept_characters, sentences, copies, th
     del stream, term_stats
     entries = reduce_entries(mined, located, themes, classes, canon)
     del located
+    for m in mined:  # from here on only their names, titles and years are read
+        m.found, m.lines, m.line_numbers, m.joins = [], [], [], []
     merging(2)
     index = sentence_index(kept, {m.source: (m.year, m.title) for m in mined}, themes, sentences)
     written = write_bank(output, entries, len(mined), catalog(mined, copies), {SENTENCES_FILE: index})
