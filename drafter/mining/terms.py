@@ -148,7 +148,7 @@ class TokenStream:
         # vocabulary never nears 2**31 words)
         ids = array("i")
         bounds = [0]
-        line_starts = array("q")
+        line_starts: list[int] = []  # a list: bisect reads it fastest
         first_lines = [0]  # the index in line_starts of each document's first line
         for doc in mined:
             for line in doc.line_tokens:
