@@ -33,7 +33,7 @@ from drafter.mining.sentences import sentence_index, sentences_of
 from drafter.examples import SENTENCES_FILE
 from drafter.mining.readings import set_phrase_readings
 from drafter.mining.segment import WordClasses, lexicon, prepare, segment, word_classes
-from drafter.mining.terms import find_terms, locate_terms
+from drafter.mining.terms import TokenStream, find_terms, locate_terms
 from drafter.model import BANK_ORDER, KINDS, Entry, Found, Source
 from drafter.runtime import few_collections
 from drafter.workers import cap_workers, quiet_worker, stop_on_signals
@@ -561,21 +561,31 @@ def _analyze_locked(files, output, start_engine, themes_path, progress, default_
         sentences = _cached_map(kept, functools.partial(_sentences, themes=themes, engine=engine), salt + b"\nsentences", cache)
     finally:
         engine.close()
-    entries, written = _merge_and_write(output, mined, kept, sentences, copies, themes, canon, progress)
+    # from here on only the mined results are read: the documents' text goes (a corpus's worth)
+    documents, characters = len(docs), sum(map(_length, docs))
+    kept_characters = sum(map(_length, kept))
+    del docs
+    kept = [Document(d.source, [], []) for d in kept]
+    entries, written = _merge_and_write(output, mined, kept, kept_characters, sentences, copies, themes, canon, progress)
     counts = Counter(e.kind for e in entries)
     return AnalysisSummary(
-        documents=len(docs),
-        characters=sum(len(d.text) for d in docs),
+        documents=documents,
+        characters=characters,
         counts={k: counts.get(k, 0) for k in BANK_ORDER},
         files=written,
         output=str(output),
         years=dict(sorted(Counter(m.dated_by or "未注明" for m in mined).items())),
         skipped=list(skipped or []),
         workers=engine.workers,
-        folded=len(docs) - len(kept),
+        folded=documents - len(kept),
         copies=copies,
         mined=sum(mined_now),
     )
+
+
+def _length(doc: Document) -> int:
+    """Characters of a document's text (its lines and the line breaks between them)."""
+    return sum(map(len, doc.lines)) + max(len(doc.lines) - 1, 0)
 
 
 def _worker_count(files: list[Path], workers: int | None) -> int:
@@ -595,8 +605,9 @@ def _sentences(todo: list[Document], themes: dict[str, list[str]], engine) -> li
     return engine.map(sentences_of, list(todo), shared={"themes": themes}, batch=max(1, len(todo) // 32))
 
 
-def _merge_and_write(output, mined, kept, sentences, copies, themes, canon, progress) -> tuple[list[Entry], list[str]]:
-    """The reduce step over the mined documents, and the bank written as one unit."""
+def _merge_and_write(output, mined, kept, kept_characters, sentences, copies, themes, canon, progress) -> tuple[list[Entry], list[str]]:
+    """The reduce step over the mined documents, and the bank written as one unit. `kept`: the
+    documents (their names: their text is no longer needed), `kept_characters` their length."""
 
     def merging(done: int) -> None:
         if progress:
@@ -605,10 +616,16 @@ def _merge_and_write(output, mined, kept, sentences, copies, themes, canon, prog
     merging(0)
     theme_words = frozenset(w for words in themes.values() for w in words if len(w) >= 2)
     classes = word_classes()
-    kept_characters = sum(len(d.text) for d in kept)
-    term_stats = find_terms(mined, theme_words=theme_words, classes=classes, **term_thresholds(len(mined), kept_characters))
+    stream = TokenStream(mined, release=True)  # the documents' token lists go as their ids come in
+    thresholds = term_thresholds(len(mined), kept_characters)
+    term_stats = find_terms(mined, theme_words=theme_words, classes=classes, stream=stream, **thresholds)
     merging(1)
-    entries = reduce_entries(mined, locate_terms(mined, term_stats, MAX_SOURCES), themes, classes, canon)
+    located = locate_terms(mined, term_stats, MAX_SOURCES, stream)
+    del stream, term_stats
+    entries = reduce_entries(mined, located, themes, classes, canon)
+    del located
+    for m in mined:  # from here on only their names, titles and years are read
+        m.found, m.lines, m.line_numbers, m.joins = [], [], [], []
     merging(2)
     index = sentence_index(kept, {m.source: (m.year, m.title) for m in mined}, themes, sentences)
     written = write_bank(output, entries, len(mined), catalog(mined, copies), {SENTENCES_FILE: index})
@@ -649,6 +666,30 @@ def catalog(mined: list[DocMined], copies: dict[str, list[str]] | None = None) -
     }
 
 
+PRIME_LIMIT = 200_000  # entry sources: a larger bank file is not held a second time as parsed data
+ENTRY_CHUNK = 256  # entries turned into YAML at a time
+
+
+def _bank_file(head: dict, entries: list[Entry]) -> tuple[bytearray, dict | None]:
+    """A bank file's bytes (the YAML of `head` and then its `entries`), written a few hundred
+    entries at a time: the YAML of all entries at once (their dicts, its lines, the text and its
+    bytes) holds a large bank four times over. The file's data as parsed, for the look-up
+    cache, only for a bank of at most PRIME_LIMIT sources (else None)."""
+    content = bytearray((HEADER + dump_bank_yaml({**head, "entries": []})).encode("utf-8"))
+    keep = sum(len(e.sources) for e in entries) <= PRIME_LIMIT
+    dicts: list[dict] = []
+    if entries:
+        content[-len(b" []\n") :] = b"\n"  # "entries: []" becomes "entries:", the entries follow
+        for start in range(0, len(entries), ENTRY_CHUNK):
+            chunk = [e.to_bank_dict() for e in entries[start : start + ENTRY_CHUNK]]
+            # the same lines as in the whole file: a sequence under a top-level key is not indented
+            text = dump_bank_yaml({"entries": chunk})
+            content += text[text.index("\n") + 1 :].encode("utf-8")
+            if keep:
+                dicts.extend(chunk)
+    return content, ({**head, "entries": dicts} if keep else None)
+
+
 def write_bank(
     output: Path,
     entries: list[Entry],
@@ -665,14 +706,10 @@ def write_bank(
     parsed: dict[str, dict] = {}
     for name, chosen in ((PHRASES_FILE, [e for e in entries if e.kind != "frame"]), (FRAMES_FILE, [e for e in entries if e.kind == "frame"])):
         cited = sorted({s.doc for e in chosen for s in e.sources})
-        data = {
-            "version": 1,
-            "documents": documents,
-            "catalog": {doc: documents_catalog.get(doc) or {} for doc in cited},
-            "entries": [e.to_bank_dict() for e in chosen],
-        }
-        contents[name] = (HEADER + dump_bank_yaml(data)).encode("utf-8")
-        parsed[name] = data
+        head = {"version": 1, "documents": documents, "catalog": {doc: documents_catalog.get(doc) or {} for doc in cited}}
+        contents[name], data = _bank_file(head, chosen)
+        if data is not None:
+            parsed[name] = data
     for name, (content, data) in (more or {}).items():  # e.g. the example sentences
         contents[name], parsed[name] = content, data
     write_file_set(output, contents)

@@ -82,7 +82,7 @@ _LOCALIZERS = {"上", "下", "中", "里", "内", "时"}  # the end of 在…上
 class TermStats:
     text: str
     tokens: tuple[str, ...]
-    positions: list[int] = field(default_factory=list)  # where it stands in the corpus token stream
+    positions: Sequence[int] = field(default_factory=list)  # where it stands in the corpus token stream (an array)
 
 
 def _entropy(neighbours: Counter, free: set[int]) -> float:
@@ -165,9 +165,11 @@ class TokenStream:
     """The corpus as one stream of token ids (a BOUNDARY after every line, documents in order).
     An n-gram is keyed by one integer, its ids read as digits in base `base`: counting ints is
     about twice as fast as counting tuples of strings, and a key's prefix and suffix are one
-    division away."""
+    division away. With `release`, each document's token lists are dropped once its ids are in
+    the stream (nothing but the statistics needs them, and the ids take a fifth of the memory):
+    the stream also records where each line starts, for locate_terms."""
 
-    def __init__(self, mined: list[DocMined]):
+    def __init__(self, mined: list[DocMined], release: bool = False):
         vocabulary: defaultdict[str, int] = defaultdict()
         vocabulary.default_factory = vocabulary.__len__  # a new token gets the next id
         vocabulary[BOUNDARY] = 0
@@ -175,17 +177,26 @@ class TokenStream:
         # vocabulary never nears 2**31 words)
         ids = array("i")
         bounds = [0]
+        line_starts: list[int] = []  # a list: bisect reads it fastest
+        first_lines = [0]  # the index in line_starts of each document's first line
         for doc in mined:
             for line in doc.line_tokens:
+                line_starts.append(len(ids))
                 ids.extend(map(vocabulary.__getitem__, line))
                 ids.append(0)  # BOUNDARY
             bounds.append(len(ids))
+            first_lines.append(len(line_starts))
+            if release:
+                doc.line_tokens = []
         self.ids = ids
+        self.line_starts = line_starts
+        self.first_lines = first_lines
         vocabulary.default_factory = None
         self.vocabulary = vocabulary
         self.words = list(vocabulary)
         self.bounds = bounds  # where each document starts in the stream
         self.base = len(self.words)
+        self.position_type = "i" if len(ids) < 2**31 else "q"  # a C array of positions in the stream
 
     def bigram_keys(self) -> array:
         """The key of the bigram at every position, in a machine-word array (base² fits in one):
@@ -208,11 +219,13 @@ def find_terms(
     min_entropy: float = 0.6,
     theme_words: frozenset[str] = frozenset(),
     classes: WordClasses = WordClasses(),
+    stream: TokenStream | None = None,
 ) -> list[TermStats]:
     """Set phrases by cohesion and boundary statistics. A phrase from a single document passes
     the document-count test only when it is frequent there and speaks of one of the themes
-    (党风廉政建设 in a five-speech corpus), so that one speech's place names do not."""
-    search = _TermSearch(TokenStream(mined), classes, min_count, min_docs, min_pmi, min_entropy, theme_words)
+    (党风廉政建设 in a five-speech corpus), so that one speech's place names do not.
+    `stream`: the TokenStream of `mined`, when already built."""
+    search = _TermSearch(stream or TokenStream(mined), classes, min_count, min_docs, min_pmi, min_entropy, theme_words)
     stream = search.stream
     counts: dict[int, dict[int, int]] = {1: Counter(stream.ids)}
     found: list[TermStats] = []
@@ -262,17 +275,25 @@ class _TermSearch:
         self.boundary = vocabulary[BOUNDARY]  # 0: a key holds a boundary where one of its digits is 0
         self.document_of = functools.partial(bisect.bisect_right, self.stream.bounds)
 
-    def longer(self, keys: Sequence[int], starts, clean: set[int], n: int) -> tuple[list[int], list[int]]:
+    def longer(self, keys: Sequence[int], starts, clean: set[int], n: int) -> tuple[Sequence[int], array]:
         """The n-grams to count. Only frequent n-grams are candidates, and the parts of a frequent
         n-gram are frequent too: an n-gram needs counting only where its first n - 1 tokens are a
         frequent (n-1)-gram without a boundary (which also keeps i + n - 1 inside the stream,
-        since it ends with a boundary)."""
+        since it ends with a boundary). Keys and starts in C arrays (a list costs a pointer and
+        an int object a position: five times the memory), while the keys fit in a machine word."""
         ids, base = self.stream.ids, self.stream.base
-        extend = list(map(clean.__contains__, keys))
-        starts = list(itertools.compress(starts, extend))
-        shorter = itertools.compress(keys, extend)
+        extend = bytes(map(clean.__contains__, keys))  # a byte a position, not a list of bools
+        starts = array(self.stream.position_type, itertools.compress(starts, extend))
+        # ... and where its last n - 1 tokens are one too: a position whose successor is also
+        # kept (an n-gram is no more frequent than its suffix, so no count that matters is
+        # lost: counts below min_count are dropped, and an n-gram that ends in a boundary is
+        # never a candidate nor part of one)
+        follows = bytes(map(operator.eq, itertools.islice(starts, 1, None), map((1).__add__, starts))) + b"\0"
+        shorter = itertools.compress(itertools.compress(keys, extend), follows)
+        starts = array(self.stream.position_type, itertools.compress(starts, follows))
         last_tokens = map(ids.__getitem__, map((n - 1).__add__, starts))
-        return list(map(operator.add, map(operator.mul, shorter, itertools.repeat(base)), last_tokens)), starts
+        longer = map(operator.add, map(operator.mul, shorter, itertools.repeat(base)), last_tokens)
+        return (array("q", longer) if base**n < 2**63 else list(longer)), starts
 
     def cohesive(self, n: int, counts: dict[int, dict[int, int]], clean: set[int]) -> dict[int, tuple[str, ...]]:
         """Usable n-grams whose pointwise mutual information at the weakest split is high enough."""
@@ -282,22 +303,22 @@ class _TermSearch:
         for key in counts[n]:
             if key not in clean or key // first_digit in self.cannot_start or key % base in self.cannot_end:
                 continue
-            gram = self.stream.decode(key, n)
-            if not _usable(gram, self.classes):
-                continue
             count = counts[n][key]
             weakest = min(
                 math.log(count * total / ((counts[k].get(key // base ** (n - k)) or 1) * (counts[n - k].get(key % base ** (n - k)) or 1)))
                 for k in range(1, n)
             )
-            if weakest >= self.min_pmi:
+            if weakest < self.min_pmi:
+                continue  # tested first: a few divisions, where decoding and _usable are slow
+            gram = self.stream.decode(key, n)
+            if _usable(gram, self.classes):
                 candidates[key] = gram
         return candidates
 
     def free_standing(self, n: int, candidates: dict[int, tuple[str, ...]], keys: Sequence[int], starts, counts: dict[int, int]) -> list[TermStats]:
         """The candidates seen in enough documents and free at their edges (varied neighbours)."""
         ids, verbs = self.stream.ids, self.classes.verbs
-        positions: dict[int, list[int]] = defaultdict(list)
+        positions: dict[int, array] = defaultdict(functools.partial(array, self.stream.position_type))
         for index in itertools.compress(itertools.count(), map(candidates.__contains__, keys)):
             positions[keys[index]].append(starts[index])
         found = []
@@ -413,7 +434,7 @@ def _word_terms(
             and not any(w.startswith(p) for p in _WEAK_STARTS)  # 切实增强, 不断提高
             and not ((w[:2] in classes.adverbs or w[:2] in classes.adjectives) and w[2:] in classes.verbs)  # 充分发挥, 广泛开展: an adverb and its verb
         ):
-            terms.append(TermStats(w, (w,), positions[i]))
+            terms.append(TermStats(w, (w,), array(stream.position_type, positions[i])))
     return terms
 
 
@@ -448,26 +469,30 @@ def _drop_fragments(terms: list[TermStats], verbs: frozenset[str] = frozenset())
     return kept
 
 
-def locate_terms(mined: list[DocMined], terms: list[TermStats], max_sources: int = 20) -> list[tuple[str, Found]]:
+def locate_terms(
+    mined: list[DocMined], terms: list[TermStats], max_sources: int = 20, stream: TokenStream | None = None
+) -> list[tuple[str, Found]]:
     """Every occurrence of each term: (document, Found with original line and context), from the
     positions the statistics pass recorded in the corpus token stream (one token per position,
-    a BOUNDARY after every line, documents in order). Only the first `max_sources` lines get a
-    Found; every Found carries the term's total occurrences and documents."""
-    starts: list[int] = []
-    places: list[tuple[DocMined, int]] = []
-    position = 0
-    for doc in mined:
-        for index, tokens in enumerate(doc.line_tokens):
-            starts.append(position)
-            places.append((doc, index))
-            position += len(tokens) + 1
+    a BOUNDARY after every line, documents in order: `stream`, or the documents' tokens when
+    not given). Only the first `max_sources` lines get a Found; every Found carries the term's
+    total occurrences and documents."""
+    stream = stream or TokenStream(mined)
+    starts, first_lines = stream.line_starts, stream.first_lines
+    line_doc = [d for d in range(len(mined)) for _ in range(first_lines[d + 1] - first_lines[d])]
+
+    def place(at: int) -> tuple[DocMined, int]:
+        line = bisect.bisect_right(starts, at) - 1
+        doc = line_doc[line]
+        return mined[doc], line - first_lines[doc]
+
     found: list[tuple[str, Found]] = []
     for term in terms:
-        where = [places[bisect.bisect_right(starts, at) - 1] for at in term.positions]
+        where = list(map(place, term.positions))
         total, total_docs = len(where), len({id(doc) for doc, _ in where})
         known = [doc.year for doc, _ in where if doc.year]
         years = (min(known), max(known)) if known else None
-        where.sort(key=lambda place: -(place[0].year or 0))  # the newest documents get the sources
+        where.sort(key=lambda spot: -(spot[0].year or 0))  # the newest documents get the sources
         seen: set[tuple[int, int]] = set()
         for doc, index in where:
             if (id(doc), index) in seen:

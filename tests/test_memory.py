@@ -1,0 +1,93 @@
+"""Bounded memory in the reduce: the token stream, the pruned n-gram counting and the bank
+file written a few entries at a time give what the straightforward ways give."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import pytest
+
+from conftest import SEED_FILES
+from drafter.corpus import load_corpus
+from drafter.fileio import dump_bank_yaml
+from drafter.mining import HEADER, _bank_file, _mine_one, reduce_entries
+from drafter.mining import terms as T
+from drafter.mining.extract import DocMined
+
+
+def _doc(source: str, lines: list[list[str]]) -> DocMined:
+    return DocMined(source, [], lines, list(range(1, len(lines) + 1)), ["".join(t) for t in lines])
+
+
+def _frequent_clean(stream: T.TokenStream, n: int, min_count: int) -> dict[tuple, int]:
+    """Every n-gram without a boundary seen at least min_count times, counted at every position."""
+    ids = stream.ids
+    every = Counter(tuple(ids[i : i + n]) for i in range(len(ids) - n + 1))
+    return {gram: c for gram, c in every.items() if c >= min_count and 0 not in gram}
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_pruned_counting_keeps_every_frequent_ngram_and_its_full_count(seed):
+    rng = random.Random(seed)
+    words = [f"词{i}" for i in range(12)]
+    mined = [
+        _doc(f"d{d}", [[rng.choice(words[: rng.randint(3, 12)]) for _ in range(rng.randint(0, 30))] for _ in range(8)])
+        for d in range(4)
+    ]
+    stream = T.TokenStream(mined)
+    search = T._TermSearch(stream, T.WordClasses(), 3, 1, 0.0, 0.0, frozenset())
+    base = stream.base
+    keys, starts = stream.bigram_keys(), range(len(stream.ids) - 1)
+    clean: set[int] = set()
+    for n in range(2, T.MAX_TOKENS + 1):
+        if n > 2:
+            keys, starts = search.longer(keys, starts, clean, n)
+        counted = Counter(keys)
+        # every position counted holds the n-gram its key says
+        assert all(tuple(stream.ids[s : s + n]) == tuple(int(d) for d in _digits(k, base, n)) for k, s in zip(keys, starts))
+        expected = _frequent_clean(stream, n, 3)
+        got = {_digits(k, base, n): c for k, c in counted.items() if c >= 3 and 0 not in _digits(k, base, n)}
+        assert got == expected
+        clean = {k for k, c in counted.items() if c >= 3 and 0 not in _digits(k, base, n)}
+
+
+def _digits(key: int, base: int, n: int) -> tuple[int, ...]:
+    out = []
+    for _ in range(n):
+        key, last = divmod(key, base)
+        out.append(last)
+    return tuple(reversed(out))
+
+
+def test_a_released_stream_locates_terms_as_the_token_lists_do():
+    docs = load_corpus(SEED_FILES[:8])
+    mined = [_mine_one(d) for d in docs]
+    kwargs = {"min_count": 2, "min_docs": 2}
+    terms = T.find_terms(mined, **kwargs)
+    located = T.locate_terms(mined, terms)
+    assert located, "the seeds hold set phrases"
+    stream = T.TokenStream(mined, release=True)
+    assert all(not m.line_tokens for m in mined)  # the token lists are gone
+    terms_again = T.find_terms(mined, stream=stream, **kwargs)
+    assert [(t.text, list(t.positions)) for t in terms_again] == [(t.text, list(t.positions)) for t in terms]
+    assert T.locate_terms(mined, terms_again, stream=stream) == located
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 1000])
+def test_a_bank_file_written_in_chunks_is_the_yaml_of_the_whole(monkeypatch, chunk):
+    docs = load_corpus(SEED_FILES[:6])
+    mined = [_mine_one(d) for d in docs]
+    entries = reduce_entries(mined, [], {"党建": ["党建", "从严治党"]})
+    assert len(entries) > 3
+    head = {"version": 1, "documents": len(mined), "catalog": {m.source: {"title": m.title} for m in mined}}
+    monkeypatch.setattr("drafter.mining.ENTRY_CHUNK", chunk)
+    whole = {**head, "entries": [e.to_bank_dict() for e in entries]}
+    content, parsed = _bank_file(head, entries)
+    assert bytes(content) == (HEADER + dump_bank_yaml(whole)).encode("utf-8")
+    assert parsed == whole
+    empty, parsed_empty = _bank_file(head, [])
+    assert bytes(empty) == (HEADER + dump_bank_yaml({**head, "entries": []})).encode("utf-8")
+    assert parsed_empty == {**head, "entries": []}
+    monkeypatch.setattr("drafter.mining.PRIME_LIMIT", 0)
+    assert _bank_file(head, entries) == (content, None)  # too many sources to hold twice
