@@ -10,7 +10,7 @@ import pytest
 
 from conftest import SEED_FILES
 from drafter.corpus import load_corpus
-from drafter.fileio import dump_bank_yaml
+from drafter.yamlwrite import dump_bank_yaml
 from drafter.mining import HEADER, _bank_file, _mine_one, reduce_entries
 from drafter.mining import terms as T
 from drafter.mining.extract import DocMined
