@@ -90,6 +90,18 @@ class CodeCache(BytecodeCache):
         self._dirty = False
 
 
+_CACHES: dict[str, CodeCache] = {}
+
+
+def code_cache_for(env_key: str) -> CodeCache:
+    """The one CodeCache of this process for environments of `env_key`: a draft makes several
+    sandboxes (checking the occasion, drafting, rendering), and each of their own would read the
+    file again and, when they compiled something, write it back without the others' code."""
+    if env_key not in _CACHES:
+        _CACHES[env_key] = CodeCache(env_key)
+    return _CACHES[env_key]
+
+
 def environment_key(env: jinja2.Environment, code_files: list[Path]) -> str:
     """What compiled code depends on, hashed: Python, Jinja, the environment, and our code files."""
     parts: list[Any] = [sys.implementation.cache_tag, sys.version, jinja2.__version__, type(env).__qualname__]

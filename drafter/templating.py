@@ -24,7 +24,7 @@ from jinja2.sandbox import SandboxedEnvironment, safe_range
 from drafter import limits as _limits
 from drafter.errors import DrafterError
 from drafter.fileio import cached_for_file, code_stamp, parse_yaml, read_bytes
-from drafter.jinja_cache import CodeCache, environment_key
+from drafter.jinja_cache import code_cache_for, environment_key
 from drafter.resources import builtin_dir
 from drafter.schema import check_keys
 
@@ -288,7 +288,7 @@ class GuardedSandbox(SandboxedEnvironment):
         self.globals.pop("lipsum", None)  # lorem ipsum of any length: no use in a speech
         # compiled templates kept between runs (drafter.jinja_cache); the key covers this module
         # and limits.py, whose code generator and guards shape the compiled code
-        self.code_cache = CodeCache(environment_key(self, [Path(__file__), Path(_limits.__file__)]))
+        self.code_cache = code_cache_for(environment_key(self, [Path(__file__), Path(_limits.__file__)]))
         self.bytecode_cache = self.code_cache
 
     def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:

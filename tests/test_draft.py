@@ -295,3 +295,12 @@ def test_list_occasions_from_library():
     assert "廉政谈话" in names
     with pytest.raises(DrafterError):
         find_occasion("不存在的会", None)
+
+
+def test_sandboxes_share_one_compiled_code_cache():
+    """A draft makes several sandboxes; they share one cache of compiled templates, so the file
+    is read once and written once with everything any of them compiled."""
+    from drafter.templating import sandbox
+
+    first, second = sandbox(), sandbox()
+    assert first.code_cache is second.code_cache and first.bytecode_cache is second.code_cache
