@@ -1,4 +1,5 @@
-"""Segmentation: jieba is the reference; the optional accelerator (rjieba) must give its tokens."""
+"""Segmentation: jieba is the reference; the optional accelerator (rjieba) and drafter's own
+computation of jieba's cut (the default without rjieba) must give its tokens."""
 
 from __future__ import annotations
 
@@ -42,6 +43,20 @@ def _fast():
     return fast
 
 
+@functools.lru_cache(maxsize=1)
+def route_cut():
+    route = seg._route_segmenter()
+    assert route is not None
+    return route
+
+
+def cutter(name: str):
+    return fast_cut() if name == "rjieba" else route_cut()
+
+
+CUTTERS = ["rjieba", "python"]
+
+
 def test_patterns_are_jiebas():
     import jieba
 
@@ -70,7 +85,29 @@ def test_accelerator_not_installed(fresh_segmenter):
     fresh_segmenter.delenv(seg.SEGMENTER_ENV, raising=False)
     fresh_segmenter.setattr(seg.importlib.util, "find_spec", lambda name, *a: None if name == "rjieba" else real(name, *a))
     assert seg._fast_segmenter() is None
+    assert seg.segmenter_name() == "python"
+
+
+def test_python_cut_chosen_on_request(fresh_segmenter):
+    fresh_segmenter.setenv(seg.SEGMENTER_ENV, "python")
+    assert seg.segmenter_name() == "python"
+    assert seg.segment("全面从严治党永远在路上") == jieba_cut("全面从严治党永远在路上")
+
+
+def test_python_cut_that_disagrees_with_jieba_is_not_used(fresh_segmenter, caplog):
+    """A jieba whose algorithm changed: drafter's cut no longer gives its tokens on the probes,
+    and jieba cuts instead."""
+    real = seg._route_cutter
+
+    def off_by_one(freq, total):
+        cut = real(freq, total)
+        return lambda run, hmm=False: cut(run[::-1], hmm)
+
+    fresh_segmenter.setattr(seg, "_route_cutter", off_by_one)
+    fresh_segmenter.setenv(seg.SEGMENTER_ENV, "python")
+    assert seg._route_segmenter() is None
     assert seg.segmenter_name() == "jieba"
+    assert "disagrees with jieba" in caplog.text
 
 
 def test_accelerator_chosen_when_installed(fresh_segmenter):
@@ -92,9 +129,10 @@ TRICKY = [
 ]
 
 
+@pytest.mark.parametrize("name", CUTTERS)
 @pytest.mark.parametrize("text", TRICKY)
-def test_accelerator_gives_jiebas_tokens(text):
-    assert fast_cut()(text) == jieba_cut(text)
+def test_accelerator_gives_jiebas_tokens(text, name):
+    assert cutter(name)(text) == jieba_cut(text)
 
 
 _ALPHABET = list("全面从严治党的发展改革开放中国特色社会主义建设人民群众坚持以为中心新时代两个维护四个意识")
@@ -107,12 +145,20 @@ def test_accelerator_agrees_on_mixed_text(text):
     assert fast_cut()(text) == jieba_cut(text)
 
 
-def test_accelerator_agrees_on_the_corpus():
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_ALPHABET), max_size=40).map("".join))
+def test_python_cut_agrees_on_mixed_text(text):
+    assert route_cut()(text) == jieba_cut(text)
+
+
+@pytest.mark.parametrize("name", CUTTERS)
+def test_accelerator_agrees_on_the_corpus(name):
     """Token agreement on every line the map step segments in ../shared/corpora (88 reports,
-    traditional ones converted as mining converts them): measured 773,198 tokens, 0 differ."""
+    traditional ones converted as mining converts them): measured 773,198 tokens, 0 differ
+    (rjieba, and drafter's own computation of jieba's cut)."""
     if not CORPORA_DIR.is_dir():
         pytest.skip("../shared/corpora is not present")
-    fast = fast_cut()
+    fast = cutter(name)
     from drafter.cleaning import is_traditional, to_simplified
     from drafter.corpus import load_corpus
 
@@ -132,13 +178,13 @@ def test_bank_is_the_same_with_the_accelerator(tmp_path, fresh_segmenter):
     from drafter.mining import analyze
 
     banks = {}
-    for name in ("jieba", "rjieba"):
+    for name in ("jieba", "rjieba", "python"):
         fresh_segmenter.setenv(seg.SEGMENTER_ENV, name)
         seg._segmenter.cache_clear()
         analyze([SEEDS], tmp_path / name, workers=1)
         assert seg.segmenter_name() == name
         banks[name] = [(tmp_path / name / f).read_bytes() for f in ("phrases.yaml", "frames.yaml")]
-    assert banks["jieba"] == banks["rjieba"]
+    assert banks["jieba"] == banks["rjieba"] == banks["python"]
 
 
 def test_rjieba_still_imports_after_the_accelerator_loaded():

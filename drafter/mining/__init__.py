@@ -35,7 +35,7 @@ from drafter.mining.readings import set_phrase_readings
 from drafter.mining.segment import WordClasses, lexicon, prepare, segment, word_classes
 from drafter.mining.terms import TokenStream, find_terms, locate_terms
 from drafter.model import BANK_ORDER, KINDS, Entry, Found, Source
-from drafter.runtime import few_collections
+from drafter.runtime import few_collections, in_background
 from drafter.workers import cap_workers, quiet_worker, stop_on_signals
 
 log = logging.getLogger(__name__)
@@ -558,15 +558,18 @@ def _analyze_locked(files, output, start_engine, themes_path, progress, default_
         mined = _cached_map(kept, mine, salt, cache)
         if progress and not sum(mined_now):  # every result came from the store
             progress("分析", len(kept), len(kept))
-        sentences = _cached_map(kept, functools.partial(_sentences, themes=themes, engine=engine), salt + b"\nsentences", cache)
+        # the engine finds the example sentences while this process reduces the mined results
+        find_sentences = functools.partial(_sentences, themes=themes, engine=engine)
+        sentences = in_background(functools.partial(_cached_map, kept, find_sentences, salt + b"\nsentences", cache))
+        # from here on only the mined results are read: the documents' text goes (a corpus's
+        # worth) once the sentences are found
+        documents, characters = len(docs), sum(map(_length, docs))
+        kept_characters = sum(map(_length, kept))
+        del docs
+        kept = [Document(d.source, [], []) for d in kept]
+        entries, written = _merge_and_write(output, mined, kept, kept_characters, sentences, copies, themes, canon, progress)
     finally:
         engine.close()
-    # from here on only the mined results are read: the documents' text goes (a corpus's worth)
-    documents, characters = len(docs), sum(map(_length, docs))
-    kept_characters = sum(map(_length, kept))
-    del docs
-    kept = [Document(d.source, [], []) for d in kept]
-    entries, written = _merge_and_write(output, mined, kept, kept_characters, sentences, copies, themes, canon, progress)
     counts = Counter(e.kind for e in entries)
     return AnalysisSummary(
         documents=documents,
@@ -607,7 +610,8 @@ def _sentences(todo: list[Document], themes: dict[str, list[str]], engine) -> li
 
 def _merge_and_write(output, mined, kept, kept_characters, sentences, copies, themes, canon, progress) -> tuple[list[Entry], list[str]]:
     """The reduce step over the mined documents, and the bank written as one unit. `kept`: the
-    documents (their names: their text is no longer needed), `kept_characters` their length."""
+    documents (their names: their text is no longer needed), `kept_characters` their length;
+    `sentences()` gives their example sentences (waiting for them if need be)."""
 
     def merging(done: int) -> None:
         if progress:
@@ -627,7 +631,7 @@ def _merge_and_write(output, mined, kept, kept_characters, sentences, copies, th
     for m in mined:  # from here on only their names, titles and years are read
         m.found, m.lines, m.line_numbers, m.joins = [], [], [], []
     merging(2)
-    index = sentence_index(kept, {m.source: (m.year, m.title) for m in mined}, themes, sentences)
+    index = sentence_index(kept, {m.source: (m.year, m.title) for m in mined}, themes, sentences())
     written = write_bank(output, entries, len(mined), catalog(mined, copies), {SENTENCES_FILE: index})
     merging(3)
     return entries, written
