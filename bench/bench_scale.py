@@ -237,8 +237,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--no-incremental", action="store_true", help="skip the one-file-added re-run")
     parser.add_argument("--keep", help="build the corpora in this folder and keep them")
-    parser.add_argument("--segmenter", choices=("auto", "jieba", "rjieba"), default="auto",
-                        help="jieba: without the accelerator even when rjieba is installed")
+    parser.add_argument("--segmenter", choices=("auto", "jieba", "python", "rjieba"), default="auto",
+                        help="python: without the accelerator even when rjieba is installed; jieba: jieba alone")
     args = parser.parse_args()
     if args.segmenter != "auto":
         os.environ["DRAFTER_SEGMENTER"] = args.segmenter

@@ -20,7 +20,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from drafter.dating import year_from_record
 from drafter.errors import DrafterError
@@ -554,30 +554,37 @@ def _walk(root: Path, skipped: list[Skipped] | None = None) -> Iterator[Path]:
                 continue
 
 
+def read_corpus_file(path: Path, strict: bool = True) -> list[Document] | DrafterError:
+    """The documents of one corpus file (one, or a JSONL file's records), cleaned. What keeps
+    the file from being read is raised, or with `strict` False returned."""
+    try:
+        return list(iter_jsonl(path)) if path.suffix.lower() in JSONL_SUFFIXES else [load_document(path)]
+    except DrafterError as exc:
+        if strict:
+            raise
+        return exc
+
+
 def load_corpus(
     paths: Iterable[str | Path],
     strip_repeated: bool = True,
     skipped: list[Skipped] | None = None,
     salt: bytes | None = None,
+    map_files: Callable | None = None,
 ) -> list[Document]:
     """Every document under `paths` (files, folders, JSONL), cleaned, with lines repeated across
     many documents of the corpus removed as boilerplate. With a `salt` (mining.store.salt), what
     each file gave is kept in the store of map results under its name and bytes, so that an
-    unchanged file is not cleaned again.
+    unchanged file is not cleaned again. `map_files(read_corpus_file, files, shared=…, batch=…)`
+    reads and cleans the files elsewhere (mining.LocalEngine.map: in its worker processes).
 
     With a `skipped` list, a file that cannot be read (empty, binary, broken, unreadable) is
     left out and recorded there instead of stopping the whole run; without one (or for
     `--strict`), the first such file is an error."""
     def load(todo: list[Path]) -> list[list[Document] | DrafterError]:
-        loaded: list[list[Document] | DrafterError] = []
-        for path in todo:
-            try:
-                loaded.append(list(iter_jsonl(path)) if path.suffix.lower() in JSONL_SUFFIXES else [load_document(path)])
-            except DrafterError as exc:
-                if skipped is None:
-                    raise
-                loaded.append(exc)
-        return loaded
+        if map_files is None:
+            return [read_corpus_file(path, strict=skipped is None) for path in todo]
+        return map_files(read_corpus_file, todo, shared={"strict": skipped is None}, batch=max(1, min(16, len(todo) // 64)))
 
     files = expand_paths(paths, skipped)
     if salt is None:

@@ -15,7 +15,7 @@ import os
 import signal
 import sys
 import threading
-from typing import Callable, Iterator
+from typing import Iterator
 
 
 def cap_workers(workers: int | None) -> int | None:
@@ -25,13 +25,11 @@ def cap_workers(workers: int | None) -> int | None:
     return max(1, min(workers, os.cpu_count() or 1))
 
 
-def quiet_worker(prepare: Callable[[], None] | None = None) -> None:
+def quiet_worker() -> None:
     """Pool initializer: leave Ctrl-C to the parent, die silently when told or orphaned."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent()
-    if prepare is not None:
-        prepare()
 
 
 def _die_with_parent() -> None:

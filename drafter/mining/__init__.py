@@ -32,7 +32,7 @@ from drafter.mining.extract import DocMined, mine_document
 from drafter.mining.sentences import sentence_index, sentences_of
 from drafter.examples import SENTENCES_FILE
 from drafter.mining.readings import set_phrase_readings
-from drafter.mining.segment import WordClasses, lexicon, prepare, segment, word_classes
+from drafter.mining.segment import WordClasses, lexicon, segment, word_classes
 from drafter.mining.terms import TokenStream, find_terms, locate_terms
 from drafter.model import BANK_ORDER, KINDS, Entry, Found, Source
 from drafter.runtime import few_collections, in_background
@@ -77,15 +77,18 @@ def _mine_one(doc: Document, default_year: int | None = None, canon: CanonMatche
 
 
 def _start_pool(workers: int):
-    """Worker processes that load jieba while the main process reads the corpus. They leave
-    Ctrl-C to the main process, die silently when terminated and die with it (workers.py)."""
+    """Worker processes: they read and clean the corpus files, then mine the documents (loading
+    jieba's dictionary when the first document comes). They leave Ctrl-C to the main process,
+    die silently when terminated and die with it (workers.py)."""
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    return context.Pool(workers, initializer=quiet_worker, initargs=(prepare,))
+    return context.Pool(workers, initializer=quiet_worker)
 
 
 class LocalEngine:
     """The map step on this machine: in this process, or in a pool of worker processes.
     An engine (this one, or cluster.DaskEngine) has `map`, `workers` and `close`."""
+
+    local = True  # its workers read the same files as this process
 
     def __init__(self, workers: int):
         self.workers = workers
@@ -541,7 +544,7 @@ def _analyze_locked(files, output, start_engine, themes_path, progress, default_
     try:
         # the corpus in one order however the files were named: the reduce breaks ties by
         # corpus order (sources of one year, the first fills of a frame, the commoner sayer)
-        docs = load_corpus(sorted(files), skipped=skipped, salt=salt if cache else None)
+        docs = load_corpus(sorted(files), skipped=skipped, salt=salt if cache else None, map_files=engine.map if engine.local else None)
         if not docs:
             why = f"（{len(skipped)} 个文件无法读取，见上面的说明）" if skipped else ""
             raise DrafterError(f"没有找到可分析的文档{why}。请给出讲话稿文件、文件夹或 JSONL 文件。")

@@ -119,6 +119,8 @@ def identity() -> dict[str, str]:
 class DaskEngine:
     """The map step on a Dask cluster: the same `map` as mining.LocalEngine."""
 
+    local = False  # the cluster's workers may not see this machine's files: they are read here
+
     def __init__(self, client):
         self.client = client
         self.threads = max(1, sum(client.nthreads().values()))

@@ -374,12 +374,6 @@ def lexicon() -> Lexicon:
     return Lexicon(*_from_dictionary("lexicon", derive))
 
 
-def prepare() -> None:
-    """Load what segmenting and mining a document need (in each worker process, at start)."""
-    _segmenter()
-    lexicon()
-
-
 @dataclass(frozen=True)
 class WordClasses:
     """Word classes from jieba's dictionary tags, for telling set phrases from stretches of
