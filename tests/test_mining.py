@@ -343,3 +343,15 @@ def test_set_phrase_readings_tell_names_and_connectives_from_idioms():
     assert "发生变化" in readings["verb_objects"]
     idioms = {"统筹兼顾", "同心同德", "不失时机", "留有余地", "诉诸武力", "五湖四海", "二话不说", "敢想敢说"}
     assert not idioms & (readings["terms"] | readings["connectives"] | readings["verb_objects"])
+
+
+def test_term_thresholds_rise_with_a_large_corpus():
+    """The statistics' count threshold is 6 up to 1.75 million characters (the 88 reports of
+    ../shared/corpora keep 1.43 million: their bank is what it was), then 4 per million."""
+    from drafter.mining import term_thresholds
+
+    assert term_thresholds(5, 120_000)["min_count"] == 2
+    assert term_thresholds(88, 1_434_301)["min_count"] == 6
+    assert term_thresholds(88, 1_750_000)["min_count"] == 7
+    assert term_thresholds(1154, 22_730_052)["min_count"] == 90
+    assert term_thresholds(1154, 22_730_052)["min_docs"] == 4
