@@ -475,34 +475,37 @@ def locate_terms(
     """Every occurrence of each term: (document, Found with original line and context), from the
     positions the statistics pass recorded in the corpus token stream (one token per position,
     a BOUNDARY after every line, documents in order: `stream`, or the documents' tokens when
-    not given). Only the first `max_sources` lines get a Found; every Found carries the term's
-    total occurrences and documents."""
+    not given). Only the first `max_sources` lines get a Found, the newest documents first (in
+    corpus order within a year); every Found carries the term's total occurrences and documents."""
     stream = stream or TokenStream(mined)
-    starts, first_lines = stream.line_starts, stream.first_lines
-    line_doc = [d for d in range(len(mined)) for _ in range(first_lines[d + 1] - first_lines[d])]
-
-    def place(at: int) -> tuple[DocMined, int]:
-        line = bisect.bisect_right(starts, at) - 1
-        doc = line_doc[line]
-        return mined[doc], line - first_lines[doc]
+    starts, first_lines, bounds = stream.line_starts, stream.first_lines, stream.bounds
+    years = [doc.year or 0 for doc in mined]
+    newest_first = {d: rank for rank, d in enumerate(sorted(range(len(mined)), key=lambda d: -years[d]))}
+    document_of = functools.partial(bisect.bisect_right, bounds)  # a position's document, plus one
 
     found: list[tuple[str, Found]] = []
     for term in terms:
-        where = list(map(place, term.positions))
-        total, total_docs = len(where), len({id(doc) for doc, _ in where})
-        known = [doc.year for doc, _ in where if doc.year]
-        years = (min(known), max(known)) if known else None
-        where.sort(key=lambda spot: -(spot[0].year or 0))  # the newest documents get the sources
-        seen: set[tuple[int, int]] = set()
-        for doc, index in where:
-            if (id(doc), index) in seen:
-                continue
-            seen.add((id(doc), index))
-            if len(seen) > max_sources:
-                break  # the rest only count, and totals carries the count
+        positions = term.positions  # ascending: in corpus order
+        docs = sorted({d - 1 for d in map(document_of, positions)}, key=newest_first.__getitem__)
+        known = [years[d] for d in docs if years[d]]
+        total, years_seen = len(positions), ((min(known), max(known)) if known else None)
+        lines: list[tuple[int, int]] = []  # (document, line), the first max_sources distinct
+        for d in docs:
+            at = bisect.bisect_left(positions, bounds[d])
+            end = bisect.bisect_left(positions, bounds[d + 1])
+            for position in itertools.islice(positions, at, end):
+                spot = (d, bisect.bisect_right(starts, position) - 1 - first_lines[d])
+                if not lines or lines[-1] != spot:  # positions ascending: one line's come together
+                    lines.append(spot)
+                    if len(lines) == max_sources:
+                        break
+            if len(lines) == max_sources:
+                break
+        for d, index in lines:
+            doc = mined[d]
             line = doc.lines[index]
             pos = line.find(term.text)
             context = context_of(line, pos, pos + len(term.text))
             number = line_at(doc.line_numbers, doc.joins, index, max(pos, 0))
-            found.append((doc.source, Found("term", term.text, number, context, total=total, total_docs=total_docs, years=years)))
+            found.append((doc.source, Found("term", term.text, number, context, total=total, total_docs=len(docs), years=years_seen)))
     return found
