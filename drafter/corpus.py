@@ -46,7 +46,13 @@ def decode_bytes(raw: bytes, name: str) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         return _strict(raw[3:], "utf-8", name)
     if raw.startswith(b"\xff\xfe") or raw.startswith(b"\xfe\xff"):
-        return _strict(raw, "utf-16", name)
+        text = _strict(raw, "utf-16", name)
+        if not _readable(text):  # two bytes of a binary file that happen to be a BOM
+            raise DrafterError(
+                f"{name} 开头标明是 UTF-16 编码，但读出来大多不是文字，可能是二进制文件或编码标错了。"
+                "请用记事本或 WPS 打开确认，另存为 UTF-8 编码后重试。"
+            )
+        return text
     if _looks_utf16(raw):
         for enc in ("utf-16-le", "utf-16-be"):
             try:
