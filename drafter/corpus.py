@@ -47,7 +47,7 @@ def decode_bytes(raw: bytes, name: str) -> str:
         return _strict(raw[3:], "utf-8", name)
     if raw.startswith(b"\xff\xfe") or raw.startswith(b"\xfe\xff"):
         text = _strict(raw, "utf-16", name)
-        if not _readable(text):  # two bytes of a binary file that happen to be a BOM
+        if not _text_like(text):  # two bytes of a binary file that happen to be a BOM
             raise DrafterError(
                 f"{name} 开头标明是 UTF-16 编码，但读出来大多不是文字，可能是二进制文件或编码标错了。"
                 "请用记事本或 WPS 打开确认，另存为 UTF-8 编码后重试。"
@@ -59,7 +59,7 @@ def decode_bytes(raw: bytes, name: str) -> str:
                 text = raw.decode(enc)
             except UnicodeDecodeError:
                 continue
-            if _readable(text):
+            if _text_like(text):
                 return text
     if b"\x00" in raw[:8192]:
         raise DrafterError(f"{name} 看起来是二进制文件，不是文本。请提供 .txt、.md、.docx 或 .jsonl 格式的讲话稿。")
@@ -156,6 +156,16 @@ def _readable(text: str) -> bool:
         or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or "\u2000" <= ch <= "\u206f" or "\u00a0" <= ch <= "\u00ff"
     )
     return good >= 0.8 * len(sample)
+
+
+PLAUSIBLE_SHARE = 0.6  # real Chinese text: over 0.9 (_plausibility); bytes read as UTF-16: rare characters
+
+
+def _text_like(text: str) -> bool:
+    """Text, not bytes of a binary file read as UTF-16: mostly Chinese, ASCII and punctuation
+    (_readable), and its Chinese characters mostly common ones (a binary file decodes to rare
+    characters of every block: 戂湩牡楢祲)."""
+    return _readable(text) and _plausibility(text) >= PLAUSIBLE_SHARE
 
 
 def _mostly_control(text: str) -> bool:

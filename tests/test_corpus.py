@@ -114,12 +114,14 @@ def test_jsonl_records_are_named_file_row_with_their_own_line_numbers(tmp_path):
         (b"", "空文件"),
         (b"   \n\n\t\n", "空文件"),
         (b"\x00\x01\x02\x03binary\x00\xff" * 50, "二进制"),
+        # an even length, NULs on one side: read as UTF-16 it gives rare characters (戂湩牡楢祲)
+        (b"\x00\x01\x02binary\x00\xff" * 50, "二进制"),
         (bytes([0x81, 0x30, 0x81]) * 3 + b"\xff\xff\xff", "编码无法识别"),
         # a binary file that starts with the two bytes of a UTF-16 BOM and decodes (no broken
         # surrogates) into characters of every block: no text to outline
         (b"\xff\xfe" + bytes(b for i in range(3000) for b in (i % 251, (i * 7) % 0xB8 + 0x20)), "大多不是文字"),
     ],
-    ids=["empty", "blank", "binary", "undecodable", "binary-with-bom"],
+    ids=["empty", "blank", "binary", "binary-even", "undecodable", "binary-with-bom"],
 )
 def test_bad_files_raise_a_chinese_message_naming_the_file(tmp_path, content, message):
     path = tmp_path / "bad.txt"

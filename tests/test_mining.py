@@ -355,3 +355,25 @@ def test_term_thresholds_rise_with_a_large_corpus():
     assert term_thresholds(88, 1_750_000)["min_count"] == 7
     assert term_thresholds(1154, 22_730_052)["min_count"] == 90
     assert term_thresholds(1154, 22_730_052)["min_docs"] == 4
+
+
+def test_worker_processes_read_the_files_and_leave_out_a_broken_one(tmp_path):
+    """With worker processes, the files are read and cleaned there: a file that cannot be read
+    is left out and named (as when read here), or with --strict stops the run with its message."""
+    from drafter.errors import DrafterError
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt")):
+        (corpus / seed.name).write_bytes(seed.read_bytes())
+    broken = corpus / "损坏.txt"
+    broken.write_bytes(b"\x00\x01\x02binary\x00\xff" * 50)
+    here = analyze([corpus], tmp_path / "one", workers=1)
+    there = analyze([corpus], tmp_path / "two", workers=2)
+    assert there.workers == 2
+    assert [s.path for s in there.skipped] == [str(broken)] == [s.path for s in here.skipped]
+    assert "二进制" in there.skipped[0].reason
+    assert (tmp_path / "one" / "phrases.yaml").read_bytes() == (tmp_path / "two" / "phrases.yaml").read_bytes()
+    with pytest.raises(DrafterError, match="二进制"):
+        analyze([corpus], tmp_path / "strict", workers=2, strict=True)
+    assert not (tmp_path / "strict").exists()
