@@ -811,10 +811,17 @@ def test_sigterm_stops_analysis_and_its_workers_quietly(tmp_path):
     env.update({"HOME": str(tmp_path), "XDG_CACHE_HOME": str(_SHARED_CACHE[-1])})
     corpus = SEEDS / "reports" if (SEEDS / "reports").is_dir() else SEEDS
     process = subprocess.Popen(
-        [sys.executable, "-m", "drafter", "analyze", str(corpus), "-o", str(out), "--workers", "2"],
+        [sys.executable, "-m", "drafter", "analyze", str(corpus), "-o", str(out), "--workers", "2", "--no-cache"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_limit_memory, env=env, cwd=str(tmp_path),
     )
-    time.sleep(2.0)
+    # the signal goes once the analysis is under way (its worker processes started), not after
+    # a fixed delay: on a slow machine that fell before it began, on a fast one after it ended
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    deadline = time.monotonic() + TIMEOUT
+    while children.exists() and not children.read_text().split() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if not children.exists():  # no /proc (not Linux): a delay as good as any
+        time.sleep(2.0)
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=TIMEOUT)
     assert process.returncode in (1, 2) or (process.returncode == 0 and (out / "phrases.yaml").exists()), err
