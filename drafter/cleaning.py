@@ -17,6 +17,11 @@ _FULLWIDTH_ALNUM.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})
 _FULLWIDTH_ALNUM.update({c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)})
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _INVISIBLE.update(dict.fromkeys([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F], None))  # control characters
+# One pass for both tables (what one deletes or yields the other leaves alone), and only on the
+# rare line that holds a character of either.
+_INVISIBLE_AND_FULLWIDTH = {**_INVISIBLE, **_FULLWIDTH_ALNUM}
+_TO_TRANSLATE = re.compile("[" + "".join(re.escape(chr(c)) for c in _INVISIBLE_AND_FULLWIDTH) + "]")
+_WHITESPACE = re.compile(r"\s")
 _SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009\u202f\f\v]+")
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{CJK}0-9０-９，。、；：！？“”（）《》])\s+(?=[{CJK}0-9，。、；：！？“”（）《》])")
 _SPACE_BETWEEN_DIGITS = re.compile(r"(?<=\d) (?=\d)")
@@ -118,10 +123,14 @@ def strip_markdown(line: str) -> str:
 
 def normalize_line(line: str) -> str:
     """Spaces, indents, invisible characters and full-width digits/letters; nothing else changes."""
-    line = line.translate(_INVISIBLE).translate(_FULLWIDTH_ALNUM)
+    if _TO_TRANSLATE.search(line):
+        line = line.translate(_INVISIBLE_AND_FULLWIDTH)
+    if not _WHITESPACE.search(line):
+        return line  # every step below removes or replaces whitespace (str.isspace, as \s and strip)
     line = _SPACES.sub(" ", line).strip()
     line = _SPACE_BETWEEN_CJK.sub("", line)
-    line = _SPACE_BETWEEN_DIGITS.sub("", line)
+    if " " in line:
+        line = _SPACE_BETWEEN_DIGITS.sub("", line)
     return line
 
 
@@ -177,6 +186,8 @@ def _advert_prefix(line: str) -> int:
     if len(line) <= ADVERT_STRONG_MAX:
         return 0
     zone = line[:ADVERT_ZONE]
+    if not _ADVERT_STRONG.search(zone):
+        return 0
     strong = list(_ADVERT_STRONG.finditer(zone))
     signs = sorted(strong + list(_ADVERT_WEAK.finditer(zone)), key=lambda m: m.start())
     if not strong or len(signs) < 2 or signs[0].start() > ADVERT_GAP:
@@ -204,16 +215,22 @@ def _strip_inline(line: str) -> tuple[str, list[str]]:
     if prefix:
         pieces.append(line[:prefix])
         line = line[prefix:]
+    # each regex runs only where the characters it cannot match without are there
     stripped = _WEB_CAPTIONS.sub(cut, line) if _may_hold_caption(line) else line
-    stripped = _PHOTO_CREDIT.sub(cut, stripped).rstrip()
-    stripped = _PAGE_FOOTER_INLINE.sub(cut, stripped)
-    return _FOOTNOTE_REF.sub(cut, stripped).strip(), pieces
+    if "摄" in stripped:
+        stripped = _PHOTO_CREDIT.sub(cut, stripped)
+    stripped = stripped.rstrip()
+    if "页" in stripped:
+        stripped = _PAGE_FOOTER_INLINE.sub(cut, stripped)
+    if "[" in stripped:
+        stripped = _FOOTNOTE_REF.sub(cut, stripped)
+    return stripped.strip(), pieces
 
 
 def _may_hold_caption(line: str) -> bool:
-    """A cheap test before the caption regex: every caption names a reporter, a picture, a wire
-    service or a paper's page."""
-    return any(sign in line for sign in ("记者", "图为", "新华社", "版", "编", "来源", "电"))
+    """A cheap test before the caption regex: every caption holds one of these (a photographer's
+    摄, 图为, 新华社发, a dateline's 日电/日讯, a paper's 版, an editor's 编 or a 来源)."""
+    return any(sign in line for sign in ("摄", "图为", "新华社发", "日电", "日讯", "版", "编", "来源"))
 
 
 @dataclass
