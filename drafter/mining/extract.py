@@ -160,6 +160,8 @@ class _Spans:
 
 def _formulas(view: LineView) -> list[Found]:
     line, line_of, tokens, quoted_spans, lexicon = view.text, view.line_of, view.tokens, view.quoted, view.lexicon
+    if not quoted_spans and not _NUMERAL_CHAR.search(line):
+        return []  # no quotation and no numeral token in the line
     found: list[Found] = []
     for start, end, inner in quoted_spans:
         if _is_formula(inner, lexicon, quoted=True) and (inner[0] in FORMULA_NUMERALS or _FORMULA_SHAPES[1].match(inner)):
@@ -279,7 +281,10 @@ _CLAUSE = re.compile(r"[^，,；;：:。！？!?（）()“”\n]+")
 
 
 def _parallels(view: LineView) -> list[Found]:
-    line, line_of, quoted_spans, word_starts = view.text, view.line_of, view.quoted, view.word_starts
+    line, line_of, quoted_spans = view.text, view.line_of, view.quoted
+    if "、" not in line:
+        return []  # most lines: no series, and no need for the token offsets
+    word_starts = view.word_starts
     found: list[Found] = []
     quoted_ranges = _Spans([(s, e) for s, e, _ in quoted_spans])
     for clause in _CLAUSE.finditer(line):
@@ -539,6 +544,20 @@ def _canonical(view: LineView) -> list[Found]:
     return view.canon.finds(view.text, view.line_of, context_of) if view.canon else []
 
 
+class _StreamToken(dict):
+    """A token as the corpus statistics see it: a Chinese word (interned), anything else a
+    BOUNDARY. Looked up once per distinct token; a dictionary hit costs no Python-level step."""
+
+    def __missing__(self, token: str) -> str:
+        value = sys.intern(token) if "\u4e00" <= token[0] <= "\u9fff" else BOUNDARY
+        self[token] = value
+        return value
+
+
+_STREAM_TOKENS = _StreamToken()
+_STREAM_TOKENS_MAX = 500_000  # distinct tokens kept before starting afresh (a bound on memory)
+
+
 # Every finder that reads one line at a time, in the order their finds are reported.
 LINE_FINDERS: tuple[Callable[[LineView], list[Found]], ...] = (_formulas, _idioms, _parallels, _quotes, _quoted_terms, _canonical)
 
@@ -556,7 +575,9 @@ def mine_document(
     for index, line in enumerate(lines):
         tokens = segment(line)
         # for the corpus statistics, anything that is not a Chinese word is a boundary
-        line_tokens.append([sys.intern(t) if "\u4e00" <= t[0] <= "\u9fff" else BOUNDARY for t in tokens])
+        if len(_STREAM_TOKENS) > _STREAM_TOKENS_MAX:
+            _STREAM_TOKENS.clear()
+        line_tokens.append(list(map(_STREAM_TOKENS.__getitem__, tokens)))
         # the original line of a character of this line (a re-joined line spans several)
         view = LineView.of(line, tokens, functools.partial(doc.line_of, index), lexicon, canon)
         for finder in LINE_FINDERS:
