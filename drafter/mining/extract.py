@@ -58,6 +58,31 @@ class DocMined:
         self.__dict__.update(state)
 
 
+class _PerToken(dict):
+    """`function(token)`, worked out once per distinct token: mapping `__getitem__` over a
+    line's tokens then costs no Python-level step for a token seen before."""
+
+    MAX = 500_000  # distinct tokens kept before starting afresh (a bound on memory)
+
+    def __init__(self, function: Callable[[str], object]):
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, token: str):
+        if len(self) > self.MAX:
+            self.clear()
+        value = self[token] = self.function(token)
+        return value
+
+
+def _stream_token(token: str) -> str:
+    """A token as the corpus statistics see it: a Chinese word (interned), anything else a BOUNDARY."""
+    return sys.intern(token) if "\u4e00" <= token[0] <= "\u9fff" else BOUNDARY
+
+
+_STREAM_TOKEN = _PerToken(_stream_token)
+
+
 LineOf = Callable[[int], int]  # a character's offset in a clean line -> its original line number
 
 
@@ -105,6 +130,7 @@ _FORMULA_SHAPES = (
 )
 _NOT_FORMULA_END = re.compile(rf"[{FORMULA_NUMERALS}个项条种位][年月日天次人元倍岁点个]$")  # 三个月, 五年, 两个人, 三点
 _NUMERAL_CHAR = re.compile(f"[{FORMULA_NUMERALS}]")
+_HAS_NUMERAL = _PerToken(lambda token: _NUMERAL_CHAR.search(token) is not None)
 _MEASURE_TOKEN = re.compile(rf"^[{FORMULA_NUMERALS}]{{1,2}}[个项大条种]$")
 _NUMERAL_TOKEN = re.compile(rf"^[{FORMULA_NUMERALS}]{{1,2}}$")
 _MEASURES = set("个项大条种")
@@ -169,7 +195,7 @@ def _formulas(view: LineView) -> list[Found]:
     seen = {f.text for f in found}
     inside_quotes = _Spans([(start, end) for start, end, inner in quoted_spans if inner in seen])
     # the common case, a token without a numeral, is skipped without a Python-level step
-    for i in itertools.compress(itertools.count(), map(_NUMERAL_CHAR.search, tokens)):
+    for i in itertools.compress(itertools.count(), map(_HAS_NUMERAL.__getitem__, tokens)):
         token = tokens[i]
         start = view.offsets[i]
         if inside_quotes.holding(start, start):
@@ -251,7 +277,8 @@ def _idioms(view: LineView) -> list[Found]:
     line, line_of, tokens, quoted_spans, lexicon = view.text, view.line_of, view.tokens, view.quoted, view.lexicon
     found: list[Found] = []
     idiom_words = lexicon.idioms
-    for i in itertools.compress(itertools.count(), map(idiom_words.__contains__, tokens)):
+    idiom_indices = list(itertools.compress(itertools.count(), map(idiom_words.__contains__, tokens)))
+    for i in idiom_indices:
         token = tokens[i]
         if _NOT_IDIOM_START.match(token):
             continue
@@ -263,7 +290,7 @@ def _idioms(view: LineView) -> list[Found]:
         found.append(Found("idiom", tokens[i], line_of(offsets[i]), context_of(line, offsets[i], offsets[i] + 4), weak=True))
     # a four-character clause beside a dictionary idiom that jieba cuts into pieces (以身作则，
     # 以上|率|下; 病|有所|医): a 四字格 of the same make; reduce keeps it when it recurs
-    idiom_at = [view.offsets[i] for i, token in enumerate(tokens) if len(token) == 4 and token in idiom_words] if found else []
+    idiom_at = [view.offsets[i] for i in idiom_indices if len(tokens[i]) == 4] if found else []
     for at in idiom_at:
         for start in (at - 5, at + 5):
             if _idiom_like_clause(view, at, start):
@@ -425,6 +452,8 @@ def _count_quoted_terms(found: list[Found], text: str) -> None:
 
 def _quotes(view: LineView) -> list[Found]:
     line, line_of = view.text, view.line_of
+    if "“" not in line:
+        return []  # no quotation to attribute
     found: list[Found] = []
     for match in _QUOTE_VERB.finditer(line):
         before = line[max(0, match.start() - 16):match.start()]
@@ -544,20 +573,6 @@ def _canonical(view: LineView) -> list[Found]:
     return view.canon.finds(view.text, view.line_of, context_of) if view.canon else []
 
 
-class _StreamToken(dict):
-    """A token as the corpus statistics see it: a Chinese word (interned), anything else a
-    BOUNDARY. Looked up once per distinct token; a dictionary hit costs no Python-level step."""
-
-    def __missing__(self, token: str) -> str:
-        value = sys.intern(token) if "\u4e00" <= token[0] <= "\u9fff" else BOUNDARY
-        self[token] = value
-        return value
-
-
-_STREAM_TOKENS = _StreamToken()
-_STREAM_TOKENS_MAX = 500_000  # distinct tokens kept before starting afresh (a bound on memory)
-
-
 # Every finder that reads one line at a time, in the order their finds are reported.
 LINE_FINDERS: tuple[Callable[[LineView], list[Found]], ...] = (_formulas, _idioms, _parallels, _quotes, _quoted_terms, _canonical)
 
@@ -575,9 +590,7 @@ def mine_document(
     for index, line in enumerate(lines):
         tokens = segment(line)
         # for the corpus statistics, anything that is not a Chinese word is a boundary
-        if len(_STREAM_TOKENS) > _STREAM_TOKENS_MAX:
-            _STREAM_TOKENS.clear()
-        line_tokens.append(list(map(_STREAM_TOKENS.__getitem__, tokens)))
+        line_tokens.append(list(map(_STREAM_TOKEN.__getitem__, tokens)))
         # the original line of a character of this line (a re-joined line spans several)
         view = LineView.of(line, tokens, functools.partial(doc.line_of, index), lexicon, canon)
         for finder in LINE_FINDERS:
