@@ -52,6 +52,7 @@ not count. Quotation marks are ignored everywhere: “十三五”规划 holds �
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from dataclasses import dataclass, field
@@ -76,7 +77,8 @@ _LIST_SEPARATORS = "、，；"
 MIN_CUT = 4  # under `whole`, a beginning shorter than this is a word of its own (习近平, 全过程)
 _PREPOSITIONS = "以把对为在从向按将"  # a formulation opening with one of these needs its head
 _QUOTES = dict.fromkeys(map(ord, "“”‘’「」『』\"'"), None)
-_QUOTE_MARK = re.compile("[" + re.escape("".join(map(chr, _QUOTES))) + "]")
+_QUOTE_CHARS = "".join(map(chr, _QUOTES))
+_QUOTE_MARK = re.compile("[" + re.escape(_QUOTE_CHARS) + "]")
 _NOT_AFTER_BU = "门署分"  # 监察部 is not found in 纪检监察部门, 农业部 not in 农业部署
 _NOT_BEFORE_YOU = "只具没拥享所占保持含富固"  # 有中国特色社会主义 is not found in 只有中国特色社会主义才能…
 
@@ -84,7 +86,7 @@ _NOT_BEFORE_YOU = "只具没拥享所占保持含富固"  # 有中国特色社�
 def plain(text: str) -> str:
     """`text` without quotation marks: the canon is compared without them (“十三五”规划)."""
     # most texts hold no quotation mark: one regex scan instead of a per-character translation
-    return text.translate(_QUOTES) if _QUOTE_MARK.search(text) else text
+    return text.translate(_QUOTES) if any(map(text.__contains__, _QUOTE_CHARS)) else text
 
 
 @dataclass(frozen=True)
@@ -176,12 +178,15 @@ class Canon:
         if not text or not self.canonical:
             return []
         bare = plain(text)
-        # where each character of `bare` stands in `text`
-        kept = [i for i, ch in enumerate(text) if ord(ch) not in _QUOTES] if bare is not text else range(len(text))
+        # the i-th quotation mark of `text` has shifts[i] characters of `bare` before it, so the
+        # character at j in `bare` stands at j + (the number of shifts <= j) in `text`
+        shifts = [m.start() - i for i, m in enumerate(_QUOTE_MARK.finditer(text))] if bare is not text else []
         found = []
         for start, end in self._canonical_spans(bare, year if year is not None else LAST_YEAR):
             entry = self._canonical_by_text[bare[start:end]]
-            found.append((*_balanced(text, kept[start], kept[end - 1] + 1), entry))
+            first = start + bisect.bisect_right(shifts, start)
+            last = end - 1 + bisect.bisect_right(shifts, end - 1)
+            found.append((*_balanced(text, first, last + 1), entry))
         return found
 
     def truncations(self) -> dict[str, CanonicalEntry | ExpiredEntry]:
@@ -220,7 +225,7 @@ class Canon:
             self.canonical_entry("")
             self._canonical_index = _index(self._canonical_by_text)
             words = [t for t in self._canonical_by_text if t]
-            self._canonical_starts = re.compile(f"(?=(?:{trie_pattern(words)}))") if words else None
+            self._canonical_starts = re.compile(trie_pattern(words)) if words else None
         return [
             (start, end) for start, end in _scan(text, self._canonical_index, starts=self._canonical_starts)
             if self._canonical_by_text[text[start:end]].since <= year
@@ -264,12 +269,10 @@ def _scan(
     """Every occurrence (start, end) of an indexed text in `text`, overlapping ones included,
     with the module's boundary rules: no numeral-led text right after a numeral, no 部-final
     name before 门/署/分, no 有-led text inside 只有/具有/没有 …, and an entry's own `not_after`.
-    `starts`, a pattern matching (empty) where an indexed text begins, spares looking at every
-    other position."""
+    `starts`, a pattern matching the indexed texts, spares looking at every other position."""
     found = []
     get = index.get
-    positions = (m.start() for m in starts.finditer(text)) if starts is not None else range(len(text))
-    for start in positions:
+    for start in _starts(starts, text) if starts is not None else range(len(text)):
         char = text[start]
         candidates = get(char)
         if not candidates:
@@ -287,6 +290,15 @@ def _scan(
                 continue
             found.append((start, end))
     return found
+
+
+def _starts(pattern: re.Pattern, text: str):
+    """Every position where a match of `pattern` begins, overlapping matches included (the regex
+    engine skips the positions where none can begin)."""
+    match = pattern.search(text)
+    while match:
+        yield match.start()
+        match = pattern.search(text, match.start() + 1)
 
 
 def _balanced(text: str, start: int, end: int) -> tuple[int, int]:

@@ -130,7 +130,6 @@ _FORMULA_SHAPES = (
 )
 _NOT_FORMULA_END = re.compile(rf"[{FORMULA_NUMERALS}个项条种位][年月日天次人元倍岁点个]$")  # 三个月, 五年, 两个人, 三点
 _NUMERAL_CHAR = re.compile(f"[{FORMULA_NUMERALS}]")
-_HAS_NUMERAL = _PerToken(lambda token: _NUMERAL_CHAR.search(token) is not None)
 _MEASURE_TOKEN = re.compile(rf"^[{FORMULA_NUMERALS}]{{1,2}}[个项大条种]$")
 _NUMERAL_TOKEN = re.compile(rf"^[{FORMULA_NUMERALS}]{{1,2}}$")
 _MEASURES = set("个项大条种")
@@ -184,6 +183,16 @@ class _Spans:
         return last <= end if closed else last < end
 
 
+def _may_start_formula(token: str) -> bool:
+    """Whether the token loop of _formulas can find anything at this token: a numeral and
+    measure that is not 一… (_counted_from), or a four- or five-character token of two numerals."""
+    counts = not token.startswith("一") and (_MEASURE_TOKEN.match(token) or _NUMERAL_TOKEN.match(token))
+    return bool(counts) or (4 <= len(token) <= 5 and sum(ch in FORMULA_NUMERALS for ch in token) >= 2)
+
+
+_MAY_START_FORMULA = _PerToken(_may_start_formula)
+
+
 def _formulas(view: LineView) -> list[Found]:
     line, line_of, tokens, quoted_spans, lexicon = view.text, view.line_of, view.tokens, view.quoted, view.lexicon
     if not quoted_spans and not _NUMERAL_CHAR.search(line):
@@ -194,8 +203,8 @@ def _formulas(view: LineView) -> list[Found]:
             found.append(Found("formula", inner, line_of(start + 1), context_of(line, start, end)))
     seen = {f.text for f in found}
     inside_quotes = _Spans([(start, end) for start, end, inner in quoted_spans if inner in seen])
-    # the common case, a token without a numeral, is skipped without a Python-level step
-    for i in itertools.compress(itertools.count(), map(_HAS_NUMERAL.__getitem__, tokens)):
+    # the common case, a token that starts no formula, is skipped without a Python-level step
+    for i in itertools.compress(itertools.count(), map(_MAY_START_FORMULA.__getitem__, tokens)):
         token = tokens[i]
         start = view.offsets[i]
         if inside_quotes.holding(start, start):
