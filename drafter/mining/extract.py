@@ -100,7 +100,7 @@ class LineView:
 
     @classmethod
     def of(cls, text: str, tokens: list[str], line_of: LineOf, lexicon: Lexicon, canon: CanonMatcher | None = None) -> LineView:
-        quoted = [(m.start(), m.end(), m.group(1)) for m in _QUOTED.finditer(text)]
+        quoted = [(m.start(), m.end(), m.group(1)) for m in _QUOTED.finditer(text)] if "“" in text else []
         return cls(text, tokens, line_of, lexicon, quoted, canon)
 
     @functools.cached_property
