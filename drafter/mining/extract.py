@@ -83,6 +83,23 @@ def _stream_token(token: str) -> str:
 _STREAM_TOKEN = _PerToken(_stream_token)
 
 
+class _lazy:
+    """functools.cached_property without its lock (Python 3.11 takes one on every first use,
+    which costs more than working out a line's token offsets): computed once, then an instance
+    attribute."""
+
+    def __init__(self, function: Callable):
+        self.function = function
+        self.name = function.__name__
+        self.__doc__ = function.__doc__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.function(instance)
+        return value
+
+
 LineOf = Callable[[int], int]  # a character's offset in a clean line -> its original line number
 
 
@@ -103,12 +120,12 @@ class LineView:
         quoted = [(m.start(), m.end(), m.group(1)) for m in _QUOTED.finditer(text)] if "“" in text else []
         return cls(text, tokens, line_of, lexicon, quoted, canon)
 
-    @functools.cached_property
+    @_lazy
     def offsets(self) -> list[int]:
         """Where each token starts in the line (and the line's length last)."""
         return list(itertools.accumulate(map(len, self.tokens), initial=0))
 
-    @functools.cached_property
+    @_lazy
     def word_starts(self) -> set[int]:
         return set(self.offsets)
 
