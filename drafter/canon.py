@@ -52,6 +52,7 @@ not count. Quotation marks are ignored everywhere: “十三五”规划 holds �
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from dataclasses import dataclass, field
@@ -76,13 +77,16 @@ _LIST_SEPARATORS = "、，；"
 MIN_CUT = 4  # under `whole`, a beginning shorter than this is a word of its own (习近平, 全过程)
 _PREPOSITIONS = "以把对为在从向按将"  # a formulation opening with one of these needs its head
 _QUOTES = dict.fromkeys(map(ord, "“”‘’「」『』\"'"), None)
+_QUOTE_CHARS = "".join(map(chr, _QUOTES))
+_QUOTE_MARK = re.compile("[" + re.escape(_QUOTE_CHARS) + "]")
 _NOT_AFTER_BU = "门署分"  # 监察部 is not found in 纪检监察部门, 农业部 not in 农业部署
 _NOT_BEFORE_YOU = "只具没拥享所占保持含富固"  # 有中国特色社会主义 is not found in 只有中国特色社会主义才能…
 
 
 def plain(text: str) -> str:
     """`text` without quotation marks: the canon is compared without them (“十三五”规划)."""
-    return text.translate(_QUOTES)
+    # most texts hold no quotation mark: one regex scan instead of a per-character translation
+    return text.translate(_QUOTES) if any(map(text.__contains__, _QUOTE_CHARS)) else text
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,7 @@ class Canon:
     _not_after: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
     _canonical_by_text: dict[str, CanonicalEntry] = field(default_factory=dict, init=False, repr=False, compare=False)
     _canonical_index: dict[str, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
+    _canonical_starts: re.Pattern | None = field(default=None, init=False, repr=False, compare=False)
     _truncations: dict[str, CanonicalEntry | ExpiredEntry] | None = field(default=None, init=False, repr=False, compare=False)
 
     # -- look-ups ------------------------------------------------------------------------
@@ -172,12 +177,16 @@ class Canon:
         position, longest first at each. With `year`, only those current by then."""
         if not text or not self.canonical:
             return []
-        kept = [i for i, ch in enumerate(text) if ord(ch) not in _QUOTES]
-        bare = "".join(text[i] for i in kept)
+        bare = plain(text)
+        # the i-th quotation mark of `text` has shifts[i] characters of `bare` before it, so the
+        # character at j in `bare` stands at j + (the number of shifts <= j) in `text`
+        shifts = [m.start() - i for i, m in enumerate(_QUOTE_MARK.finditer(text))] if bare is not text else []
         found = []
         for start, end in self._canonical_spans(bare, year if year is not None else LAST_YEAR):
             entry = self._canonical_by_text[bare[start:end]]
-            found.append((*_balanced(text, kept[start], kept[end - 1] + 1), entry))
+            first = start + bisect.bisect_right(shifts, start)
+            last = end - 1 + bisect.bisect_right(shifts, end - 1)
+            found.append((*_balanced(text, first, last + 1), entry))
         return found
 
     def truncations(self) -> dict[str, CanonicalEntry | ExpiredEntry]:
@@ -215,10 +224,34 @@ class Canon:
         if self._canonical_index is None:
             self.canonical_entry("")
             self._canonical_index = _index(self._canonical_by_text)
+            words = [t for t in self._canonical_by_text if t]
+            self._canonical_starts = re.compile(trie_pattern(words)) if words else None
         return [
-            (start, end) for start, end in _scan(text, self._canonical_index)
+            (start, end) for start, end in _scan(text, self._canonical_index, starts=self._canonical_starts)
             if self._canonical_by_text[text[start:end]].since <= year
         ]
+
+
+def trie_pattern(words: list[str]) -> str:
+    """A regex matching any of `words`, written as a trie (the longest word first at each branch)."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _branch(root)
+
+
+def _branch(node: dict) -> str:
+    ends = "" in node
+    alternatives = [re.escape(ch) + _branch(child) for ch, child in sorted(node.items()) if ch]
+    if not alternatives:
+        return ""
+    body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+    if ends:
+        return f"(?:{body})?"
+    return body
 
 
 def _index(texts) -> dict[str, list[str]]:
@@ -230,13 +263,17 @@ def _index(texts) -> dict[str, list[str]]:
     return index
 
 
-def _scan(text: str, index: dict[str, list[str]], not_after: dict[str, str] | None = None) -> list[tuple[int, int]]:
+def _scan(
+    text: str, index: dict[str, list[str]], not_after: dict[str, str] | None = None, starts: re.Pattern | None = None
+) -> list[tuple[int, int]]:
     """Every occurrence (start, end) of an indexed text in `text`, overlapping ones included,
     with the module's boundary rules: no numeral-led text right after a numeral, no 部-final
-    name before 门/署/分, no 有-led text inside 只有/具有/没有 …, and an entry's own `not_after`."""
+    name before 门/署/分, no 有-led text inside 只有/具有/没有 …, and an entry's own `not_after`.
+    `starts`, a pattern matching the indexed texts, spares looking at every other position."""
     found = []
     get = index.get
-    for start, char in enumerate(text):
+    for start in _starts(starts, text) if starts is not None else range(len(text)):
+        char = text[start]
         candidates = get(char)
         if not candidates:
             continue
@@ -253,6 +290,15 @@ def _scan(text: str, index: dict[str, list[str]], not_after: dict[str, str] | No
                 continue
             found.append((start, end))
     return found
+
+
+def _starts(pattern: re.Pattern, text: str):
+    """Every position where a match of `pattern` begins, overlapping matches included (the regex
+    engine skips the positions where none can begin)."""
+    match = pattern.search(text)
+    while match:
+        yield match.start()
+        match = pattern.search(text, match.start() + 1)
 
 
 def _balanced(text: str, start: int, end: int) -> tuple[int, int]:

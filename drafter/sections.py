@@ -10,6 +10,7 @@ Levels come from how runs nest: a run that sits inside one item of another run i
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -64,10 +65,15 @@ _STYLES: list[tuple[str, int, re.Pattern[str]]] = [
 _RANK = {style: rank for style, rank, _ in _STYLES}
 _SEQ_NUMBERS = {"首先": 1, "其次": 2, "再次": 3}
 _BOUNDARY_CHARS = "\n。！？；：!?;:"
-_BOUNDARY_CHAR = re.compile(f"[{_BOUNDARY_CHARS}]")
 _QUOTE_CLOSERS = " ”’」』"  # a sentence end inside quotes: 。”二是
 # the characters a marker (or an unnumbered 要-point) can start with, besides digits
 _MARKER_FIRST = set(_CN + "第（(首其再最要" + _CIRCLED)
+# where a marker can start (a match's end): after the text's start or a boundary character,
+# closing quotes skipped, before a marker's first character or a digit (most sentences start
+# with neither). Led by the boundary character, so that the regex engine skips to the next one.
+_BEFORE_MARKER = rf"[{_QUOTE_CLOSERS}]*(?=[{re.escape(''.join(sorted(_MARKER_FIRST)))}]|\d)"
+_MARKER_PLACE = re.compile(f"[{_BOUNDARY_CHARS}]" + _BEFORE_MARKER)
+_MARKER_PLACE_AT_START = re.compile(_BEFORE_MARKER)
 _BARE_NUMERAL_LINE = re.compile(rf"[{_CN}]{{1,3}}\s*")  # "一" alone on its line: a section mark, not a title
 _MARKER_AT_START = re.compile("|".join(f"(?:{p.pattern})" for _, _, p in _STYLES[:3]))
 # Unnumbered parallel points: short "要…。" sentences opening paragraphs or following a sentence end.
@@ -162,14 +168,9 @@ def _marker_at(text: str, pos: int, line_start: bool) -> _Marker | None:
 def find_markers(text: str) -> list[_Marker]:
     """Every marker that stands where a heading can start, in text order."""
     markers: list[_Marker] = []
-    positions = [0] + [m.end() for m in _BOUNDARY_CHAR.finditer(text)]
-    for pos in positions:
-        while pos < len(text) and text[pos] in _QUOTE_CLOSERS:
-            pos += 1
-        if pos >= len(text):
-            continue
-        if text[pos] not in _MARKER_FIRST and not text[pos].isdecimal():
-            continue  # no marker starts here: most sentences
+    at_start = _MARKER_PLACE_AT_START.match(text)
+    for candidate in itertools.chain([at_start] if at_start else [], _MARKER_PLACE.finditer(text)):
+        pos = candidate.end()
         marker = _marker_at(text, pos, pos == 0 or text[pos - 1] == "\n")
         if marker:
             markers.append(marker)

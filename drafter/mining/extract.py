@@ -58,6 +58,48 @@ class DocMined:
         self.__dict__.update(state)
 
 
+class _PerToken(dict):
+    """`function(token)`, worked out once per distinct token: mapping `__getitem__` over a
+    line's tokens then costs no Python-level step for a token seen before."""
+
+    MAX = 500_000  # distinct tokens kept before starting afresh (a bound on memory)
+
+    def __init__(self, function: Callable[[str], object]):
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, token: str):
+        if len(self) > self.MAX:
+            self.clear()
+        value = self[token] = self.function(token)
+        return value
+
+
+def _stream_token(token: str) -> str:
+    """A token as the corpus statistics see it: a Chinese word (interned), anything else a BOUNDARY."""
+    return sys.intern(token) if "\u4e00" <= token[0] <= "\u9fff" else BOUNDARY
+
+
+_STREAM_TOKEN = _PerToken(_stream_token)
+
+
+class _lazy:
+    """functools.cached_property without its lock (Python 3.11 takes one on every first use,
+    which costs more than working out a line's token offsets): computed once, then an instance
+    attribute."""
+
+    def __init__(self, function: Callable):
+        self.function = function
+        self.name = function.__name__
+        self.__doc__ = function.__doc__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.function(instance)
+        return value
+
+
 LineOf = Callable[[int], int]  # a character's offset in a clean line -> its original line number
 
 
@@ -75,15 +117,15 @@ class LineView:
 
     @classmethod
     def of(cls, text: str, tokens: list[str], line_of: LineOf, lexicon: Lexicon, canon: CanonMatcher | None = None) -> LineView:
-        quoted = [(m.start(), m.end(), m.group(1)) for m in _QUOTED.finditer(text)]
+        quoted = [(m.start(), m.end(), m.group(1)) for m in _QUOTED.finditer(text)] if "“" in text else []
         return cls(text, tokens, line_of, lexicon, quoted, canon)
 
-    @functools.cached_property
+    @_lazy
     def offsets(self) -> list[int]:
         """Where each token starts in the line (and the line's length last)."""
         return list(itertools.accumulate(map(len, self.tokens), initial=0))
 
-    @functools.cached_property
+    @_lazy
     def word_starts(self) -> set[int]:
         return set(self.offsets)
 
@@ -158,16 +200,28 @@ class _Spans:
         return last <= end if closed else last < end
 
 
+def _may_start_formula(token: str) -> bool:
+    """Whether the token loop of _formulas can find anything at this token: a numeral and
+    measure that is not 一… (_counted_from), or a four- or five-character token of two numerals."""
+    counts = not token.startswith("一") and (_MEASURE_TOKEN.match(token) or _NUMERAL_TOKEN.match(token))
+    return bool(counts) or (4 <= len(token) <= 5 and sum(ch in FORMULA_NUMERALS for ch in token) >= 2)
+
+
+_MAY_START_FORMULA = _PerToken(_may_start_formula)
+
+
 def _formulas(view: LineView) -> list[Found]:
     line, line_of, tokens, quoted_spans, lexicon = view.text, view.line_of, view.tokens, view.quoted, view.lexicon
+    if not quoted_spans and not _NUMERAL_CHAR.search(line):
+        return []  # no quotation and no numeral token in the line
     found: list[Found] = []
     for start, end, inner in quoted_spans:
         if _is_formula(inner, lexicon, quoted=True) and (inner[0] in FORMULA_NUMERALS or _FORMULA_SHAPES[1].match(inner)):
             found.append(Found("formula", inner, line_of(start + 1), context_of(line, start, end)))
     seen = {f.text for f in found}
     inside_quotes = _Spans([(start, end) for start, end, inner in quoted_spans if inner in seen])
-    # the common case, a token without a numeral, is skipped without a Python-level step
-    for i in itertools.compress(itertools.count(), map(_NUMERAL_CHAR.search, tokens)):
+    # the common case, a token that starts no formula, is skipped without a Python-level step
+    for i in itertools.compress(itertools.count(), map(_MAY_START_FORMULA.__getitem__, tokens)):
         token = tokens[i]
         start = view.offsets[i]
         if inside_quotes.holding(start, start):
@@ -249,7 +303,8 @@ def _idioms(view: LineView) -> list[Found]:
     line, line_of, tokens, quoted_spans, lexicon = view.text, view.line_of, view.tokens, view.quoted, view.lexicon
     found: list[Found] = []
     idiom_words = lexicon.idioms
-    for i in itertools.compress(itertools.count(), map(idiom_words.__contains__, tokens)):
+    idiom_indices = list(itertools.compress(itertools.count(), map(idiom_words.__contains__, tokens)))
+    for i in idiom_indices:
         token = tokens[i]
         if _NOT_IDIOM_START.match(token):
             continue
@@ -261,7 +316,7 @@ def _idioms(view: LineView) -> list[Found]:
         found.append(Found("idiom", tokens[i], line_of(offsets[i]), context_of(line, offsets[i], offsets[i] + 4), weak=True))
     # a four-character clause beside a dictionary idiom that jieba cuts into pieces (以身作则，
     # 以上|率|下; 病|有所|医): a 四字格 of the same make; reduce keeps it when it recurs
-    idiom_at = [view.offsets[i] for i, token in enumerate(tokens) if len(token) == 4 and token in idiom_words] if found else []
+    idiom_at = [view.offsets[i] for i in idiom_indices if len(tokens[i]) == 4] if found else []
     for at in idiom_at:
         for start in (at - 5, at + 5):
             if _idiom_like_clause(view, at, start):
@@ -279,7 +334,10 @@ _CLAUSE = re.compile(r"[^，,；;：:。！？!?（）()“”\n]+")
 
 
 def _parallels(view: LineView) -> list[Found]:
-    line, line_of, quoted_spans, word_starts = view.text, view.line_of, view.quoted, view.word_starts
+    line, line_of, quoted_spans = view.text, view.line_of, view.quoted
+    if "、" not in line:
+        return []  # most lines: no series, and no need for the token offsets
+    word_starts = view.word_starts
     found: list[Found] = []
     quoted_ranges = _Spans([(s, e) for s, e, _ in quoted_spans])
     for clause in _CLAUSE.finditer(line):
@@ -420,6 +478,8 @@ def _count_quoted_terms(found: list[Found], text: str) -> None:
 
 def _quotes(view: LineView) -> list[Found]:
     line, line_of = view.text, view.line_of
+    if "“" not in line:
+        return []  # no quotation to attribute
     found: list[Found] = []
     for match in _QUOTE_VERB.finditer(line):
         before = line[max(0, match.start() - 16):match.start()]
@@ -556,7 +616,7 @@ def mine_document(
     for index, line in enumerate(lines):
         tokens = segment(line)
         # for the corpus statistics, anything that is not a Chinese word is a boundary
-        line_tokens.append([sys.intern(t) if "\u4e00" <= t[0] <= "\u9fff" else BOUNDARY for t in tokens])
+        line_tokens.append(list(map(_STREAM_TOKEN.__getitem__, tokens)))
         # the original line of a character of this line (a re-joined line spans several)
         view = LineView.of(line, tokens, functools.partial(doc.line_of, index), lexicon, canon)
         for finder in LINE_FINDERS:

@@ -41,6 +41,11 @@ def align(headings: list[str]) -> tuple[str, list[list[str]]] | None:
 
 def _align_with_base(headings: list[str]) -> tuple[str, list[list[str]]] | None:
     base = headings[0]
+    # Only a character found in every heading can be matched in all of them: when those are too
+    # weak already, no alignment can leave enough (the loop below would return None), so spare difflib.
+    shared = set(base).intersection(*headings[1:])
+    if sum(_strength(ch) for ch in base if ch in shared) < 2:
+        return None
     keep = [True] * len(base)
     for other in headings[1:]:
         matched = [False] * len(base)

@@ -41,6 +41,17 @@ def _example_text(sentence: str) -> str | None:
     return text if _OPENS.match(text) or _QUOTING.search(text) else None
 
 
+def _heading_test(headings: list[str]):
+    """A test of whether a sentence is one of `headings`: it starts with one, or one starts with
+    the sentence (its end mark aside)."""
+    starts = tuple(headings)
+    if any("\n" in h for h in headings):
+        return lambda text: text.startswith(starts) or any(h.startswith(text.rstrip("。！？")) for h in headings)
+    # a heading starts with the sentence when the sentence follows a line break in this text
+    joined = "".join("\n" + h for h in headings)
+    return lambda text: text.startswith(starts) or "\n" + text.rstrip("。！？") in joined
+
+
 def sentences_of(doc: Document, themes: dict[str, list[str]]) -> tuple[dict, list[list]]:
     """(what the index says of the document, its exemplary sentences as [text, doc, line, themes])."""
     lines = doc.lines
@@ -51,10 +62,13 @@ def sentences_of(doc: Document, themes: dict[str, list[str]]) -> tuple[dict, lis
     top = sorted(s.line for s in outline.sections)
     found: list[list] = []
     seen: set[str] = set()
+    is_heading = _heading_test(headings)
     for index, line in enumerate(lines):
         for match in _SENTENCE.finditer(line):
+            if len(match.group(0)) < MIN_CHARS:
+                continue  # too short for an example even before it is trimmed
             text = _example_text(match.group(0))
-            if text is None or any(text.startswith(h) or h.startswith(text.rstrip("。！？")) for h in headings):
+            if text is None or is_heading(text):
                 continue
             if text.count("“") != text.count("”") or text[:12] in seen:
                 continue
