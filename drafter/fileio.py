@@ -412,11 +412,14 @@ def write_file_set(folder: str | os.PathLike, files: dict[str, bytes], manifest:
         "generation": generation,
         "files": {name: {"sha256": hashes[name], "bytes": len(files[name])} for name in sorted(files)},
     }
-    atomic_write_bytes(folder / manifest, (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    _fsync_folder(folder)
-    for name in files:
-        os.replace(folder / f".{name}.{generation}", folder / name)
-    _fsync_folder(folder)
+    from drafter.workers import finishing
+
+    with finishing():  # from the commit on, a stop (Ctrl-C, SIGTERM) has nothing to undo
+        atomic_write_bytes(folder / manifest, (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        _fsync_folder(folder)
+        for name in files:
+            os.replace(folder / f".{name}.{generation}", folder / name)
+        _fsync_folder(folder)
     _remove_stale(folder, files)
     return generation
 

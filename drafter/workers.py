@@ -55,19 +55,27 @@ class Stopped(KeyboardInterrupt):
         self.signum = signum
 
 
+_STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+_done = [False]  # the job's result is in place (finishing): a stop has nothing left to undo
+
+
 @contextlib.contextmanager
 def stop_on_signals() -> Iterator[None]:
     """In the main thread: SIGTERM and SIGHUP (and SIGINT) raise Stopped for the length of the
-    block; the previous handlers come back afterwards."""
+    block, until the job's result is in place (finishing); the previous handlers come back
+    afterwards."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def stop(signum: int, frame) -> None:
-        raise Stopped(signum)
+        if not _done[0]:
+            raise Stopped(signum)
+
+    _done[0] = False
 
     saved = {}
-    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+    for name in _STOP_SIGNALS:
         number = getattr(signal, name, None)
         if number is None:
             continue
@@ -78,5 +86,23 @@ def stop_on_signals() -> Iterator[None]:
     try:
         yield
     finally:
+        _done[0] = False
         for number, handler in saved.items():
             signal.signal(number, handler)
+
+
+@contextlib.contextmanager
+def finishing() -> Iterator[None]:
+    """The step that puts a job's result in place (the commit of a bank, which cannot be
+    undone once begun): the stop signals wait until it is over, and a stop that came meanwhile,
+    or comes later in the job, lets the job end as it is. Stopped there, it would report that
+    nothing was written."""
+    main = threading.current_thread() is threading.main_thread() and hasattr(signal, "pthread_sigmask")
+    numbers = {getattr(signal, name) for name in _STOP_SIGNALS if hasattr(signal, name)}
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, numbers) if main else None
+    try:
+        yield
+        _done[0] = True
+    finally:
+        if before is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)

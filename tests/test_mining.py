@@ -377,3 +377,24 @@ def test_worker_processes_read_the_files_and_leave_out_a_broken_one(tmp_path):
     with pytest.raises(DrafterError, match="二进制"):
         analyze([corpus], tmp_path / "strict", workers=2, strict=True)
     assert not (tmp_path / "strict").exists()
+
+
+def test_a_stop_once_the_bank_is_committed_lets_the_run_end(tmp_path, monkeypatch):
+    """SIGTERM right at the commit of the new bank (the manifest's rename): the bank is
+    written, so the run ends normally instead of reporting that nothing was written."""
+    import os
+    import signal
+
+    import drafter.fileio as fileio
+
+    real_replace = fileio.os.replace
+
+    def replace_then_stop(src, dst):
+        real_replace(src, dst)
+        if Path(dst).name == fileio.MANIFEST_FILE:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(fileio.os, "replace", replace_then_stop)
+    summary = analyze([SEEDS], tmp_path / "bank", workers=1)
+    assert summary.documents and (tmp_path / "bank" / "phrases.yaml").is_file()
+    load_bank(tmp_path / "bank")
