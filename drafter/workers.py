@@ -56,7 +56,7 @@ class Stopped(KeyboardInterrupt):
 
 
 _STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
-_done = [False]  # the job's result is in place (finishing): a stop has nothing left to undo
+_done = [False]  # the job's result is being put in place (finishing): a stop has nothing left to undo
 
 
 @contextlib.contextmanager
@@ -94,15 +94,9 @@ def stop_on_signals() -> Iterator[None]:
 @contextlib.contextmanager
 def finishing() -> Iterator[None]:
     """The step that puts a job's result in place (the commit of a bank, which cannot be
-    undone once begun): the stop signals wait until it is over, and a stop that came meanwhile,
-    or comes later in the job, lets the job end as it is. Stopped there, it would report that
-    nothing was written."""
-    main = threading.current_thread() is threading.main_thread() and hasattr(signal, "pthread_sigmask")
-    numbers = {getattr(signal, name) for name in _STOP_SIGNALS if hasattr(signal, name)}
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, numbers) if main else None
-    try:
-        yield
-        _done[0] = True
-    finally:
-        if before is not None:
-            signal.pthread_sigmask(signal.SIG_SETMASK, before)
+    undone once begun): a stop that comes from here to the end of the job lets the job end as
+    it is. Stopped there, it would report that nothing was written. (Not a blocked signal mask:
+    with other threads running, the process's signal reaches one of them and Python runs the
+    handler in the main thread all the same.)"""
+    _done[0] = True
+    yield

@@ -395,6 +395,15 @@ def test_a_stop_once_the_bank_is_committed_lets_the_run_end(tmp_path, monkeypatc
             os.kill(os.getpid(), signal.SIGTERM)
 
     monkeypatch.setattr(fileio.os, "replace", replace_then_stop)
-    summary = analyze([SEEDS], tmp_path / "bank", workers=1)
+    import threading
+
+    # another thread running, as in a real run (worker pool, background work): the signal may
+    # reach it rather than the thread that commits
+    over = threading.Event()
+    threading.Thread(target=over.wait, args=(30,), daemon=True).start()
+    try:
+        summary = analyze([SEEDS], tmp_path / "bank", workers=1)
+    finally:
+        over.set()
     assert summary.documents and (tmp_path / "bank" / "phrases.yaml").is_file()
     load_bank(tmp_path / "bank")
