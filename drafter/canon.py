@@ -85,7 +85,7 @@ _NOT_BEFORE_YOU = "只具没拥享所占保持含富固"  # 有中国特色社�
 
 def plain(text: str) -> str:
     """`text` without quotation marks: the canon is compared without them (“十三五”规划)."""
-    # most texts hold no quotation mark: one regex scan instead of a per-character translation
+    # most texts hold no quotation mark: a substring test per mark instead of a per-character translation
     return text.translate(_QUOTES) if any(map(text.__contains__, _QUOTE_CHARS)) else text
 
 

@@ -16,6 +16,7 @@ from typing import Any, Callable
 import yaml
 
 from drafter.errors import DrafterError
+from drafter.workers import result_in_place
 
 try:  # the C loader is much faster on a large bank
     _Loader = yaml.CSafeLoader
@@ -412,14 +413,12 @@ def write_file_set(folder: str | os.PathLike, files: dict[str, bytes], manifest:
         "generation": generation,
         "files": {name: {"sha256": hashes[name], "bytes": len(files[name])} for name in sorted(files)},
     }
-    from drafter.workers import finishing
-
-    with finishing():  # from the commit on, a stop (Ctrl-C, SIGTERM) has nothing to undo
-        atomic_write_bytes(folder / manifest, (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-        _fsync_folder(folder)
-        for name in files:
-            os.replace(folder / f".{name}.{generation}", folder / name)
-        _fsync_folder(folder)
+    result_in_place()  # from the commit on, a stop (Ctrl-C, SIGTERM) has nothing to undo
+    atomic_write_bytes(folder / manifest, (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    _fsync_folder(folder)
+    for name in files:
+        os.replace(folder / f".{name}.{generation}", folder / name)
+    _fsync_folder(folder)
     _remove_stale(folder, files)
     return generation
 

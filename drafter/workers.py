@@ -56,13 +56,13 @@ class Stopped(KeyboardInterrupt):
 
 
 _STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
-_done = [False]  # the job's result is being put in place (finishing): a stop has nothing left to undo
+_done = [False]  # the job's result is being put in place (result_in_place): a stop has nothing left to undo
 
 
 @contextlib.contextmanager
 def stop_on_signals() -> Iterator[None]:
     """In the main thread: SIGTERM and SIGHUP (and SIGINT) raise Stopped for the length of the
-    block, until the job's result is in place (finishing); the previous handlers come back
+    block, until the job puts its result in place (result_in_place); the previous handlers come back
     afterwards."""
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -91,12 +91,10 @@ def stop_on_signals() -> Iterator[None]:
             signal.signal(number, handler)
 
 
-@contextlib.contextmanager
-def finishing() -> Iterator[None]:
-    """The step that puts a job's result in place (the commit of a bank, which cannot be
-    undone once begun): a stop that comes from here to the end of the job lets the job end as
-    it is. Stopped there, it would report that nothing was written. (Not a blocked signal mask:
-    with other threads running, the process's signal reaches one of them and Python runs the
-    handler in the main thread all the same.)"""
+def result_in_place() -> None:
+    """The job is putting its result in place (the commit of a bank, which cannot be undone
+    once begun): a stop that comes from here to the end of stop_on_signals lets the job end as
+    it is. Stopped there, it would report that nothing was written. (A flag the handler reads,
+    not a blocked signal mask: with other threads running, the process's signal reaches one of
+    them and Python runs the handler in the main thread all the same.)"""
     _done[0] = True
-    yield
