@@ -49,3 +49,25 @@ def in_background(function: Callable[[], T]) -> Callable[[], T]:
         return outcome["result"]  # type: ignore[return-value]
 
     return result
+
+
+def _glibc_trim() -> Callable[[int], int] | None:
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc (macOS, Windows, musl): nothing to do
+        return None
+
+
+_TRIM: list = []
+
+
+def give_back_memory() -> None:
+    """Return the memory freed so far to the system. Freed memory otherwise stays with the
+    process (glibc keeps it for later use, in every thread's arena): a large analysis would
+    count, at its peak, the text and token lists of earlier steps it no longer holds."""
+    if not _TRIM:
+        _TRIM.append(_glibc_trim())
+    if _TRIM[0] is not None:
+        _TRIM[0](0)

@@ -17,7 +17,7 @@ from drafter.mining.extract import DocMined
 
 
 def _doc(source: str, lines: list[list[str]]) -> DocMined:
-    return DocMined(source, [], lines, list(range(1, len(lines) + 1)), ["".join(t) for t in lines])
+    return DocMined.of(source, [], lines, list(range(1, len(lines) + 1)), ["".join(t) for t in lines])
 
 
 def _frequent_clean(stream: T.TokenStream, n: int, min_count: int) -> dict[tuple, int]:
@@ -38,7 +38,8 @@ def test_pruned_counting_keeps_every_frequent_ngram_and_its_full_count(seed):
     stream = T.TokenStream(mined)
     search = T._TermSearch(stream, T.WordClasses(), 3, 1, 0.0, 0.0, frozenset())
     base = stream.base
-    keys, starts = stream.bigram_keys(), range(len(stream.ids) - 1)
+    # only bigrams of two frequent tokens are counted (TokenStream.frequent_bigrams)
+    keys, starts = stream.frequent_bigrams(Counter(stream.ids), 3)
     clean: set[int] = set()
     for n in range(2, T.MAX_TOKENS + 1):
         if n > 2:
@@ -68,7 +69,7 @@ def test_a_released_stream_locates_terms_as_the_token_lists_do():
     located = T.locate_terms(mined, terms)
     assert located, "the seeds hold set phrases"
     stream = T.TokenStream(mined, release=True)
-    assert all(not m.line_tokens for m in mined)  # the token lists are gone
+    assert all(not m.packed_tokens for m in mined)  # the token lists are gone
     terms_again = T.find_terms(mined, stream=stream, **kwargs)
     assert [(t.text, list(t.positions)) for t in terms_again] == [(t.text, list(t.positions)) for t in terms]
     assert T.locate_terms(mined, terms_again, stream=stream) == located
@@ -91,3 +92,39 @@ def test_a_bank_file_written_in_chunks_is_the_yaml_of_the_whole(monkeypatch, chu
     assert parsed_empty == {**head, "entries": []}
     monkeypatch.setattr("drafter.mining.PRIME_LIMIT", 0)
     assert _bank_file(head, entries) == (content, None)  # too many sources to hold twice
+
+
+@pytest.mark.parametrize(
+    "line_tokens, lines",
+    [([], []), ([[]], [""]), ([["全面", "\x00", "从严治党"], [], ["我们"]], ["全面，从严治党", "", "我们"])],
+)
+def test_a_mined_document_keeps_its_lines_tokens_and_finds_packed(line_tokens, lines):
+    from drafter.model import Found
+
+    found = [Found("term", "从严治党", 3, "全面从严治党", total=7, years=(2019, 2024)), Found("parallel", "甲、乙", 1, "…", items=["甲", "乙"])]
+    mined = DocMined.of("d", found, line_tokens, list(range(1, len(lines) + 1)), lines, year=2024)
+    assert mined.token_lines() == line_tokens
+    assert mined.text_lines() == lines
+    assert mined.found == found
+    mined.found[0].kind = "idiom"  # each call unpacks anew: a change is not kept
+    assert mined.found == found
+    mined.release()
+    assert (mined.found, mined.token_lines(), mined.text_lines(), mined.year) == ([], [], [], 2024)
+
+
+def test_a_mined_document_needs_one_token_list_and_number_per_line():
+    with pytest.raises(ValueError):
+        DocMined.of("d", [], [["甲"]], [1, 2], ["甲", "乙"])
+
+
+def test_a_mined_document_is_smaller_packed(tmp_path):
+    """The point of packing: a document's results take a fraction of its text as lists."""
+    import pickle
+    import sys
+
+    doc = load_corpus(SEED_FILES[:1])[0]
+    mined = _mine_one(doc)
+    lists = mined.token_lines()
+    as_lists = sum(sys.getsizeof(t) + 8 * len(t) for t in lists) + sum(map(sys.getsizeof, mined.text_lines()))
+    assert len(mined.packed_tokens) + len(mined.packed_lines) < as_lists / 3
+    assert pickle.loads(pickle.dumps(mined)).token_lines() == lists

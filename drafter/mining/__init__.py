@@ -35,7 +35,7 @@ from drafter.mining.readings import set_phrase_readings
 from drafter.mining.segment import WordClasses, lexicon, segment, word_classes
 from drafter.mining.terms import TokenStream, find_terms, locate_terms
 from drafter.model import BANK_ORDER, KINDS, Entry, Found, Source
-from drafter.runtime import few_collections, in_background
+from drafter.runtime import few_collections, give_back_memory, in_background
 from drafter.workers import cap_workers, quiet_worker, stop_on_signals
 
 log = logging.getLogger(__name__)
@@ -554,10 +554,12 @@ def _analyze_locked(files, output, start_engine, themes_path, progress, default_
         # the corpus in one order however the files were named: the reduce breaks ties by
         # corpus order (sources of one year, the first fills of a frame, the commoner sayer)
         docs = load_corpus(sorted(files), skipped=skipped, salt=salt if cache else None, map_files=engine.map if engine.local else None)
+        give_back_memory()  # what reading the files took in passing
         if not docs:
             why = f"（{len(skipped)} 个文件无法读取，见上面的说明）" if skipped else ""
             raise DrafterError(f"没有找到可分析的文档{why}。请给出讲话稿文件、文件夹或 JSONL 文件。")
         kept, copies = _fold_copies(docs, salt, engine, cache)
+        give_back_memory()
         matcher = CanonMatcher(canon)
         mined_now: list[int] = []
 
@@ -568,11 +570,13 @@ def _analyze_locked(files, output, start_engine, themes_path, progress, default_
             return _map(todo, engine, report, default_year, matcher)
 
         mined = _cached_map(kept, mine, salt, cache)
+        give_back_memory()
         if progress and not sum(mined_now):  # every result came from the store
             progress("分析", len(kept), len(kept))
         # the engine finds the example sentences while this process reduces the mined results
         find_sentences = functools.partial(_sentences, themes=themes, engine=engine)
-        sentences = in_background(functools.partial(_cached_map, kept, find_sentences, salt + b"\nsentences", cache))
+        # the last map: the worker processes end with it, before the reduce's peak of memory
+        sentences = in_background(functools.partial(_then_close, engine, _cached_map, kept, find_sentences, salt + b"\nsentences", cache))
         # from here on only the mined results are read: the documents' text goes (a corpus's
         # worth) once the sentences are found
         documents, characters = len(docs), sum(map(_length, docs))
@@ -596,6 +600,14 @@ def _analyze_locked(files, output, start_engine, themes_path, progress, default_
         copies=copies,
         mined=sum(mined_now),
     )
+
+
+def _then_close(engine, function: Callable, *args):
+    """`function(*args)`, and then the engine closed (again at the end of the run: harmless)."""
+    try:
+        return function(*args)
+    finally:
+        engine.close()
 
 
 def _length(doc: Document) -> int:
@@ -633,15 +645,17 @@ def _merge_and_write(output, mined, kept, kept_characters, sentences, copies, th
     theme_words = frozenset(w for words in themes.values() for w in words if len(w) >= 2)
     classes = word_classes()
     stream = TokenStream(mined, release=True)  # the documents' token lists go as their ids come in
+    give_back_memory()
     thresholds = term_thresholds(len(mined), kept_characters)
     term_stats = find_terms(mined, theme_words=theme_words, classes=classes, stream=stream, **thresholds)
     merging(1)
     located = locate_terms(mined, term_stats, MAX_SOURCES, stream)
     del stream, term_stats
+    give_back_memory()
     entries = reduce_entries(mined, located, themes, classes, canon)
     del located
     for m in mined:  # from here on only their names, titles and years are read
-        m.found, m.lines, m.line_numbers, m.joins = [], [], [], []
+        m.release()
     merging(2)
     index = sentence_index(kept, {m.source: (m.year, m.title) for m in mined}, themes, sentences())
     written = write_bank(output, entries, len(mined), catalog(mined, copies), {SENTENCES_FILE: index})
@@ -655,9 +669,14 @@ def _fold_copies(docs: list[Document], salt: bytes, engine, cache: bool = True) 
     cluster), and kept in the store like map results."""
 
     def sign(todo: list[Document]) -> list[dedup.Signature]:
-        return engine.map(dedup.signature, [d.text for d in todo], batch=max(1, len(todo) // 32))
+        # the documents go to the engine, and each text is joined there: not a corpus's worth here
+        return engine.map(_signature, todo, batch=max(1, len(todo) // 32))
 
     return dedup.fold(docs, _cached_map(docs, sign, salt + b"\nsignature", cache))
+
+
+def _signature(doc: Document) -> dedup.Signature:
+    return dedup.signature(doc.text)
 
 
 def _cached_map(docs: list[Document], mine: Callable[[list[Document]], list], salt: bytes, cache: bool) -> list:

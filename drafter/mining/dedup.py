@@ -24,7 +24,7 @@ import re
 from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 THRESHOLD = 0.9
 SHINGLE = 8  # characters; two 4-character (8-byte UTF-16) words
@@ -139,11 +139,15 @@ def near_duplicates(
         signatures = [signature(text) for _, text in docs]
     elif len(signatures) != len(docs):
         raise ValueError("one signature per document")
-    order = sorted(range(len(docs)), key=lambda i: source_key(docs[i][0]))
-    return _groups([docs[i] for i in order], [signatures[i] for i in order], threshold)
+    return _groups([source for source, _ in docs], lambda i: docs[i][1], signatures, threshold)
 
 
-def _groups(ordered: Sequence[tuple[str, str]], signatures: Sequence[Signature], threshold: float) -> list[DuplicateGroup]:
+def _groups(sources: Sequence[str], text_of: Callable[[int], str], signatures: Sequence[Signature], threshold: float) -> list[DuplicateGroup]:
+    """The groups among documents `sources` (text_of(i): the text of the i-th, asked for only
+    to check a likely pair), in source order."""
+    order = sorted(range(len(sources)), key=lambda i: source_key(sources[i]))
+    ordered = [sources[i] for i in order]
+    signatures = [signatures[i] for i in order]
     parent = list(range(len(ordered)))
 
     def find(i: int) -> int:
@@ -158,7 +162,7 @@ def _groups(ordered: Sequence[tuple[str, str]], signatures: Sequence[Signature],
         if i in cache:
             cache.move_to_end(i)
             return cache[i]
-        found = shingles(ordered[i][1])
+        found = shingles(text_of(order[i]))
         cache[i] = found
         if len(cache) > 64:
             cache.popitem(last=False)
@@ -189,7 +193,7 @@ def _groups(ordered: Sequence[tuple[str, str]], signatures: Sequence[Signature],
     for i in range(len(ordered)):
         members_of.setdefault(find(i), []).append(i)
     return [
-        DuplicateGroup(ordered[root][0], tuple(ordered[i][0] for i in members[1:]))
+        DuplicateGroup(ordered[root], tuple(ordered[i] for i in members[1:]))
         for root, members in sorted(members_of.items())
         if len(members) > 1
     ]
@@ -198,7 +202,12 @@ def _groups(ordered: Sequence[tuple[str, str]], signatures: Sequence[Signature],
 def fold(docs: Sequence, signatures: Sequence[Signature] | None = None, threshold: float = THRESHOLD) -> tuple[list, dict[str, list[str]]]:
     """The documents (anything with `source` and `text`) without the copies of another, in the
     order given, and the copies of each kept document by its source name."""
-    groups = near_duplicates(((d.source, d.text) for d in docs), threshold, signatures)
+    if signatures is None:
+        signatures = [signature(d.text) for d in docs]
+    elif len(signatures) != len(docs):
+        raise ValueError("one signature per document")
+    # each text is made only when a likely pair is checked: all of them at once are a corpus's worth
+    groups = _groups([d.source for d in docs], lambda i: docs[i].text, signatures, threshold)
     copies = {g.kept: list(g.copies) for g in groups}
     folded = {c for g in groups for c in g.copies}
     return [d for d in docs if d.source not in folded], copies

@@ -11,10 +11,13 @@ import bisect
 import dataclasses
 import functools
 import itertools
+import pickle
 import re
 import sys
+import zlib
+from array import array
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable, Sequence
 
 from drafter.cleaning import is_traditional, to_simplified
 from drafter.document import Document
@@ -33,29 +36,81 @@ _CJK = re.compile(f"^[{CJK_BASIC}]+$")
 
 @dataclass
 class DocMined:
+    """What one document yields on its own. Its tokens and lines are kept compressed (a
+    corpus's worth of them is held until the reduce has read them: as lists of strings they
+    take five times the memory) and unpacked when read: `token_lines()`, `text_lines()`."""
+
     source: str
-    found: list[Found]
-    line_tokens: list[list[str]]  # jieba tokens of each clean line (simplified script)
-    line_numbers: list[int]
-    lines: list[str]  # the clean lines the tokens came from (simplified script)
+    packed_found: bytes  # what the finders found (a list of Found), packed: `found`
+    packed_tokens: bytes  # jieba tokens of each clean line (simplified script), packed (_pack)
+    line_numbers: Sequence[int]  # the original line of each clean line (an array)
+    packed_lines: bytes  # the clean lines the tokens came from (simplified script), packed
     joins: list[tuple[tuple[int, int], ...]] = field(default_factory=list)  # as in Document
     year: int | None = None  # the year the document was given in (drafter.dating)
     dated_by: str | None = None  # how that year was found
     title: str | None = None
 
-    # Sent back from worker processes: hundreds of thousands of small token strings pickle
-    # slowly, one joined string quickly (tokens never contain these two control characters).
-    def __getstate__(self) -> dict:
-        state = dict(self.__dict__)
-        state["line_tokens"] = "\x02".join("\x01".join(tokens) for tokens in self.line_tokens)
-        return state
+    @classmethod
+    def of(
+        cls,
+        source: str,
+        found: list[Found],
+        line_tokens: list[list[str]],
+        line_numbers: Sequence[int],
+        lines: list[str],
+        joins: Sequence[tuple[tuple[int, int], ...]] = (),
+        year: int | None = None,
+        dated_by: str | None = None,
+        title: str | None = None,
+    ) -> "DocMined":
+        if not len(line_tokens) == len(line_numbers) == len(lines):
+            raise ValueError("one token list and one line number per line")
+        packed_tokens = _pack(_TOKEN_SEPARATOR.join(tokens) for tokens in line_tokens)
+        return cls(source, _pack_found(found), packed_tokens, array("i", line_numbers), _pack(lines), list(joins), year, dated_by, title)
 
-    def __setstate__(self, state: dict) -> None:
-        packed = state["line_tokens"]
-        # one string object per distinct token, not per occurrence: a few MiB instead of a few
-        # hundred on a large corpus
-        state["line_tokens"] = [list(map(sys.intern, line.split("\x01"))) for line in packed.split("\x02")] if packed else []
-        self.__dict__.update(state)
+    @property
+    def found(self) -> list[Found]:
+        """The finds, unpacked anew at each call (changing them changes nothing kept)."""
+        if not self.packed_found:
+            return []
+        return list(itertools.starmap(Found, pickle.loads(zlib.decompress(self.packed_found))))
+
+    def token_lines(self) -> list[list[str]]:
+        if not self.packed_tokens:
+            return []
+        return [line.split(_TOKEN_SEPARATOR) if line else [] for line in _unpack(self.packed_tokens).split(_LINE_SEPARATOR)]
+
+    def text_lines(self) -> list[str]:
+        return _unpack(self.packed_lines).split(_LINE_SEPARATOR) if self.packed_lines else []
+
+    def release(self) -> None:
+        """Keep only what a bank says of the document (name, title, year)."""
+        self.packed_found, self.packed_tokens, self.packed_lines, self.line_numbers, self.joins = b"", b"", b"", array("i"), []
+
+
+# tokens and clean lines hold neither (cleaning removes control characters)
+_TOKEN_SEPARATOR, _LINE_SEPARATOR = "\x01", "\x02"
+
+
+def _pack(lines: Iterable[str]) -> bytes:
+    """Lines as one zlib-compressed UTF-8 string (b"" for no line at all; [""] packs as one line)."""
+    lines = list(lines)
+    return zlib.compress(_LINE_SEPARATOR.join(lines).encode("utf-8"), 1) if lines else b""
+
+
+_FOUND_FIELDS = tuple(f.name for f in dataclasses.fields(Found))
+
+
+def _pack_found(found: list[Found]) -> bytes:
+    """Finds as their fields' values: a tuple pickles and unpickles faster than an object."""
+    if not found:
+        return b""
+    rows = [tuple(map(f.__getattribute__, _FOUND_FIELDS)) for f in found]
+    return zlib.compress(pickle.dumps(rows, pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _unpack(packed: bytes) -> str:
+    return zlib.decompress(packed).decode("utf-8")
 
 
 class _PerToken(dict):
@@ -627,4 +682,4 @@ def mine_document(
     found.extend(_frames(outline, dict(zip(doc.line_numbers, lines))))
     title = outline.title or doc.title_hint
     dated = document_year(outline.date, doc.year_hint, title or doc.title_hint, doc.source, doc.text, default_year)
-    return DocMined(doc.source, found, line_tokens, list(doc.line_numbers), lines, list(doc.joins), dated.year, dated.how, title)
+    return DocMined.of(doc.source, found, line_tokens, doc.line_numbers, lines, doc.joins, dated.year, dated.how, title)

@@ -180,14 +180,14 @@ class TokenStream:
         line_starts: list[int] = []  # a list: bisect reads it fastest
         first_lines = [0]  # the index in line_starts of each document's first line
         for doc in mined:
-            for line in doc.line_tokens:
+            for line in doc.token_lines():
                 line_starts.append(len(ids))
                 ids.extend(map(vocabulary.__getitem__, line))
                 ids.append(0)  # BOUNDARY
             bounds.append(len(ids))
             first_lines.append(len(line_starts))
             if release:
-                doc.line_tokens = []
+                doc.packed_tokens = b""
         self.ids = ids
         self.line_starts = line_starts
         self.first_lines = first_lines
@@ -198,10 +198,23 @@ class TokenStream:
         self.base = len(self.words)
         self.position_type = "i" if len(ids) < 2**31 else "q"  # a C array of positions in the stream
 
-    def bigram_keys(self) -> array:
-        """The key of the bigram at every position, in a machine-word array (base² fits in one):
-        as many keys as tokens, a list of them would cost five times the memory."""
-        return array("q", map(operator.add, map(operator.mul, self.ids, itertools.repeat(self.base)), self.ids[1:]))
+    def frequent_bigrams(self, unigrams: Counter, min_count: int) -> tuple[array, array]:
+        """The bigram keys worth counting, and where each starts: those of two tokens that are
+        each seen `min_count` times, neither a BOUNDARY. A bigram is no more frequent than
+        either of its tokens, so no count that can pass is lost; and in a large corpus most
+        distinct bigrams hold a rarer token (counting them all held the largest table of the
+        analysis)."""
+        usable = bytearray(self.base)
+        for token, count in unigrams.items():
+            if count >= min_count:
+                usable[token] = 1
+        usable[0] = 0  # BOUNDARY
+        at = bytes(map(usable.__getitem__, self.ids))
+        starts = array(self.position_type, itertools.compress(itertools.count(), map(operator.and_, at, itertools.islice(at, 1, None))))
+        del at
+        firsts = map(self.ids.__getitem__, starts)
+        seconds = map(self.ids.__getitem__, map((1).__add__, starts))
+        return array("q", map(operator.add, map(operator.mul, firsts, itertools.repeat(self.base)), seconds)), starts
 
     def decode(self, key: int, n: int) -> tuple[str, ...]:
         parts = []
@@ -229,8 +242,7 @@ def find_terms(
     stream = search.stream
     counts: dict[int, dict[int, int]] = {1: Counter(stream.ids)}
     found: list[TermStats] = []
-    keys: Sequence[int] = stream.bigram_keys()
-    starts: list[int] | range = range(len(keys))  # where each of `keys` starts in the stream
+    keys, starts = stream.frequent_bigrams(counts[1], min_count)  # starts: where each of `keys` starts in the stream
     clean: set[int] = set()
     for n in range(2, MAX_TOKENS + 1):
         if n > 2:
@@ -388,8 +400,8 @@ class _TermSearch:
         different verbs (全面, 依法, 有序: jieba tags them nouns)? A noun that names the field of
         a few verbs is no adverb (行政|审批, 行政|执法, 污染|防治, 村民|自治)."""
         if self.before_verbs is None:
-            ids, is_verb = self.stream.ids, [w in self.classes.verbs for w in self.stream.words]
-            verb_after = list(map(is_verb.__getitem__, itertools.islice(ids, 1, None)))
+            ids, is_verb = self.stream.ids, bytes(w in self.classes.verbs for w in self.stream.words)
+            verb_after = bytes(map(is_verb.__getitem__, itertools.islice(ids, 1, None)))  # a byte a position, not a list
             pairs = set(zip(itertools.compress(ids, verb_after), itertools.compress(itertools.islice(ids, 1, None), verb_after)))
             self.before_verbs = Counter(itertools.compress(ids, verb_after))
             self.verbs_after = Counter(first for first, _ in pairs)
@@ -483,12 +495,13 @@ def locate_terms(
     newest_first = {d: rank for rank, d in enumerate(sorted(range(len(mined)), key=lambda d: -years[d]))}
     document_of = functools.partial(bisect.bisect_right, bounds)  # a position's document, plus one
 
-    found: list[tuple[str, Found]] = []
-    for term in terms:
+    places: list[tuple[int, int, int]] = []  # (term, document, line): the lines that get a Found
+    counts: list[tuple[int, int, tuple[int, int] | None]] = []  # each term's occurrences, documents, years
+    for number, term in enumerate(terms):
         positions = term.positions  # ascending: in corpus order
         docs = sorted({d - 1 for d in map(document_of, positions)}, key=newest_first.__getitem__)
         known = [years[d] for d in docs if years[d]]
-        total, years_seen = len(positions), ((min(known), max(known)) if known else None)
+        counts.append((len(positions), len(docs), (min(known), max(known)) if known else None))
         lines: list[tuple[int, int]] = []  # (document, line), the first max_sources distinct
         for d in docs:
             at = bisect.bisect_left(positions, bounds[d])
@@ -501,11 +514,18 @@ def locate_terms(
                         break
             if len(lines) == max_sources:
                 break
-        for d, index in lines:
-            doc = mined[d]
-            line = doc.lines[index]
-            pos = line.find(term.text)
-            context = context_of(line, pos, pos + len(term.text))
-            number = line_at(doc.line_numbers, doc.joins, index, max(pos, 0))
-            found.append((doc.source, Found("term", term.text, number, context, total=total, total_docs=len(docs), years=years_seen)))
+        places.extend((number, d, index) for d, index in lines)
+    found: list[tuple[str, Found]] = [None] * len(places)  # type: ignore[list-item]
+    by_document = sorted(range(len(places)), key=lambda i: places[i][1])
+    for d, group in itertools.groupby(by_document, key=lambda i: places[i][1]):
+        doc = mined[d]
+        text_lines = doc.text_lines()  # unpacked once for all the terms it holds
+        for i in group:
+            number, _, index = places[i]
+            text, (total, total_docs, years_seen) = terms[number].text, counts[number]
+            line = text_lines[index]
+            pos = line.find(text)
+            context = context_of(line, pos, pos + len(text))
+            line_number = line_at(doc.line_numbers, doc.joins, index, max(pos, 0))
+            found[i] = (doc.source, Found("term", text, line_number, context, total=total, total_docs=total_docs, years=years_seen))
     return found
