@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 
 
@@ -22,6 +23,26 @@ class Document:
     @property
     def text(self) -> str:
         return "\n".join(self.lines)
+
+    # Pickled (for worker processes, a cluster, the store of map results, its key) with its lines
+    # as one UTF-8 string: pickling each line would leave its UTF-8 form cached in the line
+    # (CPython keeps it), a second copy of a corpus in the process that sent it.
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        lines = state.pop("lines")
+        state["packed_lines"] = ("".join(lines).encode("utf-8", "surrogatepass"), array("q", map(len, lines)))
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        state = dict(state)
+        text, lengths = state.pop("packed_lines")
+        text = text.decode("utf-8", "surrogatepass")
+        lines, at = [], 0
+        for length in lengths:
+            lines.append(text[at : at + length])
+            at += length
+        state["lines"] = lines
+        self.__dict__.update(state)
 
     def line_of(self, index: int, offset: int = 0) -> int:
         """The original 1-based line number of character `offset` of clean line `index`."""

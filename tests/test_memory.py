@@ -128,3 +128,24 @@ def test_a_mined_document_is_smaller_packed(tmp_path):
     as_lists = sum(sys.getsizeof(t) + 8 * len(t) for t in lists) + sum(map(sys.getsizeof, mined.text_lines()))
     assert len(mined.packed_tokens) + len(mined.packed_lines) < as_lists / 3
     assert pickle.loads(pickle.dumps(mined)).token_lines() == lists
+
+
+def test_a_pickled_document_leaves_its_lines_as_they_were():
+    """Pickling a str makes CPython keep its UTF-8 form in it: sending every document to the
+    worker processes that way held a second copy of the corpus in the main process."""
+    import pickle
+    import sys
+
+    from drafter.document import Document
+
+    probe = "全面从严治党永远在路上"
+    size = sys.getsizeof(probe)
+    pickle.dumps([probe])
+    if sys.getsizeof(probe) == size:
+        pytest.skip("this Python keeps no UTF-8 form in a pickled str")
+    lines = ["坚持以人民为中心的发展思想", "", "甲\udc80乙", "😀一"]
+    doc = Document("d.txt", lines, [1, 2, 4, 5], title_hint="标题", removed=[(3, "广告")], joins=[(), (), ((1, 9),), ()])
+    sizes = list(map(sys.getsizeof, lines))
+    again = pickle.loads(pickle.dumps(doc))
+    assert list(map(sys.getsizeof, lines)) == sizes
+    assert again == doc

@@ -645,6 +645,9 @@ def _merge_and_write(output, mined, kept, kept_characters, sentences, copies, th
     theme_words = frozenset(w for words in themes.values() for w in words if len(w) >= 2)
     classes = word_classes()
     stream = TokenStream(mined, release=True)  # the documents' token lists go as their ids come in
+    # the example sentences (the last map: the worker processes end with it) before the
+    # statistics reach their peak of memory
+    found_sentences = sentences()
     give_back_memory()
     thresholds = term_thresholds(len(mined), kept_characters)
     term_stats = find_terms(mined, theme_words=theme_words, classes=classes, stream=stream, **thresholds)
@@ -657,7 +660,7 @@ def _merge_and_write(output, mined, kept, kept_characters, sentences, copies, th
     for m in mined:  # from here on only their names, titles and years are read
         m.release()
     merging(2)
-    index = sentence_index(kept, {m.source: (m.year, m.title) for m in mined}, themes, sentences())
+    index = sentence_index(kept, {m.source: (m.year, m.title) for m in mined}, themes, found_sentences)
     written = write_bank(output, entries, len(mined), catalog(mined, copies), {SENTENCES_FILE: index})
     merging(3)
     return entries, written
