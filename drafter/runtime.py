@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import threading
-from typing import Callable, TypeVar
+from typing import Callable
 
-T = TypeVar("T")
 
 
 @contextlib.contextmanager
@@ -24,31 +22,6 @@ def few_collections():
         yield
     finally:
         gc.set_threshold(*before)
-
-
-def in_background(function: Callable[[], T]) -> Callable[[], T]:
-    """Start `function()` in a thread and return a call that waits for it and gives its result
-    (or raises what it raised). For work that mostly waits on other processes (worker
-    processes, a cluster) while this one does its own. A daemon thread: a job stopped meanwhile
-    is not held up by it."""
-    outcome: dict[str, object] = {}
-
-    def run() -> None:
-        try:
-            outcome["result"] = function()
-        except BaseException as error:  # handed to the caller of the result
-            outcome["error"] = error
-
-    thread = threading.Thread(target=run, name="drafter-background", daemon=True)
-    thread.start()
-
-    def result() -> T:
-        thread.join()
-        if "error" in outcome:
-            raise outcome["error"]  # type: ignore[misc]
-        return outcome["result"]  # type: ignore[return-value]
-
-    return result
 
 
 def _glibc_trim() -> Callable[[int], int] | None:

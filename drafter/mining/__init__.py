@@ -29,13 +29,13 @@ from drafter.genre import FORMULA_NUMERALS
 from drafter.mining.canonical import CanonMatcher
 from drafter.mining import dedup, store
 from drafter.mining.extract import DocMined, mine_document
-from drafter.mining.sentences import sentence_index, sentences_of
+from drafter.mining.sentences import sentence_index
 from drafter.examples import SENTENCES_FILE
 from drafter.mining.readings import set_phrase_readings
 from drafter.mining.segment import WordClasses, lexicon, segment, word_classes
 from drafter.mining.terms import TokenStream, find_terms, locate_terms
 from drafter.model import BANK_ORDER, KINDS, Entry, Found, Source
-from drafter.runtime import few_collections, give_back_memory, in_background
+from drafter.runtime import few_collections, give_back_memory
 from drafter.workers import cap_workers, quiet_worker, stop_on_signals
 
 log = logging.getLogger(__name__)
@@ -72,8 +72,10 @@ class AnalysisSummary:
 # map
 
 
-def _mine_one(doc: Document, default_year: int | None = None, canon: CanonMatcher | None = None) -> DocMined:
-    return mine_document(doc, lexicon(), segment, default_year, canon)
+def _mine_one(
+    doc: Document, default_year: int | None = None, canon: CanonMatcher | None = None, themes: dict[str, list[str]] | None = None
+) -> DocMined:
+    return mine_document(doc, lexicon(), segment, default_year, canon, themes)
 
 
 def _start_pool(workers: int):
@@ -150,11 +152,14 @@ def _map(
     progress: Callable[[int, int], None] | None,
     default_year: int | None = None,
     canon: CanonMatcher | None = None,
+    themes: dict[str, list[str]] | None = None,
 ) -> list[DocMined]:
-    """Mine every document with the engine (in this process, worker processes or a cluster)."""
+    """Mine every document with the engine (in this process, worker processes or a cluster);
+    with `themes`, find its example sentences too."""
     # big documents first, so the workers finish together
     order = sorted(range(len(docs)), key=lambda i: -len(docs[i].text))
-    mined = engine.map(_mine_one, [docs[i] for i in order], progress, shared={"default_year": default_year, "canon": canon})
+    shared = {"default_year": default_year, "canon": canon, "themes": themes}
+    mined = engine.map(_mine_one, [docs[i] for i in order], progress, shared=shared)
     results: list[DocMined] = [None] * len(docs)  # type: ignore[list-item]
     for index, result in zip(order, mined):
         results[index] = result
@@ -567,23 +572,19 @@ def _analyze_locked(files, output, start_engine, themes_path, progress, default_
             mined_now.append(len(todo))
             stored = len(kept) - len(todo)  # results taken from the store count as done
             report = (lambda done, _: progress("分析", stored + done, len(kept))) if progress else None
-            return _map(todo, engine, report, default_year, matcher)
+            return _map(todo, engine, report, default_year, matcher, themes)
 
         mined = _cached_map(kept, mine, salt, cache)
-        give_back_memory()
+        engine.close()  # the last map: the worker processes' memory goes before the reduce's peak
         if progress and not sum(mined_now):  # every result came from the store
             progress("分析", len(kept), len(kept))
-        # the engine finds the example sentences while this process reduces the mined results
-        find_sentences = functools.partial(_sentences, themes=themes, engine=engine)
-        # the last map: the worker processes end with it, before the reduce's peak of memory
-        sentences = in_background(functools.partial(_then_close, engine, _cached_map, kept, find_sentences, salt + b"\nsentences", cache))
-        # from here on only the mined results are read: the documents' text goes (a corpus's
-        # worth) once the sentences are found
+        # from here on only the mined results are read: the documents' text goes (a corpus's worth)
         documents, characters = len(docs), sum(map(_length, docs))
         kept_characters = sum(map(_length, kept))
         del docs
         kept = [Document(d.source, [], []) for d in kept]
-        entries, written = _merge_and_write(output, mined, kept, kept_characters, sentences, copies, themes, canon, progress)
+        give_back_memory()
+        entries, written = _merge_and_write(output, mined, kept, kept_characters, copies, themes, canon, progress)
     finally:
         engine.close()
     counts = Counter(e.kind for e in entries)
@@ -602,14 +603,6 @@ def _analyze_locked(files, output, start_engine, themes_path, progress, default_
     )
 
 
-def _then_close(engine, function: Callable, *args):
-    """`function(*args)`, and then the engine closed (again at the end of the run: harmless)."""
-    try:
-        return function(*args)
-    finally:
-        engine.close()
-
-
 def _length(doc: Document) -> int:
     """Characters of a document's text (its lines and the line breaks between them)."""
     return sum(map(len, doc.lines)) + max(len(doc.lines) - 1, 0)
@@ -625,17 +618,9 @@ def _worker_count(files: list[Path], workers: int | None) -> int:
     return cap_workers(workers)
 
 
-def _sentences(todo: list[Document], themes: dict[str, list[str]], engine) -> list[tuple[dict, list[list]]]:
-    """Each document's exemplary sentences (sentences.sentences_of), found by the engine
-    (worker processes, a cluster); kept in the store like map results, so a re-run does not
-    read every document again for them."""
-    return engine.map(sentences_of, list(todo), shared={"themes": themes}, batch=max(1, len(todo) // 32))
-
-
-def _merge_and_write(output, mined, kept, kept_characters, sentences, copies, themes, canon, progress) -> tuple[list[Entry], list[str]]:
+def _merge_and_write(output, mined, kept, kept_characters, copies, themes, canon, progress) -> tuple[list[Entry], list[str]]:
     """The reduce step over the mined documents, and the bank written as one unit. `kept`: the
-    documents (their names: their text is no longer needed), `kept_characters` their length;
-    `sentences()` gives their example sentences (waiting for them if need be)."""
+    documents (their names: their text is no longer needed), `kept_characters` their length."""
 
     def merging(done: int) -> None:
         if progress:
@@ -645,9 +630,6 @@ def _merge_and_write(output, mined, kept, kept_characters, sentences, copies, th
     theme_words = frozenset(w for words in themes.values() for w in words if len(w) >= 2)
     classes = word_classes()
     stream = TokenStream(mined, release=True)  # the documents' token lists go as their ids come in
-    # the example sentences (the last map: the worker processes end with it) before the
-    # statistics reach their peak of memory
-    found_sentences = sentences()
     give_back_memory()
     thresholds = term_thresholds(len(mined), kept_characters)
     term_stats = find_terms(mined, theme_words=theme_words, classes=classes, stream=stream, **thresholds)
@@ -657,6 +639,7 @@ def _merge_and_write(output, mined, kept, kept_characters, sentences, copies, th
     give_back_memory()
     entries = reduce_entries(mined, located, themes, classes, canon)
     del located
+    found_sentences = [m.sentences for m in mined]
     for m in mined:  # from here on only their names, titles and years are read
         m.release()
     merging(2)

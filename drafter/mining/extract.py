@@ -27,6 +27,7 @@ from drafter.mining.canonical import CanonMatcher
 from drafter.mining.frames import frames_from_siblings, normalize_heading
 from drafter.model import Found
 from drafter.mining.segment import Lexicon
+from drafter.mining.sentences import sentences_of
 from drafter.outline import Outline, Section, parse_outline
 
 BOUNDARY = "\x00"  # stands for punctuation, digits and line ends in the token streams
@@ -49,6 +50,8 @@ class DocMined:
     year: int | None = None  # the year the document was given in (drafter.dating)
     dated_by: str | None = None  # how that year was found
     title: str | None = None
+    # the document's example sentences for sentences.yaml (sentences.sentences_of), when asked for
+    sentences: tuple[dict, list[list]] | None = None
 
     @classmethod
     def of(
@@ -62,11 +65,12 @@ class DocMined:
         year: int | None = None,
         dated_by: str | None = None,
         title: str | None = None,
+        sentences: tuple[dict, list[list]] | None = None,
     ) -> "DocMined":
         if not len(line_tokens) == len(line_numbers) == len(lines):
             raise ValueError("one token list and one line number per line")
         packed_tokens = _pack(_TOKEN_SEPARATOR.join(tokens) for tokens in line_tokens)
-        return cls(source, _pack_found(found), packed_tokens, array("i", line_numbers), _pack(lines), list(joins), year, dated_by, title)
+        return cls(source, _pack_found(found), packed_tokens, array("i", line_numbers), _pack(lines), list(joins), year, dated_by, title, sentences)
 
     @property
     def found(self) -> list[Found]:
@@ -86,6 +90,7 @@ class DocMined:
     def release(self) -> None:
         """Keep only what a bank says of the document (name, title, year)."""
         self.packed_found, self.packed_tokens, self.packed_lines, self.line_numbers, self.joins = b"", b"", b"", array("i"), []
+        self.sentences = None
 
 
 # tokens and clean lines hold neither (cleaning removes control characters)
@@ -659,9 +664,15 @@ LINE_FINDERS: tuple[Callable[[LineView], list[Found]], ...] = (_formulas, _idiom
 
 
 def mine_document(
-    doc: Document, lexicon: Lexicon, segment, default_year: int | None = None, canon: CanonMatcher | None = None
+    doc: Document,
+    lexicon: Lexicon,
+    segment,
+    default_year: int | None = None,
+    canon: CanonMatcher | None = None,
+    themes: dict[str, list[str]] | None = None,
 ) -> DocMined:
-    """Everything one document yields on its own, plus its tokens for the corpus statistics."""
+    """Everything one document yields on its own, plus its tokens for the corpus statistics;
+    with `themes`, its example sentences too (sharing the outline)."""
     lines = doc.lines
     if is_traditional(doc.text):
         lines = [to_simplified(line) for line in lines]
@@ -682,4 +693,5 @@ def mine_document(
     found.extend(_frames(outline, dict(zip(doc.line_numbers, lines))))
     title = outline.title or doc.title_hint
     dated = document_year(outline.date, doc.year_hint, title or doc.title_hint, doc.source, doc.text, default_year)
-    return DocMined.of(doc.source, found, line_tokens, doc.line_numbers, lines, doc.joins, dated.year, dated.how, title)
+    sentences = sentences_of(doc, themes, outline) if themes is not None else None
+    return DocMined.of(doc.source, found, line_tokens, doc.line_numbers, lines, doc.joins, dated.year, dated.how, title, sentences)

@@ -12,7 +12,7 @@ from drafter.bank import assign_themes
 from drafter.cleaning import is_traditional, to_simplified
 from drafter.document import Document
 from drafter.yamlwrite import dump_bank_yaml
-from drafter.outline import parse_outline
+from drafter.outline import Outline, parse_outline
 from drafter.sections import iter_sections
 
 MIN_CHARS, MAX_CHARS = 16, 120
@@ -52,12 +52,15 @@ def _heading_test(headings: list[str]):
     return lambda text: text.startswith(starts) or "\n" + text.rstrip("。！？") in joined
 
 
-def sentences_of(doc: Document, themes: dict[str, list[str]]) -> tuple[dict, list[list]]:
-    """(what the index says of the document, its exemplary sentences as [text, doc, line, themes])."""
+def sentences_of(doc: Document, themes: dict[str, list[str]], outline: Outline | None = None) -> tuple[dict, list[list]]:
+    """(what the index says of the document, its exemplary sentences as [text, doc, line, themes]).
+    `outline`: the document's outline when known (the map step has it), its lines then already
+    in simplified script."""
     lines = doc.lines
-    if is_traditional(doc.text):
-        lines = [to_simplified(line) for line in lines]
-    outline = parse_outline(dataclasses.replace(doc, lines=lines))
+    if outline is None:
+        if is_traditional(doc.text):
+            lines = [to_simplified(line) for line in lines]
+        outline = parse_outline(dataclasses.replace(doc, lines=lines))
     headings = [s.heading for s in iter_sections(outline.sections) if len(s.heading) >= 4]
     top = sorted(s.line for s in outline.sections)
     found: list[list] = []
