@@ -112,9 +112,13 @@ def test_a_mined_document_keeps_its_lines_tokens_and_finds_packed(line_tokens, l
     assert (mined.found, mined.token_lines(), mined.text_lines(), mined.year) == ([], [], [], 2024)
 
 
-def test_a_mined_document_needs_one_token_list_and_number_per_line():
+def test_a_mined_document_needs_one_token_list_and_number_per_line_and_clean_lines():
     with pytest.raises(ValueError):
         DocMined.of("d", [], [["甲"]], [1, 2], ["甲", "乙"])
+    with pytest.raises(ValueError):  # a line separator inside a line would shift every later line
+        DocMined.of("d", [], [["甲"], ["乙"]], [1, 2], ["甲\x02丙", "乙"])
+    odd = DocMined.of("d", [], [["甲"]], [1], ["甲\udc80"])  # a lone surrogate survives
+    assert odd.text_lines() == ["甲\udc80"]
 
 
 def test_a_mined_document_is_smaller_packed(tmp_path):

@@ -93,14 +93,19 @@ class DocMined:
         self.sentences = None
 
 
-# tokens and clean lines hold neither (cleaning removes control characters)
+# clean lines and their tokens hold neither (cleaning removes control characters)
 _TOKEN_SEPARATOR, _LINE_SEPARATOR = "\x01", "\x02"
 
 
 def _pack(lines: Iterable[str]) -> bytes:
     """Lines as one zlib-compressed UTF-8 string (b"" for no line at all; [""] packs as one line)."""
     lines = list(lines)
-    return zlib.compress(_LINE_SEPARATOR.join(lines).encode("utf-8"), 1) if lines else b""
+    if not lines:
+        return b""
+    text = _LINE_SEPARATOR.join(lines)
+    if text.count(_LINE_SEPARATOR) != len(lines) - 1:
+        raise ValueError("a line holds a control character that cleaning removes")
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
 
 
 _FOUND_FIELDS = tuple(f.name for f in dataclasses.fields(Found))
@@ -115,7 +120,7 @@ def _pack_found(found: list[Found]) -> bytes:
 
 
 def _unpack(packed: bytes) -> str:
-    return zlib.decompress(packed).decode("utf-8")
+    return zlib.decompress(packed).decode("utf-8", "surrogatepass")
 
 
 class _PerToken(dict):
