@@ -241,6 +241,7 @@ def find_terms(
     search = _TermSearch(stream or TokenStream(mined), classes, min_count, min_docs, min_pmi, min_entropy, theme_words)
     stream = search.stream
     counts: dict[int, dict[int, int]] = {1: Counter(stream.ids)}
+    search.occurrences = counts[1]
     found: list[TermStats] = []
     keys, starts = stream.frequent_bigrams(counts[1], min_count)  # starts: where each of `keys` starts in the stream
     clean: set[int] = set()
@@ -270,7 +271,7 @@ class _TermSearch:
 
     before_verbs: Counter | None = None  # how often each token stands before a verb (counted when first asked)
     verbs_after: Counter | None = None  # before how many different verbs
-    occurrences: Counter | None = None
+    occurrences: Counter | None = None  # each token's count (find_terms counts them first)
 
     def __post_init__(self) -> None:
         vocabulary = self.stream.vocabulary
@@ -404,8 +405,9 @@ class _TermSearch:
             verb_after = bytes(map(is_verb.__getitem__, itertools.islice(ids, 1, None)))  # a byte a position, not a list
             pairs = set(zip(itertools.compress(ids, verb_after), itertools.compress(itertools.islice(ids, 1, None), verb_after)))
             self.before_verbs = Counter(itertools.compress(ids, verb_after))
-            self.verbs_after = Counter(first for first, _ in pairs)
-            self.occurrences = Counter(ids)
+            self.verbs_after = Counter(map(operator.itemgetter(0), pairs))
+            if self.occurrences is None:
+                self.occurrences = Counter(ids)
         key = self.stream.vocabulary[word]
         return self.before_verbs[key] >= ADVERBIAL_SHARE * self.occurrences[key] and self.verbs_after[key] >= ADVERBIAL_VERBS
 
