@@ -132,7 +132,7 @@ def _generated_entries(path: Path) -> tuple[int, list[Entry]]:
     return documents, list(map(Entry.from_row, rows))
 
 
-ENTRY_CACHE_VERSION = 5  # raise when Entry.to_row changes
+ENTRY_CACHE_VERSION = 6  # raise when Entry.to_row changes (6: in_speeches knows 政府工作报告——… as a report)
 
 
 def _dated(entries: list[Entry], catalog: Any, path: Path) -> list[Entry]:
@@ -280,6 +280,12 @@ def _in_enough(pattern: re.Pattern, contexts: list[str], need: int) -> bool:
             if misses_allowed < 0:
                 return False
     return need <= 0
+
+
+def theme_pattern(themes: dict[str, list[str]], theme: str) -> re.Pattern | None:
+    """The pattern of `theme`'s name and words (None for a theme the lexicon does not hold)."""
+    patterns = dict(_theme_patterns(tuple((name, tuple(words)) for name, words in themes.items())))
+    return patterns.get(theme)
 
 
 @functools.lru_cache(maxsize=8)

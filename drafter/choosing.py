@@ -9,10 +9,10 @@ import random
 import re
 from dataclasses import dataclass
 
-from drafter.bank import PhraseBank
+from drafter.bank import PhraseBank, theme_pattern
 from drafter.errors import DrafterError
 from drafter.examples import ExampleIndex, Exemplar
-from drafter.model import DRAFTING_KINDS, KINDS, Entry, Source
+from drafter.model import DRAFTING_KINDS, KINDS, Entry, Source, is_report_title
 from drafter.templating import Occasion
 
 @dataclass
@@ -345,7 +345,7 @@ def _scored_examples(
             if (theme in s.themes) != of_theme or not (s.year is None or since <= s.year <= year):
                 continue
             value = 4.0 * of_theme + 3.0 * (s.occasion == occasion)
-            value -= 1.5 * bool(s.title and s.title.endswith("报告") and occasion != s.occasion)
+            value -= 1.5 * (is_report_title(s.title) and occasion != s.occasion)
             value += 2.0 * (s.year - since) / max(1, year - since) if s.year else 0.5
             fixed.append((s, value - 0.01 * abs(len(s.text) - 60)))
         fixed.sort(key=lambda item: -item[1])  # highest fixed part first, for _best
@@ -404,10 +404,11 @@ def choose_phrases(
         return entry.text not in heading and clear(entry) and bank.fresh(entry)
 
     themed = of_theme(theme)
-    picked = _pick_by_kind(themed, count, rng, available, cache.setdefault(("ranked", theme), {}), quote)
+    picked = _pick_by_kind(themed, count, rng, available, cache.setdefault(("ranked", theme), {}), quote, _trust(bank, theme))
     if stress and not any(stress in e.themes for e in picked):  # --theme: one phrase of the asked theme
         ranked = cache.setdefault(("ranked", stress), {})
-        extra = _pick_by_kind(of_theme(stress), 1, rng, lambda e: available(e) and all(e is not p for p in picked), ranked, quote)
+        ok = lambda e: available(e) and all(e is not p for p in picked)  # noqa: E731
+        extra = _pick_by_kind(of_theme(stress), 1, rng, ok, ranked, quote, _trust(bank, stress))
         if extra:
             picked = picked[: max(0, count - 1)] + extra
     phrases = []
@@ -446,14 +447,29 @@ def _clear_of(used: list[str], checked: dict[int, int]):
     return clear
 
 
-def _ranked(candidates: list[Entry], kinds: tuple[str, ...], ranked: dict) -> list[Entry]:
-    """The candidates of `kinds`: those seen in speeches before those seen in reports only
-    (quotations aside: a report quotes as well as a speech), then the user's own and the most
-    used first (kept in `ranked`)."""
+def _trust(bank: PhraseBank, theme: str):
+    """How surely an entry speaks of `theme`, 0 the surest: seen in a speech; seen in reports
+    only, but of the theme by its own words (腐败问题 for 廉洁) or by the canon; seen in reports
+    only and of the theme by the sentences around it. A report's policy word next to a theme
+    word (人大代表 beside 监督) is the poorest material for a speech."""
+    pattern = theme_pattern(bank.themes, theme)
+
+    def trust(entry: Entry) -> int:
+        if entry.in_speeches:
+            return 0
+        return 1 if entry.canonical or (pattern is not None and pattern.search(entry.text)) else 2
+
+    return trust
+
+
+def _ranked(candidates: list[Entry], kinds: tuple[str, ...], ranked: dict, trust) -> list[Entry]:
+    """The candidates of `kinds`, the surest of the theme first (`trust`; quotations aside: a
+    report quotes as well as a speech), then the user's own and the most used first (kept in
+    `ranked`)."""
     if kinds not in ranked:
         ranked[kinds] = sorted(
             (e for e in candidates if e.kind in kinds),
-            key=lambda e: (kinds != ("quote",) and not e.in_speeches, -(e.custom * 100 + e.docs * 3 + min(e.count, 10)), e.text),
+            key=lambda e: (trust(e) if kinds != ("quote",) else 0, -(e.custom * 100 + e.docs * 3 + min(e.count, 10)), e.text),
         )
     return ranked[kinds]
 
@@ -461,12 +477,13 @@ def _ranked(candidates: list[Entry], kinds: tuple[str, ...], ranked: dict) -> li
 _NOT_QUOTES = tuple(sorted(DRAFTING_KINDS - {"quote"}))
 
 
-def _first_usable(pool, size: int, ok, speeches_first: bool) -> list[Entry]:
-    """The first `size` entries of `pool` that pass `ok`; with `speeches_first`, only those seen
-    in speeches when the first one is: reports' words only where speeches have none."""
+def _first_usable(pool, size: int, ok, trust=None) -> list[Entry]:
+    """The first `size` entries of `pool` that pass `ok`; with `trust`, only those as sure of
+    the theme as the first one: reports' words only where speeches have none, and words placed
+    in the theme by their surroundings only where no surer ones are left."""
     top: list[Entry] = []
     for entry in pool:
-        if speeches_first and top and top[0].in_speeches and not entry.in_speeches:
+        if trust is not None and top and trust(entry) > trust(top[0]):
             break
         if ok(entry):
             top.append(entry)
@@ -476,7 +493,13 @@ def _first_usable(pool, size: int, ok, speeches_first: bool) -> list[Entry]:
 
 
 def _pick_by_kind(
-    candidates: list[Entry], count: int, rng: random.Random, ok=lambda e: True, ranked: dict | None = None, quote: bool = True
+    candidates: list[Entry],
+    count: int,
+    rng: random.Random,
+    ok=lambda e: True,
+    ranked: dict | None = None,
+    quote: bool = True,
+    trust=lambda e: 0 if e.in_speeches else 1,
 ) -> list[Entry]:
     """A quotation first when there is one and `quote` allows it (any of the theme's, so
     quotations vary from seed to seed), then a formula or series, then a set phrase or idiom,
@@ -490,13 +513,18 @@ def _pick_by_kind(
         if len(picked) >= count:
             break
         taken = set(map(id, picked))
-        pool = (e for e in _ranked(candidates, kinds, ranked) if id(e) not in taken)
-        top = _first_usable(pool, max(12 if kinds == ("quote",) else 4, count * 3), ok, speeches_first=kinds != ("quote",))
+        pool = (e for e in _ranked(candidates, kinds, ranked, trust) if id(e) not in taken)
+        top = _first_usable(pool, max(12 if kinds == ("quote",) else 4, count * 3), ok, trust if kinds != ("quote",) else None)
         if not top:
             continue
         if kinds == ("quote",) and rng.random() >= len(top) / 4:
             continue  # a theme with few quotations: not the same one in every draft
-        picked.append(top[rng.randrange(len(top))])
+        if kinds == ("quote",):
+            # a quotation of several themes is offered in sections of each of them: drawn in
+            # proportion to 1 / its themes, it stands in no more drafts than one of a single theme
+            picked.append(rng.choices(top, weights=[1 / max(1, len(e.themes)) for e in top])[0])
+        else:
+            picked.append(top[rng.randrange(len(top))])
         if kinds is _NOT_QUOTES:
             while len(picked) < count:
                 rest = [e for e in top if all(e is not p for p in picked)]

@@ -8,6 +8,7 @@ means one row in `KIND_TABLE` and one finder in mining/extract.py."""
 from __future__ import annotations
 
 import marshal
+import re
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -193,7 +194,7 @@ class Entry:
         entry of the user's own. Kept in the look-up cache, so that no sources are unpacked."""
         if "_in_speeches" in self.__dict__:
             return self.__dict__["_in_speeches"]
-        return self.custom or any(not (s.title or "").endswith("报告") for s in self.sources)
+        return self.custom or any(not is_report_title(s.title) for s in self.sources)
 
     @property
     def has_sources(self) -> bool:
@@ -256,6 +257,16 @@ def _sources(raw: Any, where: str) -> list[Source]:
             raise DrafterError(f"{where}的 sources 中 line 应为整数。") from None
         sources.append(Source(str(s["doc"]), line, str(s.get("context") or "")))
     return sources
+
+
+_TITLE_PARTS = re.compile("——|—|：|:")
+
+
+def is_report_title(title: str | None) -> bool:
+    """A report's title, not a speech's: a part of it ends in 报告 (政府工作报告——2025年3月5日在
+    第十四届全国人民代表大会第三次会议上; 高举…旗帜——在中国共产党第二十次全国代表大会上的报告),
+    but 在形势报告会上的讲话 is a speech."""
+    return any(part.strip().endswith("报告") for part in _TITLE_PARTS.split(title or ""))
 
 
 @dataclass(slots=True)
