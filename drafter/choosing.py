@@ -404,11 +404,11 @@ def choose_phrases(
         return entry.text not in heading and clear(entry) and bank.fresh(entry)
 
     themed = of_theme(theme)
-    picked = _pick_by_kind(themed, count, rng, available, cache.setdefault(("ranked", theme), {}), quote, _trust(bank, theme))
+    picked = _pick_by_kind(themed, count, rng, _trust(bank, theme), available, cache.setdefault(("ranked", theme), {}), quote)
     if stress and not any(stress in e.themes for e in picked):  # --theme: one phrase of the asked theme
         ranked = cache.setdefault(("ranked", stress), {})
         ok = lambda e: available(e) and all(e is not p for p in picked)  # noqa: E731
-        extra = _pick_by_kind(of_theme(stress), 1, rng, ok, ranked, quote, _trust(bank, stress))
+        extra = _pick_by_kind(of_theme(stress), 1, rng, _trust(bank, stress), ok, ranked, quote)
         if extra:
             picked = picked[: max(0, count - 1)] + extra
     phrases = []
@@ -496,10 +496,10 @@ def _pick_by_kind(
     candidates: list[Entry],
     count: int,
     rng: random.Random,
+    trust,
     ok=lambda e: True,
     ranked: dict | None = None,
     quote: bool = True,
-    trust=lambda e: 0 if e.in_speeches else 1,
 ) -> list[Entry]:
     """A quotation first when there is one and `quote` allows it (any of the theme's, so
     quotations vary from seed to seed), then a formula or series, then a set phrase or idiom,

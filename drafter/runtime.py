@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 from typing import Callable
-
 
 
 @contextlib.contextmanager
@@ -24,6 +24,7 @@ def few_collections():
         gc.set_threshold(*before)
 
 
+@functools.cache
 def _glibc_trim() -> Callable[[int], int] | None:
     try:
         import ctypes
@@ -33,14 +34,10 @@ def _glibc_trim() -> Callable[[int], int] | None:
         return None
 
 
-_TRIM: list = []
-
-
 def give_back_memory() -> None:
     """Return the memory freed so far to the system. Freed memory otherwise stays with the
     process (glibc keeps it for later use, in every thread's arena): a large analysis would
     count, at its peak, the text and token lists of earlier steps it no longer holds."""
-    if not _TRIM:
-        _TRIM.append(_glibc_trim())
-    if _TRIM[0] is not None:
-        _TRIM[0](0)
+    trim = _glibc_trim()
+    if trim is not None:
+        trim(0)

@@ -26,5 +26,5 @@ def test_memory_freed_in_many_small_pieces_goes_back_to_the_system():
 
 
 def test_giving_back_memory_without_glibc_does_nothing(monkeypatch):
-    monkeypatch.setattr(runtime, "_TRIM", [None])
+    monkeypatch.setattr(runtime, "_glibc_trim", lambda: None)
     runtime.give_back_memory()  # no error

@@ -135,16 +135,24 @@ def near_duplicates(
     `signatures`: the documents' signatures when already known (kept from an earlier run), in
     the order of `docs`."""
     docs = list(docs)
-    if signatures is None:
-        signatures = [signature(text) for _, text in docs]
-    elif len(signatures) != len(docs):
-        raise ValueError("one signature per document")
     return _groups([source for source, _ in docs], lambda i: docs[i][1], signatures, threshold)
 
 
-def _groups(sources: Sequence[str], text_of: Callable[[int], str], signatures: Sequence[Signature], threshold: float) -> list[DuplicateGroup]:
+def _signatures(count: int, text_of: Callable[[int], str], known: Sequence[Signature] | None) -> Sequence[Signature]:
+    """The signatures of `count` documents: those `known` (one per document), else computed."""
+    if known is None:
+        return [signature(text_of(i)) for i in range(count)]
+    if len(known) != count:
+        raise ValueError("one signature per document")
+    return known
+
+
+def _groups(
+    sources: Sequence[str], text_of: Callable[[int], str], signatures: Sequence[Signature] | None, threshold: float
+) -> list[DuplicateGroup]:
     """The groups among documents `sources` (text_of(i): the text of the i-th, asked for only
-    to check a likely pair), in source order."""
+    to check a likely pair, or to sign it when `signatures` are not known), in source order."""
+    signatures = _signatures(len(sources), text_of, signatures)
     order = sorted(range(len(sources)), key=lambda i: source_key(sources[i]))
     ordered = [sources[i] for i in order]
     signatures = [signatures[i] for i in order]
@@ -202,11 +210,7 @@ def _groups(sources: Sequence[str], text_of: Callable[[int], str], signatures: S
 def fold(docs: Sequence, signatures: Sequence[Signature] | None = None, threshold: float = THRESHOLD) -> tuple[list, dict[str, list[str]]]:
     """The documents (anything with `source` and `text`) without the copies of another, in the
     order given, and the copies of each kept document by its source name."""
-    if signatures is None:
-        signatures = [signature(d.text) for d in docs]
-    elif len(signatures) != len(docs):
-        raise ValueError("one signature per document")
-    # each text is made only when a likely pair is checked: all of them at once are a corpus's worth
+    # each text is made only when it is needed: all of them at once are a corpus's worth
     groups = _groups([d.source for d in docs], lambda i: docs[i].text, signatures, threshold)
     copies = {g.kept: list(g.copies) for g in groups}
     folded = {c for g in groups for c in g.copies}
