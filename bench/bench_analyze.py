@@ -23,6 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from drafter.mining.counting import counting_label  # noqa: E402  (this checkout's drafter)
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora"
 
@@ -90,7 +93,7 @@ def main() -> None:
     chars, tokens = info.split()
     base, first, again = (statistics.median(times[k]) for k in ("lcut", "first", "re-run"))
     print(f"corpus: {corpus} ({int(chars):,} characters, {int(tokens):,} jieba tokens), {args.repeat} runs, median")
-    print(f"code: {code}, workers={args.workers or 'auto'}, cores={os.cpu_count()}, segmenter={os.environ.get('DRAFTER_SEGMENTER') or 'auto'}")
+    print(f"code: {code}, workers={args.workers or 'auto'}, cores={os.cpu_count()}, segmenter={os.environ.get('DRAFTER_SEGMENTER') or 'auto'}, counting={counting_label()}")
     print(f"bare jieba.lcut (fresh process):            {base:6.2f} s")
     print(f"drafter analyze, first (no stored results): {first:6.2f} s   ratio to lcut {first / base:5.2f}")
     print(f"drafter analyze, re-run (results stored):   {again:6.2f} s   ratio to lcut {again / base:5.2f}")

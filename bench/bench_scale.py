@@ -36,6 +36,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from drafter.mining.counting import counting_label  # noqa: E402  (this checkout's drafter)
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora"
 if not DEFAULT_CORPUS.is_dir():  # a worktree one level deeper
@@ -295,7 +298,7 @@ def main() -> None:
 def report(rows: list[dict], workers: int | None) -> None:
     base = rows[0]
     segmenter = os.environ.get("DRAFTER_SEGMENTER") or "auto (rjieba when installed)"
-    print(f"\ndrafter analyze, workers={workers or 'auto'}, segmenter={segmenter}, cores={os.cpu_count()}, Python {sys.version.split()[0]}")
+    print(f"\ndrafter analyze, workers={workers or 'auto'}, segmenter={segmenter}, counting={counting_label()}, cores={os.cpu_count()}, Python {sys.version.split()[0]}")
     print("| corpus | docs | chars | wall s | CPU s | chars/s (wall) | wall / 1st | chars / 1st | peak RSS MiB (sum) | peak PSS MiB | +1 file s | +1 file CPU s | +1 file / full (wall) | folded |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for row in rows:

@@ -1,10 +1,7 @@
-"""Bounded memory in the reduce: the token stream, the pruned n-gram counting and the bank
-file written a few entries at a time give what the straightforward ways give."""
+"""Bounded memory in the reduce: the token stream and the bank file written a few entries at a
+time give what the straightforward ways give (the pruned n-gram counting: test_counting.py)."""
 
 from __future__ import annotations
-
-import random
-from collections import Counter
 
 import pytest
 
@@ -14,51 +11,6 @@ from drafter.yamlwrite import dump_bank_yaml
 from drafter.mining import HEADER, _bank_file, _mine_one, reduce_entries
 from drafter.mining import terms as T
 from drafter.mining.extract import DocMined
-
-
-def _doc(source: str, lines: list[list[str]]) -> DocMined:
-    return DocMined.of(source, [], lines, list(range(1, len(lines) + 1)), ["".join(t) for t in lines])
-
-
-def _frequent_clean(stream: T.TokenStream, n: int, min_count: int) -> dict[tuple, int]:
-    """Every n-gram without a boundary seen at least min_count times, counted at every position."""
-    ids = stream.ids
-    every = Counter(tuple(ids[i : i + n]) for i in range(len(ids) - n + 1))
-    return {gram: c for gram, c in every.items() if c >= min_count and 0 not in gram}
-
-
-@pytest.mark.parametrize("seed", range(5))
-def test_pruned_counting_keeps_every_frequent_ngram_and_its_full_count(seed):
-    rng = random.Random(seed)
-    words = [f"词{i}" for i in range(12)]
-    mined = [
-        _doc(f"d{d}", [[rng.choice(words[: rng.randint(3, 12)]) for _ in range(rng.randint(0, 30))] for _ in range(8)])
-        for d in range(4)
-    ]
-    stream = T.TokenStream(mined)
-    search = T._TermSearch(stream, T.WordClasses(), 3, 1, 0.0, 0.0, frozenset())
-    base = stream.base
-    # only bigrams of two frequent tokens are counted (TokenStream.frequent_bigrams)
-    keys, starts = stream.frequent_bigrams(Counter(stream.ids), 3)
-    clean: set[int] = set()
-    for n in range(2, T.MAX_TOKENS + 1):
-        if n > 2:
-            keys, starts = search.longer(keys, starts, clean, n)
-        counted = Counter(keys)
-        # every position counted holds the n-gram its key says
-        assert all(tuple(stream.ids[s : s + n]) == tuple(int(d) for d in _digits(k, base, n)) for k, s in zip(keys, starts))
-        expected = _frequent_clean(stream, n, 3)
-        got = {_digits(k, base, n): c for k, c in counted.items() if c >= 3 and 0 not in _digits(k, base, n)}
-        assert got == expected
-        clean = {k for k, c in counted.items() if c >= 3 and 0 not in _digits(k, base, n)}
-
-
-def _digits(key: int, base: int, n: int) -> tuple[int, ...]:
-    out = []
-    for _ in range(n):
-        key, last = divmod(key, base)
-        out.append(last)
-    return tuple(reversed(out))
 
 
 def test_a_released_stream_locates_terms_as_the_token_lists_do():

@@ -11,7 +11,6 @@ import bisect
 import functools
 import itertools
 import math
-import operator
 import re
 from array import array
 from collections import Counter, defaultdict
@@ -20,6 +19,7 @@ from typing import Sequence
 
 from drafter.document import line_at
 from drafter.genre import CJK_BASIC, FORMULA_NUMERALS, NUMBER_CHARS
+from drafter.mining.counting import PythonCounting, counting_for
 from drafter.mining.extract import BOUNDARY, FUNCTION_CHARS, DocMined, context_of
 from drafter.mining.segment import WordClasses
 from drafter.model import Found
@@ -198,24 +198,6 @@ class TokenStream:
         self.base = len(self.words)
         self.position_type = "i" if len(ids) < 2**31 else "q"  # a C array of positions in the stream
 
-    def frequent_bigrams(self, unigrams: Counter, min_count: int) -> tuple[array, array]:
-        """The bigram keys worth counting, and where each starts: those of two tokens that are
-        each seen `min_count` times, neither a BOUNDARY. A bigram is no more frequent than
-        either of its tokens, so no count that can pass is lost; and in a large corpus most
-        distinct bigrams hold a rarer token (counting them all held the largest table of the
-        analysis)."""
-        usable = bytearray(self.base)
-        for token, count in unigrams.items():
-            if count >= min_count:
-                usable[token] = 1
-        usable[0] = 0  # BOUNDARY
-        at = bytes(map(usable.__getitem__, self.ids))
-        starts = array(self.position_type, itertools.compress(itertools.count(), map(operator.and_, at, itertools.islice(at, 1, None))))
-        del at
-        firsts = map(self.ids.__getitem__, starts)
-        seconds = map(self.ids.__getitem__, map((1).__add__, starts))
-        return array("q", map(operator.add, map(operator.mul, firsts, itertools.repeat(self.base)), seconds)), starts
-
     def decode(self, key: int, n: int) -> tuple[str, ...]:
         parts = []
         for _ in range(n):
@@ -239,23 +221,21 @@ def find_terms(
     (党风廉政建设 in a five-speech corpus), so that one speech's place names do not.
     `stream`: the TokenStream of `mined`, when already built."""
     search = _TermSearch(stream or TokenStream(mined), classes, min_count, min_docs, min_pmi, min_entropy, theme_words)
-    stream = search.stream
-    counts: dict[int, dict[int, int]] = {1: Counter(stream.ids)}
+    stream, counting = search.stream, search.counting
+    counts: dict[int, dict[int, int]] = {1: counting.unigrams()}
     search.occurrences = counts[1]
     found: list[TermStats] = []
-    keys, starts = stream.frequent_bigrams(counts[1], min_count)  # starts: where each of `keys` starts in the stream
+    keys, starts = counting.bigrams(counts[1], min_count)  # starts: where each of `keys` starts in the stream
     clean: set[int] = set()
     for n in range(2, MAX_TOKENS + 1):
         if n > 2:
-            keys, starts = search.longer(keys, starts, clean, n)
-        every = Counter(keys)
-        counts[n] = {key: every[key] for key in itertools.compress(every.keys(), map(min_count.__le__, every.values()))}
-        del every
+            keys, starts = counting.longer(keys, starts, clean, n)
+        counts[n] = counting.frequent(keys, min_count)
         clean = {key for key in counts[n] if key % stream.base != search.boundary and (n > 2 or key // stream.base != search.boundary)}
         candidates = search.cohesive(n, counts, clean)
         if candidates:
             found.extend(search.free_standing(n, candidates, keys, starts, counts[n]))
-    found.extend(_word_terms(stream, counts[1], mined, min_count, min_docs, classes))
+    found.extend(_word_terms(stream, counting, counts[1], mined, min_count, min_docs, classes))
     return _drop_fragments(found, classes.verbs)
 
 
@@ -287,26 +267,7 @@ class _TermSearch:
         self.cannot_end = {vocabulary[w] for w in _FUNCTION_TOKENS | _WEAK_ENDS | self.classes.no_end if w in vocabulary}
         self.boundary = vocabulary[BOUNDARY]  # 0: a key holds a boundary where one of its digits is 0
         self.document_of = functools.partial(bisect.bisect_right, self.stream.bounds)
-
-    def longer(self, keys: Sequence[int], starts, clean: set[int], n: int) -> tuple[Sequence[int], array]:
-        """The n-grams to count. Only frequent n-grams are candidates, and the parts of a frequent
-        n-gram are frequent too: an n-gram needs counting only where its first n - 1 tokens are a
-        frequent (n-1)-gram without a boundary (which also keeps i + n - 1 inside the stream,
-        since it ends with a boundary). Keys and starts in C arrays (a list costs a pointer and
-        an int object a position: five times the memory), while the keys fit in a machine word."""
-        ids, base = self.stream.ids, self.stream.base
-        extend = bytes(map(clean.__contains__, keys))  # a byte a position, not a list of bools
-        starts = array(self.stream.position_type, itertools.compress(starts, extend))
-        # ... and where its last n - 1 tokens are one too: a position whose successor is also
-        # kept (an n-gram is no more frequent than its suffix, so no count that matters is
-        # lost: counts below min_count are dropped, and an n-gram that ends in a boundary is
-        # never a candidate nor part of one)
-        follows = bytes(map(operator.eq, itertools.islice(starts, 1, None), map((1).__add__, starts))) + b"\0"
-        shorter = itertools.compress(itertools.compress(keys, extend), follows)
-        starts = array(self.stream.position_type, itertools.compress(starts, follows))
-        last_tokens = map(ids.__getitem__, map((n - 1).__add__, starts))
-        longer = map(operator.add, map(operator.mul, shorter, itertools.repeat(base)), last_tokens)
-        return (array("q", longer) if base**n < 2**63 else list(longer)), starts
+        self.counting = counting_for(self.stream)
 
     def cohesive(self, n: int, counts: dict[int, dict[int, int]], clean: set[int]) -> dict[int, tuple[str, ...]]:
         """Usable n-grams whose pointwise mutual information at the weakest split is high enough."""
@@ -331,9 +292,7 @@ class _TermSearch:
     def free_standing(self, n: int, candidates: dict[int, tuple[str, ...]], keys: Sequence[int], starts, counts: dict[int, int]) -> list[TermStats]:
         """The candidates seen in enough documents and free at their edges (varied neighbours)."""
         ids, verbs = self.stream.ids, self.classes.verbs
-        positions: dict[int, array] = defaultdict(functools.partial(array, self.stream.position_type))
-        for index in itertools.compress(itertools.count(), map(candidates.__contains__, keys)):
-            positions[keys[index]].append(starts[index])
+        positions = self.counting.positions(keys, starts, candidates)
         found = []
         for key, gram in candidates.items():
             where = positions[key]
@@ -401,13 +360,9 @@ class _TermSearch:
         different verbs (全面, 依法, 有序: jieba tags them nouns)? A noun that names the field of
         a few verbs is no adverb (行政|审批, 行政|执法, 污染|防治, 村民|自治)."""
         if self.before_verbs is None:
-            ids, is_verb = self.stream.ids, bytes(w in self.classes.verbs for w in self.stream.words)
-            verb_after = bytes(map(is_verb.__getitem__, itertools.islice(ids, 1, None)))  # a byte a position, not a list
-            pairs = set(zip(itertools.compress(ids, verb_after), itertools.compress(itertools.islice(ids, 1, None), verb_after)))
-            self.before_verbs = Counter(itertools.compress(ids, verb_after))
-            self.verbs_after = Counter(map(operator.itemgetter(0), pairs))
+            self.before_verbs, self.verbs_after = self.counting.before_verbs(bytes(w in self.classes.verbs for w in self.stream.words))
             if self.occurrences is None:
-                self.occurrences = Counter(ids)
+                self.occurrences = self.counting.unigrams()
         key = self.stream.vocabulary[word]
         return self.before_verbs[key] >= ADVERBIAL_SHARE * self.occurrences[key] and self.verbs_after[key] >= ADVERBIAL_VERBS
 
@@ -421,7 +376,7 @@ _ADVERBIAL_WORD = re.compile(r"^([在从于当].*[上中起下里时后]|与此|
 
 
 def _word_terms(
-    stream: TokenStream, unigrams: Counter, mined, min_count: int, min_docs: int, classes: WordClasses
+    stream: TokenStream, counting: PythonCounting, unigrams: Counter, mined, min_count: int, min_docs: int, classes: WordClasses
 ) -> list[TermStats]:
     """Set phrases that jieba's dictionary already holds as one word (改革开放, 实事求是,
     精神文明, 五年计划): long words that recur across documents, not numbers (一系列, 一部分)."""
@@ -433,22 +388,19 @@ def _word_terms(
     }
     if not long_words:
         return []
-    docs: dict[int, set[int]] = defaultdict(set)
-    positions: dict[int, list[int]] = defaultdict(list)
-    for i in itertools.compress(itertools.count(), map(long_words.__contains__, stream.ids)):
-        docs[stream.ids[i]].add(bisect.bisect_right(stream.bounds, i) - 1)
-        positions[stream.ids[i]].append(i)
+    positions = counting.token_positions(long_words)
+    document_of = functools.partial(bisect.bisect_right, stream.bounds)
     terms = []
     for i in sorted(long_words, key=words.__getitem__):
         w = words[i]
         if (
-            len(docs[i]) >= max(min_docs, 2 if len(mined) > 1 else 1)
+            len(set(map(document_of, positions[i]))) >= max(min_docs, 2 if len(mined) > 1 else 1)
             and w[0] not in "的了着过"  # but 和平统一, 与时俱进, 从严治党 are dictionary words
             and not _ADVERBIAL_WORD.match(w)
             and not any(w.startswith(p) for p in _WEAK_STARTS)  # 切实增强, 不断提高
             and not ((w[:2] in classes.adverbs or w[:2] in classes.adjectives) and w[2:] in classes.verbs)  # 充分发挥, 广泛开展: an adverb and its verb
         ):
-            terms.append(TermStats(w, (w,), array(stream.position_type, positions[i])))
+            terms.append(TermStats(w, (w,), positions[i]))
     return terms
 
 
@@ -458,7 +410,7 @@ def _drop_fragments(terms: list[TermStats], verbs: frozenset[str] = frozenset())
     the token stream, so that 社会主义市场经济 is not taken for a fragment of 社会主义市场经济体制
     where jieba cut the two differently. The object of a verb phrase is no fragment:
     人类命运共同体 stands on its own, though it mostly comes as 构建人类命运共同体."""
-    terms.sort(key=lambda t: (-len(t.text), t.text))
+    terms.sort(key=lambda t: (-len(t.text), t.text, t.tokens))  # one order, however they were found
     holders: dict[str, list[int]] = defaultdict(list)  # substring -> the kept terms that hold it
     kept: list[TermStats] = []
     for term in terms:

@@ -1,0 +1,176 @@
+"""The n-gram counting of find_terms (drafter/mining/counting.py): the pruned counting keeps every
+frequent n-gram with its full count, and the numpy counting gives what the Python counting gives
+(counts, positions and their orders), down to the set phrases found and the bank."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import pytest
+
+from conftest import SEED_FILES
+from drafter.corpus import load_corpus
+from drafter.mining import _mine_one, term_thresholds
+from drafter.mining import counting as C
+from drafter.mining import terms as T
+from drafter.mining.extract import DocMined
+
+def _backends() -> list:
+    """The Python counting, and numpy's where numpy is installed (the test extra installs it)."""
+    try:
+        import numpy as np
+    except ImportError:
+        np = None
+    return [pytest.param(None, id="python"), pytest.param(np, id="numpy", marks=pytest.mark.skipif(np is None, reason="numpy not installed"))]
+
+
+def _counting(stream: T.TokenStream, np) -> C.PythonCounting:
+    return C.PythonCounting(stream) if np is None else C.NumpyCounting(stream, np)
+
+
+def _doc(source: str, lines: list[list[str]]) -> DocMined:
+    return DocMined.of(source, [], lines, list(range(1, len(lines) + 1)), ["".join(t) for t in lines])
+
+
+def _frequent_clean(stream: T.TokenStream, n: int, min_count: int) -> dict[tuple, int]:
+    """Every n-gram without a boundary seen at least min_count times, counted at every position."""
+    ids = stream.ids
+    every = Counter(tuple(ids[i : i + n]) for i in range(len(ids) - n + 1))
+    return {gram: c for gram, c in every.items() if c >= min_count and 0 not in gram}
+
+
+def _digits(key: int, base: int, n: int) -> tuple[int, ...]:
+    out = []
+    for _ in range(n):
+        key, last = divmod(key, base)
+        out.append(last)
+    return tuple(reversed(out))
+
+
+def _random_stream(seed: int, vocabulary: int = 12) -> T.TokenStream:
+    rng = random.Random(seed)
+    words = [f"词{i}" for i in range(vocabulary)]
+    return T.TokenStream([
+        _doc(f"d{d}", [[rng.choice(words[: rng.randint(3, vocabulary)]) for _ in range(rng.randint(0, 30))] for _ in range(8)])
+        for d in range(4)
+    ])
+
+
+@pytest.mark.parametrize("np", _backends())
+@pytest.mark.parametrize("seed", range(5))
+def test_pruned_counting_keeps_every_frequent_ngram_and_its_full_count(seed, np):
+    stream = _random_stream(seed)
+    counting = _counting(stream, np)
+    base = stream.base
+    assert counting.unigrams() == Counter(stream.ids)
+    # only bigrams of two frequent tokens are counted
+    keys, starts = counting.bigrams(counting.unigrams(), 3)
+    clean: set[int] = set()
+    for n in range(2, T.MAX_TOKENS + 1):
+        if n > 2:
+            keys, starts = counting.longer(keys, starts, clean, n)
+        counted = counting.frequent(keys, 1)
+        # every position counted holds the n-gram its key says
+        assert all(tuple(stream.ids[s : s + n]) == _digits(int(k), base, n) for k, s in zip(keys, starts))
+        expected = _frequent_clean(stream, n, 3)
+        got = {_digits(k, base, n): c for k, c in counted.items() if c >= 3 and 0 not in _digits(k, base, n)}
+        assert got == expected
+        clean = {k for k, c in counted.items() if c >= 3 and 0 not in _digits(k, base, n)}
+
+
+def _numpy():
+    return pytest.importorskip("numpy")
+
+
+def _steps(counting: C.PythonCounting, min_count: int) -> list:
+    """Everything the counting hands find_terms, as plain lists (orders included)."""
+    stream = counting.stream
+    unigrams = counting.unigrams()
+    out = [sorted(unigrams.items())]
+    keys, starts = counting.bigrams(unigrams, min_count)
+    clean: set[int] = set()
+    for n in range(2, T.MAX_TOKENS + 1):
+        if n > 2:
+            keys, starts = counting.longer(keys, starts, clean, n)
+        frequent = counting.frequent(keys, min_count)
+        out.append((n, [int(k) for k in keys], [int(s) for s in starts], list(frequent.items())))
+        clean = {k for k in frequent if 0 not in _digits(k, stream.base, n)}
+        wanted = set(list(clean)[::3])
+        positions = counting.positions(keys, starts, wanted)
+        out.append(sorted((k, list(v)) for k, v in positions.items() if k in wanted))
+    common = {t for t, c in unigrams.items() if c >= 2 * min_count and t}
+    out.append(sorted((k, list(v)) for k, v in counting.token_positions(common).items()))
+    is_verb = bytes(random.Random(0).random() < 0.3 for _ in stream.words)
+    out.append([sorted(c.items()) for c in counting.before_verbs(is_verb)])
+    return out
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_numpy_counting_gives_the_python_counting(seed):
+    np = _numpy()
+    stream = _random_stream(seed)
+    assert _steps(C.NumpyCounting(stream, np), 2) == _steps(C.PythonCounting(stream), 2)
+
+
+def test_numpy_counting_hands_over_where_a_key_outgrows_64_bits():
+    """With 70,000 words, a key of four tokens needs more than 63 bits: from there on, the
+    Python counting's arbitrary-size ints take over, with the same results."""
+    np = _numpy()
+    rng = random.Random(7)
+    rare = [f"罕{i}" for i in range(70_000)]
+    phrases = [["全面", "从严", "治党", "向", "纵深", "发展"], ["以", "人民", "为", "中心"]]
+    lines = []
+    for i in range(0, len(rare), 50):
+        lines.append(rare[i : i + 50] + rng.choice(phrases) + rare[i : i + 3])
+    stream = T.TokenStream([_doc("big", lines)])
+    assert stream.base**4 >= 2**63
+    numpy_steps, python_steps = _steps(C.NumpyCounting(stream, np), 3), _steps(C.PythonCounting(stream), 3)
+    assert numpy_steps == python_steps
+    assert any(step[0] == 5 and step[3] for step in numpy_steps if isinstance(step, tuple))  # 5-grams were counted
+
+
+def _terms_both_ways(mined, monkeypatch, **kwargs) -> tuple[list, list]:
+    found = {}
+    for name in ("python", "numpy"):
+        if name == "numpy":
+            monkeypatch.delenv(C.COUNTING_ENV, raising=False)
+        else:
+            monkeypatch.setenv(C.COUNTING_ENV, "python")
+        stream = T.TokenStream(mined)
+        assert C.counting_for(stream).name == name
+        terms = T.find_terms(mined, stream=stream, **kwargs)
+        found[name] = [(t.text, t.tokens, list(t.positions)) for t in terms]
+    return found["python"], found["numpy"]
+
+
+def test_both_countings_find_the_same_set_phrases_in_the_seeds(monkeypatch):
+    _numpy()
+    mined = [_mine_one(d) for d in load_corpus(SEED_FILES)]
+    python, numpy_found = _terms_both_ways(mined, monkeypatch, min_count=2, min_docs=2)
+    assert python and python == numpy_found
+
+
+def test_both_countings_find_the_same_set_phrases_in_real_reports(monkeypatch, corpus_docs):
+    _numpy()
+    docs = corpus_docs[::8]
+    mined = [_mine_one(d) for d in docs]
+    thresholds = term_thresholds(len(mined), sum(len(d.text) for d in docs))
+    python, numpy_found = _terms_both_ways(mined, monkeypatch, **thresholds)
+    assert len(python) > 50 and python == numpy_found
+
+
+def test_the_python_counting_on_request_or_without_numpy(monkeypatch):
+    stream = _random_stream(0)
+    monkeypatch.setenv(C.COUNTING_ENV, "python")
+    assert C.counting_for(stream).name == "python"
+    monkeypatch.delenv(C.COUNTING_ENV)
+    real_import = __import__
+
+    def no_numpy(name, *args, **kwargs):
+        if name == "numpy":
+            raise ImportError("no numpy here")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.__import__", no_numpy)
+    assert C.counting_for(stream).name == "python"
