@@ -4,6 +4,7 @@ and never twice in one draft."""
 
 from __future__ import annotations
 
+import functools
 import heapq
 import random
 import re
@@ -281,12 +282,25 @@ def choose_examples(
     year: int,
     rng: random.Random,
     cache: dict,
+    speech_themes: frozenset[str] = frozenset(),
 ) -> list[ExampleSentence]:
     """Real sentences to adapt under a point: of the section's theme and sharing words with the
     point, from speeches of the same occasion and recent ones first, never one used before in the
-    draft, never one of a document older than `since` or in expired terms."""
+    draft, never one of a document older than `since` or in expired terms.
+
+    `speech_themes`: what the speech is about (its occasion's themes and the asked ones). A
+    sentence of another occasion's document that speaks of none of them is off the speech's
+    subject, however many words it shares with the point (落实地方主体责任 of the housing market
+    under 压实主体责任 in a 廉政谈话): it is taken only where a point would otherwise have none."""
     if count <= 0 or not index.sentences:
         return []
+    found = _examples_for(heading, section_heading, theme, count, occasion, index, bank, used, since, year, rng, cache, speech_themes)
+    if not found and speech_themes:
+        found = _examples_for(heading, section_heading, theme, 1, occasion, index, bank, used, since, year, rng, cache, frozenset())
+    return found
+
+
+def _examples_for(heading, section_heading, theme, count, occasion, index, bank, used, since, year, rng, cache, speech_themes) -> list[ExampleSentence]:
     near = _bigrams(heading)
     wider = _bigrams(section_heading)
 
@@ -296,10 +310,10 @@ def choose_examples(
         value += 1.5 * min(3, shared) + 0.75 * min(2, len(grams & wider)) - 2.0 * (not shared)
         return value + rng.random() * 1.5
 
-    themed = [item for item in _scored_examples(theme, True, occasion, index, since, year, cache) if item[0].text not in used]
+    scored = functools.partial(_scored_examples, occasion=occasion, index=index, since=since, year=year, cache=cache, speech_themes=speech_themes)
+    themed = [item for item in scored(theme, True) if item[0].text not in used]
     if len(themed) < count:
-        others = _scored_examples(theme, False, occasion, index, since, year, cache)
-        themed += [item for item in others if item[0].text not in used]
+        themed += [item for item in scored(theme, False) if item[0].text not in used]
         themed.sort(key=lambda item: -item[2])
     found = _take_examples(_best(themed, score, count + 4), count, used, bank, year)
     if len(found) < count:  # more than four of the best were in expired terms: rank them all
@@ -331,18 +345,21 @@ OTHER_THEMES_LIMIT = 300  # sentences of other themes looked at when a theme run
 
 
 def _scored_examples(
-    theme: str, of_theme: bool, occasion: str, index: ExampleIndex, since: int, year: int, cache: dict
+    theme: str, of_theme: bool, occasion: str, index: ExampleIndex, since: int, year: int, cache: dict, speech_themes: frozenset[str] = frozenset()
 ) -> list[tuple[Exemplar, set[str], float]]:
     """The sentences of the speech's years that are (or are not) of `theme`, each with its
     bigrams and the part of its score that does not depend on the point: the theme, the same
     occasion, not a report's sentence in another occasion's speech, recent, near 60 characters;
     the highest first. Of other themes, only the OTHER_THEMES_LIMIT highest (a large bank holds
-    thousands). Computed once per draft."""
-    key = ("examples", theme, of_theme)
+    thousands). With `speech_themes`, a sentence of another occasion's document only if it
+    speaks of one of them. Computed once per draft."""
+    key = ("examples", theme, of_theme, speech_themes)
     if key not in cache:
         fixed = []
         for s in index.sentences:
             if (theme in s.themes) != of_theme or not (s.year is None or since <= s.year <= year):
+                continue
+            if speech_themes and s.occasion != occasion and speech_themes.isdisjoint(s.themes):
                 continue
             value = 4.0 * of_theme + 3.0 * (s.occasion == occasion)
             value -= 1.5 * (is_report_title(s.title) and occasion != s.occasion)

@@ -165,6 +165,7 @@ def build_draft(
     used_phrases: list[str] = []
     used_headings: list[str] = list(headings)
     used_sentences: set[str] = set()
+    speech_themes = frozenset(occasion.themes) | frozenset(options.themes)  # what the speech is about
     sections: list[DraftSection] = []
     for index, (heading, theme) in enumerate(zip(headings, themes)):
         count = _points_for(target, n) if target else (rng.randint(occasion.points_min, occasion.points_max) if occasion.points_max else 0)
@@ -176,7 +177,7 @@ def build_draft(
             # theme with one quotation would otherwise put it in nearly every draft
             phrases = choose_phrases(theme, h, occasion.phrases_per_point, bank, used_phrases, rng, day.year, stress, cache, i == 0)
             wanted = MAX_EXAMPLES if target else rng.randint(1, 2)
-            found = choose_examples(h, heading, theme, wanted, occasion.name, examples, bank, used_sentences, since, day.year, rng, cache)
+            found = choose_examples(h, heading, theme, wanted, occasion.name, examples, bank, used_sentences, since, day.year, rng, cache, speech_themes)
             points.append(DraftPoint(h, phrases, int_to_cn(i + 1), found))
         sections.append(DraftSection(heading, frame, theme, points, int_to_cn(index + 1)))
 

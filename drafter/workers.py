@@ -98,3 +98,27 @@ def result_in_place() -> None:
     not a blocked signal mask: with other threads running, the process's signal reaches one of
     them and Python runs the handler in the main thread all the same.)"""
     _done[0] = True
+
+
+POOL_STOP_WAIT = 3.0  # seconds a pool's threads get to end once its workers are stopped
+
+
+def stop_pool(pool, wait: float = POOL_STOP_WAIT) -> None:
+    """Terminate a multiprocessing pool, waiting at most `wait` seconds for its threads.
+
+    Pool.terminate() can wait forever: a worker killed while it writes a result leaves the
+    result queue's lock held, and the pool's task-handler thread takes that lock to post its
+    last message before it ends (a limitation of CPython's pool). The workers are dead by
+    then and the pool's threads are daemons: after `wait` seconds the run goes on (to its
+    message and exit) and leaves the stuck thread behind."""
+    def terminate() -> None:
+        pool.terminate()
+        pool.join()
+
+    closer = threading.Thread(target=terminate, name="drafter-stop-pool", daemon=True)
+    closer.start()
+    closer.join(wait)
+    if closer.is_alive():
+        for process in list(getattr(pool, "_pool", None) or []):  # the workers, should any remain
+            if process.exitcode is None:
+                process.kill()

@@ -332,3 +332,66 @@ def test_report_words_placed_in_a_theme_by_their_own_words_come_before_those_pla
     assert trust(entry("反腐败斗争")) == 1  # of the theme by its own words
     assert trust(entry("两个维护", canonical=True)) == 1  # of the theme by the canon
     assert trust(entry("人大代表")) == 2  # only beside the theme's words in a report
+
+
+def _examples_off_the_speech(bank_dir) -> tuple[list[str], int]:
+    """Example sentences of another occasion's document that speak of none of the speech's
+    themes, where their point had another example (such a sentence may stand only alone); and
+    how many examples there were in all. Every occasion, four seeds, --length 3000."""
+    index = load_examples(Path(bank_dir))
+    themes_of = {(s.doc, s.line, s.text): set(s.themes) for s in index.sentences}
+    off, total = [], 0
+    for name in OCCASIONS:
+        speech_themes = set(find_occasion(name, None).themes)
+        for seed in range(4):
+            for section in make(name, bank_dir=bank_dir, seed=seed, length=3000).sections:
+                for point in section.points:
+                    total += len(point.examples)
+                    for e in point.examples:
+                        themes = themes_of[(e.source["doc"], e.source["line"], e.text)]
+                        if e.occasion != name and not themes & speech_themes and len(point.examples) > 1:
+                            off.append(f"{name}/{point.heading}: {e.text[:40]}")
+    return off, total
+
+
+def test_example_sentences_speak_of_the_speech_builtin_bank():
+    """落实地方主体责任 of the housing market, 扛稳粮食安全责任 came under 压实主体责任 in a
+    廉政谈话 (README's example): they share the point's words and the section's theme
+    (责任落实), but speak of none of the 廉政谈话's themes."""
+    off, total = _examples_off_the_speech(BUILTIN)
+    assert total > 500 and off == []
+
+
+def test_example_sentences_speak_of_the_speech_corpus_bank(corpus_bank_dir):
+    off, total = _examples_off_the_speech(corpus_bank_dir)
+    assert total > 500 and off == []
+
+
+def test_judged_examples_of_a_clean_government_talk():
+    """Read as a speechwriter: sentences on housing, grain, trade or industry policy are no
+    material for a 廉政谈话, however well they fit a point's words."""
+    for seed in range(10):
+        draft = make("廉政谈话", seed=seed, length=3000)
+        for section in draft.sections:
+            for point in section.points:
+                for e in point.examples:
+                    assert not any(w in e.text for w in ("房地产", "住房", "粮食", "出口", "服务业", "差别化调控")), (seed, point.heading, e.text)
+
+
+@pytest.mark.parametrize(
+    "sentence, theme, has",
+    [
+        ("要把对党忠诚作为政治信条，把党性修养作为人生的必修课。", "担当作为", False),  # 作为: "as"
+        ("把有效监管作为简政放权的必要保障，全面落实监管责任。", "担当作为", False),
+        ("决不能把反腐败当成不担当、不作为的借口。", "担当作为", True),
+        ("形成以技术、品牌、质量、服务为核心的出口竞争新优势。", "政治建设", False),  # 核心 of trade
+        ("坚持生产性服务业和生活性服务业并重。", "为民服务", False),  # 服务业
+        ("全心全意为人民服务是我们党的根本宗旨。", "为民服务", True),
+        ("坚决维护以习近平同志为核心的党中央权威。", "政治建设", True),
+    ],
+)
+def test_the_builtin_theme_words_do_not_misfire(sentence, theme, has):
+    from drafter.bank import assign_themes, load_themes
+
+    themes = load_themes(BUILTIN / "themes.yaml")
+    assert (theme in assign_themes(sentence, [], themes, "term")) is has

@@ -36,7 +36,7 @@ from drafter.mining.segment import WordClasses, lexicon, segment, word_classes
 from drafter.mining.terms import TokenStream, find_terms, locate_terms
 from drafter.model import BANK_ORDER, KINDS, Entry, Found, Source
 from drafter.runtime import few_collections, give_back_memory
-from drafter.workers import cap_workers, quiet_worker, stop_on_signals
+from drafter.workers import cap_workers, quiet_worker, stop_on_signals, stop_pool
 
 log = logging.getLogger(__name__)
 
@@ -124,9 +124,9 @@ class LocalEngine:
         return results
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+        pool, self.pool = self.pool, None
+        if pool is not None:
+            stop_pool(pool)
 
 
 def _call_indexed(task: tuple[Callable, int, object]) -> tuple[int, object]:
