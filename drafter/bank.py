@@ -14,7 +14,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from drafter.canon import Canon, ExpiredEntry, canon_path, load_canon
 from drafter.errors import DrafterError
@@ -240,38 +240,53 @@ def themes_file(bank_dir: str | os.PathLike | None = None, given: str | os.PathL
     return builtin_dir("phrasebank") / THEMES_FILE
 
 
-def load_themes(path: str | os.PathLike) -> dict[str, list[str]]:
-    """themes.yaml: `themes: {主题名: [关键词, …]}`."""
+class Themes(dict):
+    """The theme lexicon: {主题名: [关键词, …]}, and the `exceptions`: phrases that hold a theme's
+    word but do not speak of its theme (强权政治 holds 政治, 服务业 holds 服务): inside one of
+    them, the word does not count. A plain dict serves as a lexicon without exceptions."""
+
+    exceptions: tuple[str, ...] = ()
+
+
+def load_themes(path: str | os.PathLike) -> Themes:
+    """themes.yaml: `themes: {主题名: [关键词, …]}` and, optionally, `exceptions: [说法, …]`."""
     path = Path(path)
     data = load_yaml_cached(path, "主题词表", schema=THEMES_SCHEMA)
     themes = data.get("themes") if isinstance(data, dict) else None
     if not isinstance(themes, dict):
         raise DrafterError(f"主题词表 {path} 的格式不对：应为 themes: 下列出“主题名: [关键词, …]”。")
-    result: dict[str, list[str]] = {}
+    result = Themes()
     for name, words in themes.items():
         if not isinstance(words, list) or not all(isinstance(w, (str, int)) for w in words):
             raise DrafterError(f"主题词表 {path} 中主题“{name}”的关键词应是一个列表，如 [廉洁, 清廉]。")
         result[str(name)] = [str(w) for w in words if str(w)]
+    exceptions = data.get("exceptions") or []
+    if not isinstance(exceptions, list) or not all(isinstance(w, (str, int)) for w in exceptions):
+        raise DrafterError(f"主题词表 {path} 中 exceptions 应是一个列表，如 [强权政治, 服务业]。")
+    result.exceptions = tuple(str(w) for w in exceptions if str(w))
     return result
+
+
+Matcher = Callable[[str], bool]
 
 
 def assign_themes(text: str, contexts: list[str], themes: dict[str, list[str]], kind: str) -> list[str]:
     """Themes whose words occur in the entry; for short entries with none, the themes the
     entry's contexts mostly speak of."""
-    patterns = _theme_patterns(tuple((name, tuple(words)) for name, words in themes.items()))
-    found = [name for name, pattern in patterns if pattern.search(text)]
+    matchers = _theme_matchers(*_lexicon_key(themes))
+    found = [name for name, speaks_of in matchers if speaks_of(text)]
     if found or kind in ("quote", "move") or not contexts:
         return found
     need = max(1, (len(contexts) + 1) // 2)
-    return [name for name, pattern in patterns if _in_enough(pattern, contexts, need)][:2]
+    return [name for name, speaks_of in matchers if _in_enough(speaks_of, contexts, need)][:2]
 
 
-def _in_enough(pattern: re.Pattern, contexts: list[str], need: int) -> bool:
-    """Whether `pattern` occurs in at least `need` of `contexts` (stops as soon as that is
+def _in_enough(speaks_of: Matcher, contexts: list[str], need: int) -> bool:
+    """Whether `speaks_of` holds for at least `need` of `contexts` (stops as soon as that is
     settled either way)."""
     misses_allowed = len(contexts) - need
     for context in contexts:
-        if pattern.search(context):
+        if speaks_of(context):
             need -= 1
             if need == 0:
                 return True
@@ -282,19 +297,37 @@ def _in_enough(pattern: re.Pattern, contexts: list[str], need: int) -> bool:
     return need <= 0
 
 
-def theme_pattern(themes: dict[str, list[str]], theme: str) -> re.Pattern | None:
-    """The pattern of `theme`'s name and words (None for a theme the lexicon does not hold)."""
-    patterns = dict(_theme_patterns(tuple((name, tuple(words)) for name, words in themes.items())))
-    return patterns.get(theme)
+def theme_matcher(themes: dict[str, list[str]], theme: str) -> Matcher | None:
+    """Whether a text holds one of `theme`'s words (its name included; not inside one of the
+    lexicon's exceptions); None for a theme the lexicon does not hold."""
+    return dict(_theme_matchers(*_lexicon_key(themes))).get(theme)
+
+
+def _lexicon_key(themes: dict[str, list[str]]) -> tuple[tuple, tuple[str, ...]]:
+    return tuple((name, tuple(words)) for name, words in themes.items()), tuple(getattr(themes, "exceptions", ()))
 
 
 @functools.lru_cache(maxsize=8)
-def _theme_patterns(themes: tuple[tuple[str, tuple[str, ...]], ...]) -> list[tuple[str, re.Pattern]]:
-    """One alternation per theme (its name and its words), so a look-up is one regex search."""
-    return [
-        (name, re.compile("|".join(re.escape(w) for w in sorted({name, *words}, key=len, reverse=True))))
-        for name, words in themes
-    ]
+def _theme_matchers(themes: tuple[tuple[str, tuple[str, ...]], ...], exceptions: tuple[str, ...] = ()) -> list[tuple[str, Matcher]]:
+    """One alternation per theme (its name and its words), so a look-up is one regex search.
+    Where an exception holds one of the theme's words, the exceptions the text holds are
+    matched first and skipped: the words count only outside them."""
+    matchers = []
+    for name, words in themes:
+        keys = sorted({name, *words}, key=len, reverse=True)
+        words_pattern = "|".join(map(re.escape, keys))
+        around = sorted({e for e in exceptions if any(k in e for k in keys)}, key=len, reverse=True)
+        if not around:
+            matchers.append((name, re.compile(words_pattern).search))  # a match or None: as good as a bool
+        else:
+            pattern = re.compile("(?:" + "|".join(map(re.escape, around)) + ")|(" + words_pattern + ")")
+            matchers.append((name, _found_outside(pattern)))
+    return matchers
+
+
+def _found_outside(pattern: re.Pattern) -> Matcher:
+    """A word found (group 1), not an exception (matched, skipped, no group)."""
+    return lambda text: any(match.lastindex for match in pattern.finditer(text))
 
 
 # ---------------------------------------------------------------------------

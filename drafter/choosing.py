@@ -10,7 +10,7 @@ import random
 import re
 from dataclasses import dataclass
 
-from drafter.bank import PhraseBank, theme_pattern
+from drafter.bank import PhraseBank, theme_matcher
 from drafter.errors import DrafterError
 from drafter.examples import ExampleIndex, Exemplar
 from drafter.model import DRAFTING_KINDS, KINDS, Entry, Source, is_report_title
@@ -315,10 +315,10 @@ def _examples_for(heading, section_heading, theme, count, occasion, index, bank,
     if len(themed) < count:
         themed += [item for item in scored(theme, False) if item[0].text not in used]
         themed.sort(key=lambda item: -item[2])
-    found = _take_examples(_best(themed, score, count + 4), count, used, bank, year)
+    found = _take_examples(_best(themed, score, count + 4), count, used, bank, year, cache)
     if len(found) < count:  # more than four of the best were in expired terms: rank them all
         ranked = [item[0] for item in sorted(themed, key=score, reverse=True) if item[0].text not in used]
-        found += _take_examples(ranked, count - len(found), used, bank, year)
+        found += _take_examples(ranked, count - len(found), used, bank, year, cache)
     return found
 
 
@@ -376,14 +376,23 @@ def _scored_examples(
     return cache[key]
 
 
-def _take_examples(ranked: list[Exemplar], count: int, used: set[str], bank: PhraseBank, year: int) -> list[ExampleSentence]:
-    """The first `count` of the ranked sentences not used yet and in no expired terms."""
+NEAR_SAME = 0.7  # two sentences sharing this share of their character pairs say the same thing
+
+
+def _take_examples(ranked: list[Exemplar], count: int, used: set[str], bank: PhraseBank, year: int, cache: dict) -> list[ExampleSentence]:
+    """The first `count` of the ranked sentences not used yet, not nearly the same as one used
+    (a report's sentence repeated a year later with a clause added) and in no expired terms."""
     out: list[ExampleSentence] = []
+    taken: list[set[str]] = cache.setdefault("taken bigrams", [])  # the sentences of this draft so far
     for s in ranked:
         if len(out) >= count:
             break
         if s.text in used or (bank.canon.expired_in(s.text, year) if bank.year else False):
             continue
+        grams = _bigrams(s.text)
+        if any(len(grams & other) >= NEAR_SAME * len(grams | other) for other in taken):
+            continue
+        taken.append(grams)
         used.add(s.text)
         source = {"doc": s.doc, "line": s.line} | ({"year": s.year} if s.year else {}) | ({"title": s.title} if s.title else {})
         out.append(ExampleSentence(s.text, source, s.occasion))
@@ -401,10 +410,13 @@ def choose_phrases(
     stress: str | None = None,
     cache: dict | None = None,
     quote: bool = True,
+    speech_themes: frozenset[str] = frozenset(),
 ) -> list[SuggestedPhrase]:
     """Stock phrases for a point: of the section's theme, none that contains or is contained in
     a phrase already in the draft, each with its source; a quotation first when there is one
-    and `quote` allows it (a section quotes once), then numbered formulas, set phrases, idioms."""
+    and `quote` allows it (a section quotes once), then numbered formulas, set phrases, idioms.
+    A quotation seen in reports only that speaks of none of `speech_themes` (the occasion's and
+    the asked ones) is not offered: 房子是用来住的、不是用来炒的 in a 组织生活会."""
     if count <= 0:
         return []
     cache = {} if cache is None else cache
@@ -418,6 +430,8 @@ def choose_phrases(
     clear = _clear_of(used, cache.setdefault(("checked", id(used)), {}))
 
     def available(entry: Entry) -> bool:
+        if entry.kind == "quote" and speech_themes and not entry.in_speeches and speech_themes.isdisjoint(entry.themes):
+            return False
         return entry.text not in heading and clear(entry) and bank.fresh(entry)
 
     themed = of_theme(theme)
@@ -469,12 +483,12 @@ def _trust(bank: PhraseBank, theme: str):
     only, but of the theme by its own words (腐败问题 for 廉洁) or by the canon; seen in reports
     only and of the theme by the sentences around it. A report's policy word next to a theme
     word (人大代表 beside 监督) is the poorest material for a speech."""
-    pattern = theme_pattern(bank.themes, theme)
+    speaks_of = theme_matcher(bank.themes, theme)
 
     def trust(entry: Entry) -> int:
         if entry.in_speeches:
             return 0
-        return 1 if entry.canonical or (pattern is not None and pattern.search(entry.text)) else 2
+        return 1 if entry.canonical or (speaks_of is not None and speaks_of(entry.text)) else 2
 
     return trust
 

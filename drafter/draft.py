@@ -175,7 +175,7 @@ def build_draft(
             stress = options.themes[(index + i) % len(options.themes)] if options.themes else None
             # a section may open on a quotation (its first point), and quotes once at most: a
             # theme with one quotation would otherwise put it in nearly every draft
-            phrases = choose_phrases(theme, h, occasion.phrases_per_point, bank, used_phrases, rng, day.year, stress, cache, i == 0)
+            phrases = choose_phrases(theme, h, occasion.phrases_per_point, bank, used_phrases, rng, day.year, stress, cache, i == 0, speech_themes)
             wanted = MAX_EXAMPLES if target else rng.randint(1, 2)
             found = choose_examples(h, heading, theme, wanted, occasion.name, examples, bank, used_sentences, since, day.year, rng, cache, speech_themes)
             points.append(DraftPoint(h, phrases, int_to_cn(i + 1), found))

@@ -11,6 +11,7 @@ from collections import Counter
 
 import itertools
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -188,18 +189,21 @@ def test_a_bad_opening_variant_is_reported(tmp_path):
 
 
 def test_quotations_vary_across_seeds():
-    """A section quotes once at most, and no quotation stands in more than six of an
-    occasion's ten drafts: less than the two thirds the issue measured (the same quotation in
+    """A section quotes once at most, and no quotation stands in more than 60% of an
+    occasion's drafts: less than the two thirds the issue measured (the same quotation in
     18 of 27 drafts; before a section quoted once, one stood in all ten 集体约谈 drafts). The
-    built-in bank holds one to four quotations a theme, which bounds how much more they vary."""
+    built-in bank holds one to four quotations a theme, which bounds how much more they vary.
+    The share is measured on forty seeds: on ten, a change that only moves the random draws
+    could take a quotation standing in 44% of drafts (打铁必须自身硬 in 警示教育大会) to seven."""
+    seeds = range(40)
     for name in OCCASIONS:
         drafts_with: Counter = Counter()
-        for seed in SEEDS:
+        for seed in seeds:
             draft = make(name, seed=seed)
             for section in draft.sections:
                 assert sum(p.kind == "quote" for pt in section.points for p in pt.phrases) <= 1, (name, seed, section.heading)
             drafts_with.update({p.text for s in draft.sections for pt in s.points for p in pt.phrases if p.kind == "quote"})
-        assert len(drafts_with) >= 2 and drafts_with.most_common(1)[0][1] <= 6, (name, drafts_with.most_common(3))
+        assert len(drafts_with) >= 2 and drafts_with.most_common(1)[0][1] <= 0.6 * len(seeds), (name, drafts_with.most_common(3))
 
 
 def test_a_frame_mined_from_another_occasion_never_heads_the_speech():
@@ -226,6 +230,8 @@ def test_the_sentence_index_keeps_exemplary_sentences_only():
     texts = [s.text for s in index.sentences]
     assert any(t.startswith("要") for t in texts) and any("必须" in t for t in texts)
     assert not any("【" in t or t.endswith(("？", "，")) for t in texts)
+    # a sentence that goes on from the speaker's count reads as a fragment on its own
+    assert not any(re.match("第[一二三四五六七八九十]+[个件条点项是]", t) for t in texts)
     assert index.occasion_of("seeds/002_c0d82546797d9c92.txt") == "廉政谈话"
     assert index.is_top_heading("seeds/002_c0d82546797d9c92.txt", 21)
 
@@ -334,18 +340,36 @@ def test_report_words_placed_in_a_theme_by_their_own_words_come_before_those_pla
     assert trust(entry("人大代表")) == 2  # only beside the theme's words in a report
 
 
+def _pairs(text: str) -> set[str]:
+    text = "".join(c for c in text if "\u4e00" <= c <= "\u9fff")
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
 def _examples_off_the_speech(bank_dir) -> tuple[list[str], int]:
     """Example sentences of another occasion's document that speak of none of the speech's
-    themes, where their point had another example (such a sentence may stand only alone); and
-    how many examples there were in all. Every occasion, four seeds, --length 3000."""
+    themes, where their point had another example (such a sentence may stand only alone), and
+    pairs of nearly the same sentences in one draft (a report's sentence repeated a year
+    later, 70% of character pairs shared), and quotations seen in reports only that speak of
+    none of the speech's themes; and how many examples there were in all. Every
+    occasion, four seeds, --length 3000."""
     index = load_examples(Path(bank_dir))
     themes_of = {(s.doc, s.line, s.text): set(s.themes) for s in index.sentences}
+    quotes = {e.text: e for e in load_bank(bank_dir).entries if e.kind == "quote"}
     off, total = [], 0
     for name in OCCASIONS:
         speech_themes = set(find_occasion(name, None).themes)
         for seed in range(4):
-            for section in make(name, bank_dir=bank_dir, seed=seed, length=3000).sections:
+            draft = make(name, bank_dir=bank_dir, seed=seed, length=3000)
+            texts = [e.text for s in draft.sections for p in s.points for e in p.examples]
+            for a, b in itertools.combinations(map(_pairs, texts), 2):
+                if len(a & b) >= 0.7 * len(a | b):
+                    off.append(f"{name}/{seed}: nearly the same sentence twice")
+            for section in draft.sections:
                 for point in section.points:
+                    for p in point.phrases:  # a report's quotation off the speech's subject
+                        quote = quotes.get(p.text) if p.kind == "quote" else None
+                        if quote and not quote.in_speeches and not set(quote.themes) & speech_themes:
+                            off.append(f"{name}/{point.heading}: quotation {p.text[:20]}")
                     total += len(point.examples)
                     for e in point.examples:
                         themes = themes_of[(e.source["doc"], e.source["line"], e.text)]
@@ -395,3 +419,35 @@ def test_the_builtin_theme_words_do_not_misfire(sentence, theme, has):
 
     themes = load_themes(BUILTIN / "themes.yaml")
     assert (theme in assign_themes(sentence, [], themes, "term")) is has
+
+
+@pytest.mark.parametrize(
+    "sentence, theme, has",
+    [
+        ("反对霸权主义和强权政治。", "政治建设", False),
+        ("推进政治体制改革，严守政治纪律。", "政治建设", True),  # a word outside the exception counts
+        ("坚持和完善人民代表大会制度。", "为民服务", False),
+        ("人民代表大会代表要全心全意为人民服务。", "为民服务", True),
+        ("推动大众创业、万众创新。", "担当作为", False),
+    ],
+)
+def test_a_theme_word_inside_an_exception_does_not_count(sentence, theme, has):
+    from drafter.bank import assign_themes, load_themes
+
+    themes = load_themes(BUILTIN / "themes.yaml")
+    assert (theme in assign_themes(sentence, [], themes, "term")) is has
+    # the exceptions go with the lexicon to the worker processes
+    import pickle
+
+    again = pickle.loads(pickle.dumps(themes))
+    assert again.exceptions == themes.exceptions and (theme in assign_themes(sentence, [], again, "term")) is has
+
+
+def test_exceptions_that_are_no_list_are_named(tmp_path):
+    from drafter.bank import load_themes
+    from drafter.errors import DrafterError
+
+    path = tmp_path / "themes.yaml"
+    path.write_text("themes:\n  廉洁自律: [廉洁]\nexceptions: 强权政治\n", encoding="utf-8")
+    with pytest.raises(DrafterError, match="exceptions"):
+        load_themes(path)

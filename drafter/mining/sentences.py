@@ -26,7 +26,9 @@ _OPENS = re.compile(
 _QUOTING = re.compile(r"(指出|强调|说过?|讲过?|告诫)[：:，,]?“[^”]{6,}”")
 _CONNECTIVE = re.compile(r"^(所以|因此|因而|同时|另外|此外|而且|当然|其次|首先|最后|再次|总之|为此|对此)[，,]?")
 _FIGURES = re.compile(r"\d|%|％|亿|万元")
-_MARKER = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[）)、．.]|^第[一二三四五六七八九十]+[，、]|^[一二三四五六七八九十]是")
+# a point's number: （一）, 1., 第一，, 第三个是…, 第二件事是…, 一是…: the sentence goes on from the
+# speaker's count, and reads as a fragment on its own
+_MARKER = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[）)、．.]|^第[一二三四五六七八九十]+(?:[，、]|个|件|条|点|项|方面|是)|^[一二三四五六七八九十]是")
 
 
 def _example_text(sentence: str) -> str | None:
