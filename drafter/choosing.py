@@ -289,9 +289,11 @@ def choose_examples(
     draft, never one of a document older than `since` or in expired terms.
 
     `speech_themes`: what the speech is about (its occasion's themes and the asked ones). A
-    sentence of another occasion's document that speaks of none of them is off the speech's
-    subject, however many words it shares with the point (落实地方主体责任 of the housing market
-    under 压实主体责任 in a 廉政谈话): it is taken only where a point would otherwise have none."""
+    report's sentence that speaks of none of them is off the speech, however many words it
+    shares with the point and whatever its section's theme (落实地方主体责任 of the housing
+    market, 扛稳粮食安全责任, under 压实主体责任 in a 廉政谈话, whose section 以责任之心对待工作 is
+    of 责任落实): it is taken only where a point would otherwise have none. (Another speech is
+    of the speech's genre: its sentences are not held to this.)"""
     if count <= 0 or not index.sentences:
         return []
     found = _examples_for(heading, section_heading, theme, count, occasion, index, bank, used, since, year, rng, cache, speech_themes)
@@ -351,16 +353,16 @@ def _scored_examples(
     bigrams and the part of its score that does not depend on the point: the theme, the same
     occasion, not a report's sentence in another occasion's speech, recent, near 60 characters;
     the highest first. Of other themes, only the OTHER_THEMES_LIMIT highest (a large bank holds
-    thousands). With `speech_themes`, a sentence of another occasion's document only if it
-    speaks of one of them. Computed once per draft."""
+    thousands). With `speech_themes`, a report's sentence only if it speaks of one of them.
+    Computed once per draft."""
     key = ("examples", theme, of_theme, speech_themes)
     if key not in cache:
         fixed = []
         for s in index.sentences:
             if (theme in s.themes) != of_theme or not (s.year is None or since <= s.year <= year):
                 continue
-            if speech_themes and s.occasion != occasion and speech_themes.isdisjoint(s.themes):
-                continue
+            if speech_themes and s.occasion != occasion and is_report_title(s.title) and speech_themes.isdisjoint(s.themes):
+                continue  # a report's policy sentence off the speech
             value = 4.0 * of_theme + 3.0 * (s.occasion == occasion)
             value -= 1.5 * (is_report_title(s.title) and occasion != s.occasion)
             value += 2.0 * (s.year - since) / max(1, year - since) if s.year else 0.5
@@ -429,17 +431,21 @@ def choose_phrases(
 
     clear = _clear_of(used, cache.setdefault(("checked", id(used)), {}))
 
-    def available(entry: Entry) -> bool:
+    def available(entry: Entry, trust) -> bool:
         if entry.kind == "quote" and speech_themes and not entry.in_speeches and speech_themes.isdisjoint(entry.themes):
             return False
+        if entry.kind == "term" and trust(entry) == UNSURE:
+            return False  # a report's policy word beside the theme's words (十国集团, 支持工会 for 组织建设)
         return entry.text not in heading and clear(entry) and bank.fresh(entry)
 
     themed = of_theme(theme)
-    picked = _pick_by_kind(themed, count, rng, _trust(bank, theme), available, cache.setdefault(("ranked", theme), {}), quote)
+    trust = _trust(bank, theme)
+    picked = _pick_by_kind(themed, count, rng, trust, functools.partial(available, trust=trust), cache.setdefault(("ranked", theme), {}), quote)
     if stress and not any(stress in e.themes for e in picked):  # --theme: one phrase of the asked theme
         ranked = cache.setdefault(("ranked", stress), {})
-        ok = lambda e: available(e) and all(e is not p for p in picked)  # noqa: E731
-        extra = _pick_by_kind(of_theme(stress), 1, rng, _trust(bank, stress), ok, ranked, quote)
+        stress_trust = _trust(bank, stress)
+        ok = lambda e: available(e, stress_trust) and all(e is not p for p in picked)  # noqa: E731
+        extra = _pick_by_kind(of_theme(stress), 1, rng, stress_trust, ok, ranked, quote)
         if extra:
             picked = picked[: max(0, count - 1)] + extra
     phrases = []
@@ -478,17 +484,21 @@ def _clear_of(used: list[str], checked: dict[int, int]):
     return clear
 
 
+UNSURE = 2  # _trust's lowest tier: seen in reports only, of the theme by its surroundings only
+
+
 def _trust(bank: PhraseBank, theme: str):
     """How surely an entry speaks of `theme`, 0 the surest: seen in a speech; seen in reports
     only, but of the theme by its own words (腐败问题 for 廉洁) or by the canon; seen in reports
-    only and of the theme by the sentences around it. A report's policy word next to a theme
-    word (人大代表 beside 监督) is the poorest material for a speech."""
+    only and of the theme by the sentences around it (UNSURE). A report's policy word next to a
+    theme word (人大代表 beside 监督) is the poorest material for a speech: such set phrases are
+    not offered at all (idioms and numbered formulas are, last)."""
     speaks_of = theme_matcher(bank.themes, theme)
 
     def trust(entry: Entry) -> int:
         if entry.in_speeches:
             return 0
-        return 1 if entry.canonical or (speaks_of is not None and speaks_of(entry.text)) else 2
+        return 1 if entry.canonical or (speaks_of is not None and speaks_of(entry.text)) else UNSURE
 
     return trust
 

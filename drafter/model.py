@@ -260,13 +260,29 @@ def _sources(raw: Any, where: str) -> list[Source]:
 
 
 _TITLE_PARTS = re.compile("——|—|：|:")
+# a note in brackets at the end of a title: （摘要）, (十八大), （2025年）
+_TITLE_NOTE = re.compile(r"\s*[（(][^（()）]*[）)]\s*$")
+_SPEECH_ENDS = ("讲话", "致辞", "发言", "党课", "讲稿", "演讲", "辅导报告")
+# documents that are no speech: reports, and the resolutions, decisions, bulletins … that the
+# same sources publish beside them (关于政府工作报告的决议)
+_DOCUMENT_ENDS = ("报告", "决议", "决定", "公报", "通知", "意见", "纲要", "条例", "规划")
+_CONGRESS_NOTE = re.compile(r"[（(][一二三四五六七八九十]+大[）)]")  # (十八大): a party congress's report
 
 
 def is_report_title(title: str | None) -> bool:
-    """A report's title, not a speech's: a part of it ends in 报告 (政府工作报告——2025年3月5日在
-    第十四届全国人民代表大会第三次会议上; 高举…旗帜——在中国共产党第二十次全国代表大会上的报告),
-    but 在形势报告会上的讲话 is a speech."""
-    return any(part.strip().endswith("报告") for part in _TITLE_PARTS.split(title or ""))
+    """A report's (or another official document's) title, not a speech's: a part of it ends in
+    报告 (政府工作报告——2025年3月5日在第十四届全国人民代表大会第三次会议上; 高举…旗帜——在中国共产党
+    第二十次全国代表大会上的报告; …政府工作报告（摘要）), in 决议, 决定, 公报 … (关于政府工作报告的决议),
+    or it is marked as a party congress's (坚定不移沿着中国特色社会主义道路前进… (十八大)); but
+    在形势报告会上的讲话 is a speech, and so is any title a part of which ends in 讲话, 致辞 …"""
+    title = title or ""
+    bare = title
+    while _TITLE_NOTE.search(bare):
+        bare = _TITLE_NOTE.sub("", bare)
+    parts = [part.strip() for part in _TITLE_PARTS.split(bare)]
+    if any(part.endswith(_SPEECH_ENDS) for part in parts):
+        return False
+    return any(part.endswith(_DOCUMENT_ENDS) for part in parts) or bool(_CONGRESS_NOTE.search(title))
 
 
 @dataclass(slots=True)
