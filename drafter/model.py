@@ -190,8 +190,8 @@ class Entry:
     @property
     def in_speeches(self) -> bool:
         """Seen in a speech and not only in reports (a 政府工作报告's policy vocabulary is poor
-        material for a 廉政谈话): a source whose document's title does not end in 报告, or an
-        entry of the user's own. Kept in the look-up cache, so that no sources are unpacked."""
+        material for a 廉政谈话): a source whose document's title is no report's (is_report_title),
+        or an entry of the user's own. Kept in the look-up cache, so that no sources are unpacked."""
         if "_in_speeches" in self.__dict__:
             return self.__dict__["_in_speeches"]
         return self.custom or any(not is_report_title(s.title) for s in self.sources)
