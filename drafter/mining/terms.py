@@ -195,6 +195,7 @@ class TokenStream:
         self.vocabulary = vocabulary
         self.words = list(vocabulary)
         self.bounds = bounds  # where each document starts in the stream
+        self.document_of = functools.partial(bisect.bisect_right, bounds)  # a position's document, plus one
         self.base = len(self.words)
         self.position_type = "i" if len(ids) < 2**31 else "q"  # a C array of positions in the stream
 
@@ -266,7 +267,6 @@ class _TermSearch:
         self.cannot_start = {vocabulary[w] for w in _FUNCTION_TOKENS | _WEAK_STARTS | self.classes.no_start if w in vocabulary}
         self.cannot_end = {vocabulary[w] for w in _FUNCTION_TOKENS | _WEAK_ENDS | self.classes.no_end if w in vocabulary}
         self.boundary = vocabulary[BOUNDARY]  # 0: a key holds a boundary where one of its digits is 0
-        self.document_of = functools.partial(bisect.bisect_right, self.stream.bounds)
         self.counting = counting_for(self.stream)
 
     def cohesive(self, n: int, counts: dict[int, dict[int, int]], clean: set[int]) -> dict[int, tuple[str, ...]]:
@@ -296,7 +296,7 @@ class _TermSearch:
         found = []
         for key, gram in candidates.items():
             where = positions[key]
-            if len(set(map(self.document_of, where))) < self.min_docs and not self._single_document_ok(gram, counts[key]):
+            if len(set(map(self.stream.document_of, where))) < self.min_docs and not self._single_document_ok(gram, counts[key]):
                 continue
             # no candidate holds a boundary and the stream ends with one, so i + n is inside
             # it, and for i = 0 the neighbour at -1 is that final boundary
@@ -389,12 +389,11 @@ def _word_terms(
     if not long_words:
         return []
     positions = counting.token_positions(long_words)
-    document_of = functools.partial(bisect.bisect_right, stream.bounds)
     terms = []
     for i in sorted(long_words, key=words.__getitem__):
         w = words[i]
         if (
-            len(set(map(document_of, positions[i]))) >= max(min_docs, 2 if len(mined) > 1 else 1)
+            len(set(map(stream.document_of, positions[i]))) >= max(min_docs, 2 if len(mined) > 1 else 1)
             and w[0] not in "的了着过"  # but 和平统一, 与时俱进, 从严治党 are dictionary words
             and not _ADVERBIAL_WORD.match(w)
             and not any(w.startswith(p) for p in _WEAK_STARTS)  # 切实增强, 不断提高
@@ -447,7 +446,7 @@ def locate_terms(
     starts, first_lines, bounds = stream.line_starts, stream.first_lines, stream.bounds
     years = [doc.year or 0 for doc in mined]
     newest_first = {d: rank for rank, d in enumerate(sorted(range(len(mined)), key=lambda d: -years[d]))}
-    document_of = functools.partial(bisect.bisect_right, bounds)  # a position's document, plus one
+    document_of = stream.document_of
 
     places: list[tuple[int, int, int]] = []  # (term, document, line): the lines that get a Found
     counts: list[tuple[int, int, tuple[int, int] | None]] = []  # each term's occurrences, documents, years
