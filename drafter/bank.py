@@ -273,7 +273,16 @@ Matcher = Callable[[str], bool]
 def assign_themes(text: str, contexts: list[str], themes: dict[str, list[str]], kind: str) -> list[str]:
     """Themes whose words occur in the entry; for short entries with none, the themes the
     entry's contexts mostly speak of."""
-    matchers = _theme_matchers(*_lexicon_key(themes))
+    return theme_assigner(themes)(text, contexts, kind)
+
+
+def theme_assigner(themes: dict[str, list[str]]) -> Callable[[str, list[str], str], list[str]]:
+    """assign_themes with the lexicon's matchers looked up once (a look-up reads the whole
+    lexicon: the analysis assigns themes to every entry and every example sentence)."""
+    return functools.partial(_assign_themes, _theme_matchers(*_lexicon_key(themes)))
+
+
+def _assign_themes(matchers: list[tuple[str, Matcher]], text: str, contexts: list[str], kind: str) -> list[str]:
     found = [name for name, speaks_of in matchers if speaks_of(text)]
     if found or kind in ("quote", "move") or not contexts:
         return found
@@ -321,13 +330,15 @@ def _theme_matchers(themes: tuple[tuple[str, tuple[str, ...]], ...], exceptions:
             matchers.append((name, re.compile(words_pattern).search))  # a match or None: as good as a bool
         else:
             pattern = re.compile("(?:" + "|".join(map(re.escape, around)) + ")|(" + words_pattern + ")")
-            matchers.append((name, _found_outside(pattern)))
+            matchers.append((name, _found_outside(re.compile(words_pattern).search, pattern)))
     return matchers
 
 
-def _found_outside(pattern: re.Pattern) -> Matcher:
-    """A word found (group 1), not an exception (matched, skipped, no group)."""
-    return lambda text: any(match.lastindex for match in pattern.finditer(text))
+def _found_outside(holds_word: Matcher, pattern: re.Pattern) -> Matcher:
+    """A word found (group 1), not an exception (matched, skipped, no group). Most texts hold
+    none of the theme's words: one search settles those, before the slower walk through
+    the exceptions."""
+    return lambda text: bool(holds_word(text)) and any(match.lastindex for match in pattern.finditer(text))
 
 
 # ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from drafter.corpus import load_corpus
 from drafter.mining import _mine_one, term_thresholds
 from drafter.mining import counting as C
 from drafter.mining import terms as T
-from drafter.mining.extract import DocMined
+from drafter.mining.mined import DocMined
 
 def _backends() -> list:
     """The Python counting, and numpy's where numpy is installed (the test extra installs it)."""
@@ -174,3 +174,36 @@ def test_the_python_counting_on_request_or_without_numpy(monkeypatch):
 
     monkeypatch.setattr("builtins.__import__", no_numpy)
     assert C.counting_for(stream).name == "python"
+
+
+def _stream_token_by_token(mined: list[DocMined]) -> tuple[list[int], list[int], list[int], list[str]]:
+    """The stream as it was built before documents kept their tokens as ids: a token at a time,
+    a new token taking the next id."""
+    vocabulary = {T.BOUNDARY: 0}
+    ids, line_starts, bounds = [], [], [0]
+    for doc in mined:
+        for line in doc.token_lines():
+            line_starts.append(len(ids))
+            ids.extend(vocabulary.setdefault(t, len(vocabulary)) for t in line)
+            ids.append(0)
+        bounds.append(len(ids))
+    return ids, line_starts, bounds, list(vocabulary)
+
+
+@pytest.mark.parametrize("numpy_off", [False, True], ids=["numpy-where-installed", "python"])
+def test_the_stream_from_the_documents_ids_is_the_stream_token_by_token(monkeypatch, numpy_off):
+    if numpy_off:
+        monkeypatch.setenv(C.COUNTING_ENV, "python")
+    rng = random.Random(7)
+    many = [f"字{i}" for i in range(70_000)]  # more distinct tokens than two-byte ids hold
+    mined = [
+        _doc("甲", [["全面", T.BOUNDARY, "从严治党"], [], ["我们", "全面"]]),
+        _doc("空", []),
+        _doc("多", [many[:40_000], [], many[35_000:], [T.BOUNDARY]]),
+        _doc("乙", [[rng.choice(many[:50]) for _ in range(rng.randint(0, 12))] for _ in range(30)]),
+    ]
+    assert [m.token_lines() for m in mined][0] == [["全面", T.BOUNDARY, "从严治党"], [], ["我们", "全面"]]
+    stream = T.TokenStream(mined)
+    ids, line_starts, bounds, words = _stream_token_by_token(mined)
+    assert (list(stream.ids), stream.line_starts, stream.bounds, stream.words) == (ids, line_starts, bounds, words)
+    assert stream.first_lines == [0, 3, 3, 7, 37]

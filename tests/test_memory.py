@@ -10,7 +10,7 @@ from drafter.corpus import load_corpus
 from drafter.yamlwrite import dump_bank_yaml
 from drafter.mining import HEADER, _bank_file, _mine_one, reduce_entries
 from drafter.mining import terms as T
-from drafter.mining.extract import DocMined
+from drafter.mining.mined import DocMined
 
 
 def test_a_released_stream_locates_terms_as_the_token_lists_do():

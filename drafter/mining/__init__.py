@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from drafter.bank import FRAMES_FILE, PHRASES_FILE, assign_themes, load_themes, themes_file
+from drafter.bank import FRAMES_FILE, PHRASES_FILE, load_themes, theme_assigner, themes_file
 from drafter.canon import Canon, CanonicalEntry, canon_path, load_canon
 from drafter.corpus import Skipped, expand_paths, load_corpus
 from drafter.document import Document
@@ -28,7 +28,8 @@ from drafter.yamlwrite import dump_bank_yaml
 from drafter.genre import FORMULA_NUMERALS
 from drafter.mining.canonical import CanonMatcher
 from drafter.mining import dedup, store
-from drafter.mining.extract import DocMined, mine_document
+from drafter.mining.extract import mine_document
+from drafter.mining.mined import DocMined
 from drafter.mining.sentences import sentence_index
 from drafter.examples import SENTENCES_FILE
 from drafter.mining.readings import set_phrase_readings
@@ -329,6 +330,7 @@ def reduce_entries(
         text for (kind, text), items in groups.items() if kind == "formula" and not _only_weak(f for _, f in items)
     }
     best_kind = _best_kinds(groups, canon)
+    assign_themes = theme_assigner(themes)
     entries: list[Entry] = []
     for (kind, text), items in groups.items():
         if best_kind[text] != kind or canon.is_truncation(text):
@@ -339,7 +341,7 @@ def reduce_entries(
             continue
         # newest documents first, so that the sources kept (MAX_SOURCES) include the current ones
         items.sort(key=lambda item: (-(by_source[item[0]].year or 0), order.get(item[0], 0), item[1].line))
-        entries.append(_entry(kind, text, items, by_source, themes, canonical))
+        entries.append(_entry(kind, text, items, by_source, assign_themes, canonical))
     entries.sort(key=lambda e: (KINDS[e.kind].bank_rank, -e.docs, -e.count, e.text))
     return entries
 
@@ -349,7 +351,7 @@ def _entry(
     text: str,
     items: list[tuple[str, Found]],
     by_source: dict[str, DocMined],
-    themes: dict[str, list[str]],
+    assign_themes: Callable[[str, list[str], str], list[str]],
     canonical: CanonicalEntry | None,
 ) -> Entry:
     founds = [f for _, f in items]
@@ -367,7 +369,7 @@ def _entry(
         canonical=canonical is not None,
     )
     _merge_kind_fields(entry, founds)
-    entry.themes = assign_themes(text, [s.context for s in entry.sources], themes, kind)
+    entry.themes = assign_themes(text, [s.context for s in entry.sources], kind)
     if canonical:
         entry.themes += [t for t in canonical.themes if t not in entry.themes]
     return entry

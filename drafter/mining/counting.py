@@ -240,7 +240,7 @@ def _plain(values, typecode: str) -> Sequence[int]:
     return array(typecode, values.tolist())
 
 
-def _numpy():
+def numpy_module():
     """The numpy module, or None where it is not installed or DRAFTER_COUNTING=python."""
     if os.environ.get(COUNTING_ENV) == "python":
         return None
@@ -253,12 +253,12 @@ def _numpy():
 
 def counting_for(stream: TokenStream) -> PythonCounting:
     """numpy's counting where it is installed and not turned off, else the Python one."""
-    numpy = _numpy()
+    numpy = numpy_module()
     return PythonCounting(stream) if numpy is None else NumpyCounting(stream, numpy)
 
 
 def counting_label() -> str:
     """Which counting analysis uses here, and why (for the benchmarks' reports)."""
-    if _numpy() is not None:
+    if numpy_module() is not None:
         return "numpy"
     return f"python ({COUNTING_ENV}=python)" if os.environ.get(COUNTING_ENV) == "python" else "python (numpy not installed)"

@@ -11,13 +11,10 @@ import bisect
 import dataclasses
 import functools
 import itertools
-import pickle
 import re
 import sys
-import zlib
-from array import array
-from dataclasses import dataclass, field
-from typing import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Callable
 
 from drafter.cleaning import is_traditional, to_simplified
 from drafter.document import Document
@@ -25,102 +22,14 @@ from drafter.dating import document_year
 from drafter.genre import CJK_BASIC, FORMULA_NUMERALS, NUMBER_CHARS
 from drafter.mining.canonical import CanonMatcher
 from drafter.mining.frames import frames_from_siblings, normalize_heading
+from drafter.mining.mined import BOUNDARY, DocMined
 from drafter.model import Found
 from drafter.mining.segment import Lexicon
 from drafter.mining.sentences import sentences_of
 from drafter.outline import Outline, Section, parse_outline
 
-BOUNDARY = "\x00"  # stands for punctuation, digits and line ends in the token streams
 FUNCTION_CHARS = set("的了和在把与及等或而并也都就着过被将从向给之其这那么吗呢吧啊")
 _CJK = re.compile(f"^[{CJK_BASIC}]+$")
-
-
-@dataclass
-class DocMined:
-    """What one document yields on its own. Its tokens and lines are kept compressed (a
-    corpus's worth of them is held until the reduce has read them: as lists of strings they
-    take five times the memory) and unpacked when read: `token_lines()`, `text_lines()`."""
-
-    source: str
-    packed_found: bytes  # what the finders found (a list of Found), packed: `found`
-    packed_tokens: bytes  # jieba tokens of each clean line (simplified script), packed (_pack)
-    line_numbers: Sequence[int]  # the original line of each clean line (an array)
-    packed_lines: bytes  # the clean lines the tokens came from (simplified script), packed
-    joins: list[tuple[tuple[int, int], ...]] = field(default_factory=list)  # as in Document
-    year: int | None = None  # the year the document was given in (drafter.dating)
-    dated_by: str | None = None  # how that year was found
-    title: str | None = None
-    # the document's example sentences for sentences.yaml (sentences.sentences_of), when asked for
-    sentences: tuple[dict, list[list]] | None = None
-
-    @classmethod
-    def of(
-        cls,
-        source: str,
-        found: list[Found],
-        line_tokens: list[list[str]],
-        line_numbers: Sequence[int],
-        lines: list[str],
-        joins: Sequence[tuple[tuple[int, int], ...]] = (),
-        year: int | None = None,
-        dated_by: str | None = None,
-        title: str | None = None,
-        sentences: tuple[dict, list[list]] | None = None,
-    ) -> "DocMined":
-        if not len(line_tokens) == len(line_numbers) == len(lines):
-            raise ValueError("one token list and one line number per line")
-        packed_tokens = _pack(_TOKEN_SEPARATOR.join(tokens) for tokens in line_tokens)
-        return cls(source, _pack_found(found), packed_tokens, array("i", line_numbers), _pack(lines), list(joins), year, dated_by, title, sentences)
-
-    @property
-    def found(self) -> list[Found]:
-        """The finds, unpacked anew at each call (changing them changes nothing kept)."""
-        if not self.packed_found:
-            return []
-        return list(itertools.starmap(Found, pickle.loads(zlib.decompress(self.packed_found))))
-
-    def token_lines(self) -> list[list[str]]:
-        if not self.packed_tokens:
-            return []
-        return [line.split(_TOKEN_SEPARATOR) if line else [] for line in _unpack(self.packed_tokens).split(_LINE_SEPARATOR)]
-
-    def text_lines(self) -> list[str]:
-        return _unpack(self.packed_lines).split(_LINE_SEPARATOR) if self.packed_lines else []
-
-    def release(self) -> None:
-        """Keep only what a bank says of the document (name, title, year)."""
-        self.packed_found, self.packed_tokens, self.packed_lines, self.line_numbers, self.joins = b"", b"", b"", array("i"), []
-        self.sentences = None
-
-
-# clean lines and their tokens hold neither (cleaning removes control characters)
-_TOKEN_SEPARATOR, _LINE_SEPARATOR = "\x01", "\x02"
-
-
-def _pack(lines: Iterable[str]) -> bytes:
-    """Lines as one zlib-compressed UTF-8 string (b"" for no line at all; [""] packs as one line)."""
-    lines = list(lines)
-    if not lines:
-        return b""
-    text = _LINE_SEPARATOR.join(lines)
-    if text.count(_LINE_SEPARATOR) != len(lines) - 1:
-        raise ValueError("a line holds a control character that cleaning removes")
-    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
-
-
-_FOUND_FIELDS = tuple(f.name for f in dataclasses.fields(Found))
-
-
-def _pack_found(found: list[Found]) -> bytes:
-    """Finds as their fields' values: a tuple pickles and unpickles faster than an object."""
-    if not found:
-        return b""
-    rows = [tuple(map(f.__getattribute__, _FOUND_FIELDS)) for f in found]
-    return zlib.compress(pickle.dumps(rows, pickle.HIGHEST_PROTOCOL), 1)
-
-
-def _unpack(packed: bytes) -> str:
-    return zlib.decompress(packed).decode("utf-8", "surrogatepass")
 
 
 class _PerToken(dict):

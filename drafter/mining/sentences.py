@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from drafter.bank import assign_themes
+from drafter.bank import theme_assigner
 from drafter.cleaning import is_traditional, to_simplified
 from drafter.document import Document
 from drafter.yamlwrite import dump_bank_yaml
@@ -68,6 +68,7 @@ def sentences_of(doc: Document, themes: dict[str, list[str]], outline: Outline |
     found: list[list] = []
     seen: set[str] = set()
     is_heading = _heading_test(headings)
+    assign_themes = theme_assigner(themes)
     for index, line in enumerate(lines):
         for match in _SENTENCE.finditer(line):
             if len(match.group(0)) < MIN_CHARS:
@@ -81,7 +82,7 @@ def sentences_of(doc: Document, themes: dict[str, list[str]], outline: Outline |
             if not text.endswith(("。", "！", "？")):
                 text += "。"
             at = match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
-            found.append([text, doc.source, doc.line_of(index, at), assign_themes(text, [], themes, "move")])
+            found.append([text, doc.source, doc.line_of(index, at), assign_themes(text, [], "move")])
     if len(found) > PER_DOCUMENT:  # those that speak of a theme first, in document order
         keep = set(map(id, sorted(found, key=lambda s: not s[3])[:PER_DOCUMENT]))
         found = [s for s in found if id(s) in keep]

@@ -15,12 +15,13 @@ import re
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
 from drafter.document import line_at
 from drafter.genre import CJK_BASIC, FORMULA_NUMERALS, NUMBER_CHARS
-from drafter.mining.counting import PythonCounting, counting_for
-from drafter.mining.extract import BOUNDARY, FUNCTION_CHARS, DocMined, context_of
+from drafter.mining.counting import PythonCounting, counting_for, numpy_module
+from drafter.mining.extract import FUNCTION_CHARS, context_of
+from drafter.mining.mined import BOUNDARY, DocMined
 from drafter.mining.segment import WordClasses
 from drafter.model import Found
 
@@ -179,11 +180,17 @@ class TokenStream:
         bounds = [0]
         line_starts: list[int] = []  # a list: bisect reads it fastest
         first_lines = [0]  # the index in line_starts of each document's first line
+        translate = _translator()
         for doc in mined:
-            for line in doc.token_lines():
-                line_starts.append(len(ids))
-                ids.extend(map(vocabulary.__getitem__, line))
-                ids.append(0)  # BOUNDARY
+            words, lengths, local_ids = doc.token_ids()
+            # the document's tokens come in the order they first stand in it: new ones get the
+            # next ids in that order, as token by token in the stream
+            to_corpus = list(map(vocabulary.__getitem__, words))
+            start = len(ids)
+            for length in lengths:
+                line_starts.append(start)
+                start += length + 1  # the line's tokens and the BOUNDARY after it
+            translate(ids, to_corpus, local_ids)
             bounds.append(len(ids))
             first_lines.append(len(line_starts))
             if release:
@@ -205,6 +212,21 @@ class TokenStream:
             key, last = divmod(key, self.base)
             parts.append(self.words[last])
         return tuple(reversed(parts))
+
+
+def _translator() -> Callable[[array, list[int], array], None]:
+    """`translate(ids, to_corpus, local_ids)` appends `to_corpus[i]` for each i of `local_ids`
+    to `ids`: with numpy where it is installed (one array look-up), else id by id."""
+    numpy = numpy_module()
+    if numpy is None:
+        return lambda ids, to_corpus, local_ids: ids.extend(map(to_corpus.__getitem__, local_ids))
+    dtype = numpy.int32 if array("i").itemsize == 4 else numpy.int64
+
+    def translate(ids: array, to_corpus: list[int], local_ids: array) -> None:
+        local = numpy.frombuffer(local_ids, dtype=numpy.uint16 if local_ids.typecode == "H" else dtype)
+        ids.frombytes(numpy.asarray(to_corpus, dtype=dtype)[local].tobytes())
+
+    return translate
 
 
 def find_terms(
