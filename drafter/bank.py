@@ -7,9 +7,11 @@ drafting never segment text."""
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import functools
+import itertools
 import os
 import re
 from dataclasses import dataclass, field
@@ -282,28 +284,43 @@ def theme_assigner(themes: dict[str, list[str]]) -> Callable[[str, list[str], st
     return functools.partial(_assign_themes, _theme_matchers(*_lexicon_key(themes)))
 
 
-def _assign_themes(matchers: list[tuple[str, Matcher]], text: str, contexts: list[str], kind: str) -> list[str]:
-    found = [name for name, speaks_of in matchers if speaks_of(text)]
+def _assign_themes(matchers: list[tuple[str, ThemeWords]], text: str, contexts: list[str], kind: str) -> list[str]:
+    found = [name for name, words in matchers if words(text)]
     if found or kind in ("quote", "move") or not contexts:
         return found
     need = max(1, (len(contexts) + 1) // 2)
-    return [name for name, speaks_of in matchers if _in_enough(speaks_of, contexts, need)][:2]
+    if any("\n" in context for context in contexts):
+        return [name for name, words in matchers if sum(map(bool, map(words, contexts))) >= need][:2]
+    # the contexts as one text, one line each: a regex pass per theme instead of one per context
+    joined = "\n".join(contexts)
+    starts = list(itertools.accumulate((len(c) + 1 for c in contexts[:-1]), initial=0))
+    return [name for name, words in matchers if words.texts_holding(joined, starts) >= need][:2]
 
 
-def _in_enough(speaks_of: Matcher, contexts: list[str], need: int) -> bool:
-    """Whether `speaks_of` holds for at least `need` of `contexts` (stops as soon as that is
-    settled either way)."""
-    misses_allowed = len(contexts) - need
-    for context in contexts:
-        if speaks_of(context):
-            need -= 1
-            if need == 0:
-                return True
-        else:
-            misses_allowed -= 1
-            if misses_allowed < 0:
-                return False
-    return need <= 0
+class ThemeWords:
+    """Whether a text holds one of a theme's words (its name included) outside the lexicon's
+    exceptions: called on a text, a bool. One alternation of the words, so a look-up is one regex
+    search. Where an exception holds one of the theme's words, the exceptions are matched first
+    and skipped: the words count only outside them (强权政治 holds 政治)."""
+
+    def __init__(self, words: list[str], exceptions: list[str]):
+        self.words = re.compile("|".join(map(re.escape, words)))
+        # exceptions, else a word in group 1; None where no exception holds a word
+        self.walk = re.compile("(?:" + "|".join(map(re.escape, exceptions)) + ")|(" + self.words.pattern + ")") if exceptions else None
+
+    def __call__(self, text: str) -> bool:
+        # most texts hold none of the words: one search settles those, before the walk
+        return self.words.search(text) is not None and (self.walk is None or any(m.lastindex for m in self.walk.finditer(text)))
+
+    def texts_holding(self, joined: str, starts: list[int]) -> int:
+        """How many of the texts that `joined` holds, one a line (each starting at `starts`),
+        hold a word. No word or exception holds a line break, so a match stays in its line and
+        the walk goes through each line as through the text alone."""
+        if self.words.search(joined) is None:
+            return 0
+        if self.walk is None:
+            return len({bisect.bisect_right(starts, m.start()) for m in self.words.finditer(joined)})
+        return len({bisect.bisect_right(starts, m.start()) for m in self.walk.finditer(joined) if m.lastindex})
 
 
 def theme_matcher(themes: dict[str, list[str]], theme: str) -> Matcher | None:
@@ -317,28 +334,14 @@ def _lexicon_key(themes: dict[str, list[str]]) -> tuple[tuple, tuple[str, ...]]:
 
 
 @functools.lru_cache(maxsize=8)
-def _theme_matchers(themes: tuple[tuple[str, tuple[str, ...]], ...], exceptions: tuple[str, ...] = ()) -> list[tuple[str, Matcher]]:
-    """One alternation per theme (its name and its words), so a look-up is one regex search.
-    Where an exception holds one of the theme's words, the exceptions the text holds are
-    matched first and skipped: the words count only outside them."""
+def _theme_matchers(themes: tuple[tuple[str, tuple[str, ...]], ...], exceptions: tuple[str, ...] = ()) -> list[tuple[str, ThemeWords]]:
+    """Each theme's words, longest first, and the exceptions that hold one of them."""
     matchers = []
     for name, words in themes:
         keys = sorted({name, *words}, key=len, reverse=True)
-        words_pattern = "|".join(map(re.escape, keys))
         around = sorted({e for e in exceptions if any(k in e for k in keys)}, key=len, reverse=True)
-        if not around:
-            matchers.append((name, re.compile(words_pattern).search))  # a match or None: as good as a bool
-        else:
-            pattern = re.compile("(?:" + "|".join(map(re.escape, around)) + ")|(" + words_pattern + ")")
-            matchers.append((name, _found_outside(re.compile(words_pattern).search, pattern)))
+        matchers.append((name, ThemeWords(keys, around)))
     return matchers
-
-
-def _found_outside(holds_word: Matcher, pattern: re.Pattern) -> Matcher:
-    """A word found (group 1), not an exception (matched, skipped, no group). Most texts hold
-    none of the theme's words: one search settles those, before the slower walk through
-    the exceptions."""
-    return lambda text: bool(holds_word(text)) and any(match.lastindex for match in pattern.finditer(text))
 
 
 # ---------------------------------------------------------------------------

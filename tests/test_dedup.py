@@ -79,7 +79,7 @@ def test_short_and_empty_texts():
 
 def test_signatures_are_the_same_in_every_process():
     """str hashes are salted per process; the signature must not depend on them."""
-    code = "import sys; from drafter.mining.dedup import signature; print(hash(signature(sys.stdin.read())))"
+    code = "import sys; from drafter.mining.dedup import signature; print(repr(signature(sys.stdin.read())))"
     text = seed_text("003")
     outputs = {
         subprocess.run(
@@ -144,3 +144,43 @@ def test_fold_keeps_the_order_and_lists_the_copies():
     kept, copies = dedup.fold(docs)
     assert [d.source for d in kept] == ["y", "x#1"]
     assert copies == {"x#1": ["x#2", "x#10"]}
+
+
+class _Verdicts(dict):
+    """A PairVerdicts kept in memory, counting what is asked and kept."""
+
+    def get_many(self, keys):
+        return {k: self[k] for k in keys if k in self}
+
+    def put_many(self, items):
+        self.update(items)
+
+
+def test_a_pair_checked_once_is_not_checked_again(monkeypatch):
+    """A re-run reads the verdicts of the pairs it checked before instead of both texts in full;
+    a changed text is a new pair."""
+    from drafter.document import Document
+
+    def document(source: str, text: str) -> Document:
+        lines = text.split("\n")
+        return Document(source, lines, list(range(1, len(lines) + 1)))
+
+    text, other = seed_text("004"), seed_text("001")
+    docs = [document("b", reposted(text)), document("a", text), document("c", other)]
+    signatures = [dedup.signature(d.text) for d in docs]
+    verdicts = _Verdicts()
+    first = dedup.fold(docs, signatures, verdicts=verdicts)
+    assert first == ([docs[1], docs[2]], {"a": ["b"]}) and list(verdicts.values()) == [True]
+
+    def no_check(a, b):
+        raise AssertionError("the verdict was stored")
+
+    monkeypatch.setattr(dedup, "jaccard", no_check)
+    assert dedup.fold(docs, signatures, verdicts=verdicts) == first
+    changed = document("b", reposted(text) + "\n新增一段话。")
+    with pytest.raises(AssertionError, match="stored"):
+        dedup.fold([changed, docs[1]], [dedup.signature(changed.text), signatures[1]], verdicts=verdicts)
+    # the verdict is stored as it was found: a stored "not the same" keeps the pair apart
+    monkeypatch.undo()
+    verdicts.update(dict.fromkeys(verdicts, False))
+    assert dedup.fold(docs, signatures, verdicts=verdicts) == (docs, {})

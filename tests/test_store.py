@@ -130,3 +130,18 @@ def test_cached_map_keeps_no_errors_and_no_unkeyed_items(tmp_path):
     assert first[0] == "A" and isinstance(first[1], ValueError) and first[2] == "NOKEY"
     assert store.cached_map(items, load, b"s", tmp_path, key=key)[0] == "A"
     assert calls == [["a", "bad", "nokey"], ["bad", "nokey"]]
+
+
+def test_keyed_facts_round_trip_under_their_salt(tmp_path):
+    facts = store.KeyedStore(b"salt", tmp_path)
+    assert facts.get_many([b"a"]) == {}
+    facts.put_many({b"a": True, b"b": False})
+    assert facts.get_many([b"a", b"b", b"c"]) == {b"a": True, b"b": False}
+    assert store.KeyedStore(b"other salt", tmp_path).get_many([b"a"]) == {}  # a new drafter starts afresh
+
+
+def test_keyed_facts_without_store(monkeypatch):
+    monkeypatch.setattr(store, "_cache_folder", lambda: None)
+    facts = store.KeyedStore(b"salt")
+    facts.put_many({b"a": True})
+    assert facts.get_many([b"a"]) == {}

@@ -660,7 +660,8 @@ def _fold_copies(docs: list[Document], salt: bytes, engine, cache: bool = True) 
         # the documents go to the engine, and each text is joined there: not a corpus's worth here
         return engine.map(_signature, todo, batch=max(1, len(todo) // 32))
 
-    return dedup.fold(docs, _cached_map(docs, sign, salt + b"\nsignature", cache))
+    verdicts = store.KeyedStore(salt + b"\nsame speech") if cache else None
+    return dedup.fold(docs, _cached_map(docs, sign, salt + b"\nsignature", cache), verdicts=verdicts)
 
 
 def _signature(doc: Document) -> dedup.Signature:

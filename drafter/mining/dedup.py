@@ -20,11 +20,13 @@ Pure Python, no numpy: the per-character work runs in C (array views, map, set).
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import re
 from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Protocol, Sequence
 
 THRESHOLD = 0.9
 SHINGLE = 8  # characters; two 4-character (8-byte UTF-16) words
@@ -45,8 +47,15 @@ def normalize(text: str) -> str:
 def shingles(text: str) -> frozenset[int]:
     """Hashes of the 8-character shingles of the normalized `text` (a text shorter than that:
     one hash of the whole)."""
-    norm = normalize(text)
-    data = norm.encode("utf-16-le")  # two bytes a character (beyond the basic plane: four)
+    return _shingles_of(_compared(text))
+
+
+def _compared(text: str) -> bytes:
+    """The normalized text, two bytes a character (beyond the basic plane: four)."""
+    return normalize(text).encode("utf-16-le")
+
+
+def _shingles_of(data: bytes) -> frozenset[int]:
     if not data:
         return frozenset()
     if len(data) < 2 * SHINGLE:
@@ -69,10 +78,14 @@ def _short(data: bytes) -> frozenset[int]:
 class Signature:
     size: int  # number of distinct shingles
     bins: tuple[int, ...]  # BINS minimum hashes; empty when the text has no shingle at all
+    # a hash of what is compared (the normalized text): the key of a pair's verdict (PairVerdicts)
+    digest: bytes = b""
 
 
 def signature(text: str) -> Signature:
-    return signature_of(shingles(text))
+    data = _compared(text)
+    found = signature_of(_shingles_of(data))
+    return dataclasses.replace(found, digest=hashlib.blake2b(data, digest_size=20).digest())
 
 
 def signature_of(hashes: frozenset[int] | set[int]) -> Signature:
@@ -147,11 +160,32 @@ def _signatures(count: int, text_of: Callable[[int], str], known: Sequence[Signa
     return known
 
 
+class PairVerdicts(Protocol):
+    """Whether two documents were found the same speech, kept between runs by a pair key
+    (drafter.mining.store.KeyedStore): checking a likely pair reads both texts in full."""
+
+    def get_many(self, keys: Sequence[bytes]) -> dict[bytes, bool]: ...
+
+    def put_many(self, items: dict[bytes, bool]) -> None: ...
+
+
+def _pair_key(a: Signature, b: Signature, threshold: float) -> bytes | None:
+    """The key of a pair's verdict: both texts' digests, in one order, and the threshold."""
+    if not (a.digest and b.digest):
+        return None
+    return b"".join(sorted((a.digest, b.digest))) + repr(threshold).encode()
+
+
 def _groups(
-    sources: Sequence[str], text_of: Callable[[int], str], signatures: Sequence[Signature] | None, threshold: float
+    sources: Sequence[str],
+    text_of: Callable[[int], str],
+    signatures: Sequence[Signature] | None,
+    threshold: float,
+    verdicts: PairVerdicts | None = None,
 ) -> list[DuplicateGroup]:
     """The groups among documents `sources` (text_of(i): the text of the i-th, asked for only
-    to check a likely pair, or to sign it when `signatures` are not known), in source order."""
+    to check a likely pair, or to sign it when `signatures` are not known), in source order.
+    `verdicts`: those of pairs checked in earlier runs, and where to keep the new ones."""
     signatures = _signatures(len(sources), text_of, signatures)
     order = sorted(range(len(sources)), key=lambda i: source_key(sources[i]))
     ordered = [sources[i] for i in order]
@@ -182,21 +216,23 @@ def _groups(
             continue
         for band in range(BANDS):
             buckets.setdefault((band, hash(sig.bins[band * ROWS : (band + 1) * ROWS])), []).append(i)
-    checked: set[tuple[int, int]] = set()
-    for members in buckets.values():
-        if len(members) < 2:
-            continue
-        for x, i in enumerate(members):
-            for j in members[x + 1 :]:
-                if find(i) == find(j) or (i, j) in checked:
-                    continue
-                checked.add((i, j))
-                small, large = sorted((signatures[i].size, signatures[j].size))
-                if small < threshold * large:  # the Jaccard similarity is at most small / large
-                    continue
-                if jaccard(shingles_of(i), shingles_of(j)) >= threshold:
-                    a, b = find(i), find(j)
-                    parent[max(a, b)] = min(a, b)  # the root is the first in source order
+    pairs = _likely_pairs(buckets, signatures, threshold)
+    keys = [_pair_key(signatures[i], signatures[j], threshold) for i, j in pairs]
+    known = verdicts.get_many([k for k in keys if k is not None]) if verdicts is not None else {}
+    new: dict[bytes, bool] = {}
+    for (i, j), key in zip(pairs, keys):
+        if find(i) == find(j):
+            continue  # already in one group (a pair checked then would change nothing)
+        same = known.get(key) if key is not None else None
+        if same is None:
+            same = jaccard(shingles_of(i), shingles_of(j)) >= threshold
+            if key is not None:
+                new[key] = same
+        if same:
+            a, b = find(i), find(j)
+            parent[max(a, b)] = min(a, b)  # the root is the first in source order
+    if verdicts is not None and new:
+        verdicts.put_many(new)
     members_of: dict[int, list[int]] = {}
     for i in range(len(ordered)):
         members_of.setdefault(find(i), []).append(i)
@@ -207,11 +243,31 @@ def _groups(
     ]
 
 
-def fold(docs: Sequence, signatures: Sequence[Signature] | None = None, threshold: float = THRESHOLD) -> tuple[list, dict[str, list[str]]]:
+def _likely_pairs(buckets: dict[tuple, list[int]], signatures: Sequence[Signature], threshold: float) -> list[tuple[int, int]]:
+    """The pairs that share a bucket and whose sizes allow the threshold, each once, in the
+    order the buckets were filled."""
+    pairs: dict[tuple[int, int], None] = {}
+    for members in buckets.values():
+        if len(members) < 2:
+            continue
+        for x, i in enumerate(members):
+            for j in members[x + 1 :]:
+                if (i, j) in pairs:
+                    continue
+                small, large = sorted((signatures[i].size, signatures[j].size))
+                if small >= threshold * large:  # else the Jaccard similarity, at most small / large, is too low
+                    pairs[(i, j)] = None
+    return list(pairs)
+
+
+def fold(
+    docs: Sequence, signatures: Sequence[Signature] | None = None, threshold: float = THRESHOLD, verdicts: PairVerdicts | None = None
+) -> tuple[list, dict[str, list[str]]]:
     """The documents (anything with `source` and `text`) without the copies of another, in the
-    order given, and the copies of each kept document by its source name."""
+    order given, and the copies of each kept document by its source name. `verdicts`: a store
+    of pairs checked in earlier runs (a re-run checks only new pairs)."""
     # each text is made only when it is needed: all of them at once are a corpus's worth
-    groups = _groups([d.source for d in docs], lambda i: docs[i].text, signatures, threshold)
+    groups = _groups([d.source for d in docs], lambda i: docs[i].text, signatures, threshold, verdicts)
     copies = {g.kept: list(g.copies) for g in groups}
     folded = {c for g in groups for c in g.copies}
     return [d for d in docs if d.source not in folded], copies

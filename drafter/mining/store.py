@@ -224,6 +224,42 @@ class MapStore:
         self.close()
 
 
+class KeyedStore:
+    """Small facts kept under keys of the caller's (e.g. dedup's pair verdicts), beside the map
+    results: each key is hashed with the salt, so a new drafter or a changed themes file starts
+    afresh. Without a store, nothing is known and nothing kept."""
+
+    def __init__(self, salt: bytes, folder=None):
+        self.salt, self.folder = salt, folder
+
+    def _key(self, key: bytes) -> bytes:
+        return hashlib.blake2b(self.salt + b"\nkeyed\n" + key, digest_size=20).digest()
+
+    def get_many(self, keys: Sequence[bytes]) -> dict[bytes, Any]:
+        if not keys:
+            return {}
+        with_store = MapStore.open(self.folder)
+        if with_store is None:
+            return {}
+        with with_store as kept:
+            hashed = {self._key(k): k for k in keys}
+            found = {}
+            for stored, blob in kept.get_many(list(hashed)).items():
+                try:
+                    found[hashed[stored]] = unpack(blob)
+                except Exception as error:  # a record from another pickle world: as if not known
+                    log.info("stored fact unreadable: %s", error)
+            return found
+
+    def put_many(self, items: dict[bytes, Any]) -> None:
+        if not items:
+            return
+        with_store = MapStore.open(self.folder)
+        if with_store is not None:
+            with with_store as kept:
+                kept.put_many((self._key(k), pack(v)) for k, v in items.items())
+
+
 def cached_map(
     docs: Sequence[Any],
     mine: Callable[[list[Any]], list[Any]],
