@@ -8,7 +8,8 @@ import pytest
 from conftest import SEED_FILES
 from drafter.corpus import load_corpus
 from drafter.yamlwrite import dump_bank_yaml
-from drafter.mining import HEADER, _bank_file, _mine_one, reduce_entries
+from drafter.mining import _mine_one, reduce_entries
+from drafter.mining.bankfiles import HEADER, bank_file
 from drafter.mining import terms as T
 from drafter.mining.mined import DocMined
 
@@ -34,16 +35,16 @@ def test_a_bank_file_written_in_chunks_is_the_yaml_of_the_whole(monkeypatch, chu
     entries = reduce_entries(mined, [], {"党建": ["党建", "从严治党"]})
     assert len(entries) > 3
     head = {"version": 1, "documents": len(mined), "catalog": {m.source: {"title": m.title} for m in mined}}
-    monkeypatch.setattr("drafter.mining.ENTRY_CHUNK", chunk)
+    monkeypatch.setattr("drafter.mining.bankfiles.ENTRY_CHUNK", chunk)
     whole = {**head, "entries": [e.to_bank_dict() for e in entries]}
-    content, parsed = _bank_file(head, entries)
+    content, parsed = bank_file(head, entries)
     assert bytes(content) == (HEADER + dump_bank_yaml(whole)).encode("utf-8")
     assert parsed == whole
-    empty, parsed_empty = _bank_file(head, [])
+    empty, parsed_empty = bank_file(head, [])
     assert bytes(empty) == (HEADER + dump_bank_yaml({**head, "entries": []})).encode("utf-8")
     assert parsed_empty == {**head, "entries": []}
-    monkeypatch.setattr("drafter.mining.PRIME_LIMIT", 0)
-    assert _bank_file(head, entries) == (content, None)  # too many sources to hold twice
+    monkeypatch.setattr("drafter.mining.bankfiles.PRIME_LIMIT", 0)
+    assert bank_file(head, entries) == (content, None)  # too many sources to hold twice
 
 
 @pytest.mark.parametrize(

@@ -210,13 +210,7 @@ def _groups(
             cache.popitem(last=False)
         return found
 
-    buckets: dict[tuple, list[int]] = {}
-    for i, sig in enumerate(signatures):
-        if not sig.bins:
-            continue
-        for band in range(BANDS):
-            buckets.setdefault((band, hash(sig.bins[band * ROWS : (band + 1) * ROWS])), []).append(i)
-    pairs = _likely_pairs(buckets, signatures, threshold)
+    pairs = _likely_pairs(_buckets(signatures), signatures, threshold)
     keys = [_pair_key(signatures[i], signatures[j], threshold) for i, j in pairs]
     known = verdicts.get_many([k for k in keys if k is not None]) if verdicts is not None else {}
     new: dict[bytes, bool] = {}
@@ -241,6 +235,17 @@ def _groups(
         for root, members in sorted(members_of.items())
         if len(members) > 1
     ]
+
+
+def _buckets(signatures: Sequence[Signature]) -> dict[tuple, list[int]]:
+    """The documents (by index) of each band's bins: locality-sensitive hashing."""
+    buckets: dict[tuple, list[int]] = {}
+    for i, sig in enumerate(signatures):
+        if not sig.bins:
+            continue
+        for band in range(BANDS):
+            buckets.setdefault((band, hash(sig.bins[band * ROWS : (band + 1) * ROWS])), []).append(i)
+    return buckets
 
 
 def _likely_pairs(buckets: dict[tuple, list[int]], signatures: Sequence[Signature], threshold: float) -> list[tuple[int, int]]:
