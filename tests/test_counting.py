@@ -4,7 +4,9 @@ frequent n-gram with its full count, and the numpy counting gives what the Pytho
 
 from __future__ import annotations
 
+import bisect
 import random
+from array import array
 from collections import Counter
 
 import pytest
@@ -207,3 +209,20 @@ def test_the_stream_from_the_documents_ids_is_the_stream_token_by_token(monkeypa
     ids, line_starts, bounds, words = _stream_token_by_token(mined)
     assert (list(stream.ids), stream.line_starts, stream.bounds, stream.words) == (ids, line_starts, bounds, words)
     assert stream.first_lines == [0, 3, 3, 7, 37]
+
+
+@pytest.mark.parametrize("numpy_off", [False, True], ids=["numpy-where-installed", "python"])
+def test_the_documents_a_term_stands_in(monkeypatch, numpy_off):
+    """documents_of: the distinct documents of a term's positions, ascending, whether looked up
+    a position at a time or all at once with numpy (a few positions, many, out of order)."""
+    if numpy_off:
+        monkeypatch.setenv(C.COUNTING_ENV, "python")
+    rng = random.Random(3)
+    stream = T.TokenStream([_doc(f"d{d}", [["词"] * rng.randint(0, 40) for _ in range(rng.randint(0, 5))]) for d in range(30)])
+    edges = {p for b in stream.bounds[1:-1] for p in (b - 1, b)}  # a document's last position and the next one's first
+    for size in (0, 1, 5, 63, 64, 500):
+        positions = sorted(set(rng.sample(range(len(stream.ids)), min(size, len(stream.ids)))) | set(rng.sample(sorted(edges), min(size, 8))))
+        expected = sorted({bisect.bisect_right(stream.bounds, p) - 1 for p in positions})
+        assert stream.documents_of(positions) == expected
+        assert stream.documents_of(array("i", positions)) == expected
+        assert stream.documents_of(positions[::-1]) == expected

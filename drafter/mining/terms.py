@@ -205,6 +205,25 @@ class TokenStream:
         self.document_of = functools.partial(bisect.bisect_right, bounds)  # a position's document, plus one
         self.base = len(self.words)
         self.position_type = "i" if len(ids) < 2**31 else "q"  # a C array of positions in the stream
+        self.documents_of = self._documents_with_numpy if numpy_module() is not None else self._documents
+
+    def _documents(self, positions: Sequence[int]) -> list[int]:
+        """The documents (by index, ascending) that `positions` fall in."""
+        return sorted({d - 1 for d in map(self.document_of, positions)})
+
+    def _documents_with_numpy(self, positions: Sequence[int]) -> list[int]:
+        """The same, one numpy look-up for all positions (a common phrase stands thousands of
+        times in a large corpus); `positions` ascending, as the counting gives them."""
+        np = numpy_module()
+        if len(positions) < 64:
+            return self._documents(positions)
+        if getattr(self, "_bounds_array", None) is None:
+            self._bounds_array = np.asarray(self.bounds, dtype=np.int64)
+        at = np.asarray(positions)
+        documents = np.searchsorted(self._bounds_array, at, side="right") - 1
+        if len(at) > 1 and not (at[1:] >= at[:-1]).all():
+            return sorted(set(documents.tolist()))
+        return documents[np.concatenate(([True], documents[1:] != documents[:-1]))].tolist()
 
     def decode(self, key: int, n: int) -> tuple[str, ...]:
         parts = []
@@ -318,7 +337,7 @@ class _TermSearch:
         found = []
         for key, gram in candidates.items():
             where = positions[key]
-            if len(set(map(self.stream.document_of, where))) < self.min_docs and not self._single_document_ok(gram, counts[key]):
+            if len(self.stream.documents_of(where)) < self.min_docs and not self._single_document_ok(gram, counts[key]):
                 continue
             # no candidate holds a boundary and the stream ends with one, so i + n is inside
             # it, and for i = 0 the neighbour at -1 is that final boundary
@@ -415,7 +434,7 @@ def _word_terms(
     for i in sorted(long_words, key=words.__getitem__):
         w = words[i]
         if (
-            len(set(map(stream.document_of, positions[i]))) >= max(min_docs, 2 if len(mined) > 1 else 1)
+            len(stream.documents_of(positions[i])) >= max(min_docs, 2 if len(mined) > 1 else 1)
             and w[0] not in "的了着过"  # but 和平统一, 与时俱进, 从严治党 are dictionary words
             and not _ADVERBIAL_WORD.match(w)
             and not any(w.startswith(p) for p in _WEAK_STARTS)  # 切实增强, 不断提高
@@ -468,13 +487,12 @@ def locate_terms(
     starts, first_lines, bounds = stream.line_starts, stream.first_lines, stream.bounds
     years = [doc.year or 0 for doc in mined]
     newest_first = {d: rank for rank, d in enumerate(sorted(range(len(mined)), key=lambda d: -years[d]))}
-    document_of = stream.document_of
 
     places: list[tuple[int, int, int]] = []  # (term, document, line): the lines that get a Found
     counts: list[tuple[int, int, tuple[int, int] | None]] = []  # each term's occurrences, documents, years
     for number, term in enumerate(terms):
         positions = term.positions  # ascending: in corpus order
-        docs = sorted({d - 1 for d in map(document_of, positions)}, key=newest_first.__getitem__)
+        docs = sorted(stream.documents_of(positions), key=newest_first.__getitem__)
         known = [years[d] for d in docs if years[d]]
         counts.append((len(positions), len(docs), (min(known), max(known)) if known else None))
         lines: list[tuple[int, int]] = []  # (document, line), the first max_sources distinct
