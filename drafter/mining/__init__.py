@@ -320,8 +320,8 @@ def reduce_entries(
     The canon's formulations are entries whenever they occur, of the canon's kind and themes;
     their truncations (以习近平同志为核心 without 的党中央) never are."""
     canon = canon or Canon([], [])
-    order = {m.source: i for i, m in enumerate(mined)}
     by_source = {m.source: m for m in mined}
+    rank = {m.source: (-(m.year or 0), i) for i, m in enumerate(mined)}  # newest first, then in corpus order
     groups = _group(mined, terms, classes)
     _choose_counted_phrases(groups)
     _choose_quoted_terms(groups)
@@ -340,7 +340,7 @@ def reduce_entries(
         if not canonical and not _keep_weak(kind, founds, len({source for source, _ in items}), strong_formulas, classes):
             continue
         # newest documents first, so that the sources kept (MAX_SOURCES) include the current ones
-        items.sort(key=lambda item: (-(by_source[item[0]].year or 0), order.get(item[0], 0), item[1].line))
+        items.sort(key=lambda item: (rank[item[0]], item[1].line))
         entries.append(_entry(kind, text, items, by_source, assign_themes, canonical))
     entries.sort(key=lambda e: (KINDS[e.kind].bank_rank, -e.docs, -e.count, e.text))
     return entries
@@ -405,9 +405,11 @@ def _group(
 ) -> dict[tuple[str, str], list[tuple[str, Found]]]:
     """Every find under (kind, text), with the document it came from."""
     groups: dict[tuple[str, str], list[tuple[str, Found]]] = defaultdict(list)
+    kinds: dict[tuple, str | None] = {}  # what _kind reads of a find: the same text recurs in many documents
     for doc in mined:
         for found in doc.found:
-            kind = _kind(found, classes)
+            read = (found.kind, found.text, found.canonical, found.quoted, found.weak)
+            kind = kinds[read] if read in kinds else kinds.setdefault(read, _kind(found, classes))
             if kind:
                 found.kind = kind
                 groups[(kind, found.text)].append((doc.source, found))
