@@ -205,20 +205,19 @@ class TokenStream:
         self.document_of = functools.partial(bisect.bisect_right, bounds)  # a position's document, plus one
         self.base = len(self.words)
         self.position_type = "i" if len(ids) < 2**31 else "q"  # a C array of positions in the stream
-        self.documents_of = self._documents_with_numpy if numpy_module() is not None else self._documents
+        numpy = numpy_module()
+        self._bounds_array = numpy.asarray(bounds, dtype=numpy.int64) if numpy is not None else None
+        self.documents_of = self._documents if numpy is None else functools.partial(self._documents_with_numpy, numpy)
 
     def _documents(self, positions: Sequence[int]) -> list[int]:
         """The documents (by index, ascending) that `positions` fall in."""
         return sorted({d - 1 for d in map(self.document_of, positions)})
 
-    def _documents_with_numpy(self, positions: Sequence[int]) -> list[int]:
+    def _documents_with_numpy(self, np, positions: Sequence[int]) -> list[int]:
         """The same, one numpy look-up for all positions (a common phrase stands thousands of
         times in a large corpus); `positions` ascending, as the counting gives them."""
-        np = numpy_module()
         if len(positions) < 64:
             return self._documents(positions)
-        if getattr(self, "_bounds_array", None) is None:
-            self._bounds_array = np.asarray(self.bounds, dtype=np.int64)
         at = np.asarray(positions)
         documents = np.searchsorted(self._bounds_array, at, side="right") - 1
         if len(at) > 1 and not (at[1:] >= at[:-1]).all():
