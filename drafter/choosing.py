@@ -379,6 +379,15 @@ def _scored_examples(
 
 
 NEAR_SAME = 0.7  # two sentences sharing this share of their character pairs say the same thing
+NEAR_INSIDE = 0.8  # … as does a sentence with this share of its pairs inside a longer one
+
+
+def _nearly_same(a: set[str], b: set[str]) -> bool:
+    """A report's sentence repeated a year later with a clause added (70% of the character
+    pairs of both shared), or cut short (政府工作人员要自觉接受法律监督、监察监督和人民监督。
+    beside the same words going on: 80% of the shorter one's pairs in the other)."""
+    shared = len(a & b)
+    return shared >= NEAR_SAME * len(a | b) or shared >= NEAR_INSIDE * min(len(a), len(b))
 
 
 def _take_examples(ranked: list[Exemplar], count: int, used: set[str], bank: PhraseBank, year: int, cache: dict) -> list[ExampleSentence]:
@@ -392,7 +401,7 @@ def _take_examples(ranked: list[Exemplar], count: int, used: set[str], bank: Phr
         if s.text in used or (bank.canon.expired_in(s.text, year) if bank.year else False):
             continue
         grams = _bigrams(s.text)
-        if any(len(grams & other) >= NEAR_SAME * len(grams | other) for other in taken):
+        if any(_nearly_same(grams, other) for other in taken):
             continue
         taken.append(grams)
         used.add(s.text)
