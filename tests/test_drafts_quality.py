@@ -425,6 +425,9 @@ def test_judged_examples_of_a_clean_government_talk():
         ("坚持生产性服务业和生活性服务业并重。", "为民服务", False),  # 服务业
         ("全心全意为人民服务是我们党的根本宗旨。", "为民服务", True),
         ("坚决维护以习近平同志为核心的党中央权威。", "政治建设", True),
+        ("保护产权必须坚定不移，对侵权行为要依法惩处，对错案冤案要有错必纠。", "警示教育", False),  # 惩处 of any offence
+        ("提升监管能力，加大失信惩处力度，以公正监管促进优胜劣汰。", "警示教育", False),
+        ("坚决查处和纠正违法违规行为，严厉惩处腐败分子。", "警示教育", True),
     ],
 )
 def test_the_builtin_theme_words_do_not_misfire(sentence, theme, has):
