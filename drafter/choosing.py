@@ -395,12 +395,13 @@ def _take_examples(ranked: list[Exemplar], count: int, used: set[str], bank: Phr
     (a report's sentence repeated a year later with a clause added) and in no expired terms."""
     out: list[ExampleSentence] = []
     taken: list[set[str]] = cache.setdefault("taken bigrams", [])  # the sentences of this draft so far
+    bigrams = cache.setdefault("bigrams", {})  # _scored_examples made those of every candidate
     for s in ranked:
         if len(out) >= count:
             break
         if s.text in used or (bank.canon.expired_in(s.text, year) if bank.year else False):
             continue
-        grams = _bigrams(s.text)
+        grams = bigrams.get(s.text) or _bigrams(s.text)
         if any(_nearly_same(grams, other) for other in taken):
             continue
         taken.append(grams)

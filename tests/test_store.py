@@ -145,3 +145,23 @@ def test_keyed_facts_without_store(monkeypatch):
     facts = store.KeyedStore(b"salt")
     facts.put_many({b"a": True})
     assert facts.get_many([b"a"]) == {}
+
+
+def test_an_unreadable_record_is_as_if_not_stored(tmp_path):
+    """A record that does not unpack (another pickle world, a damaged file) is mined again, or
+    not known; the run goes on."""
+    salt = store.salt()
+    mined = []
+
+    def mine(docs):
+        mined.extend(d.source for d in docs)
+        return [d.source for d in docs]
+
+    assert store.cached_map([doc("a.txt")], mine, salt, tmp_path) == ["a.txt"]
+    facts = store.KeyedStore(b"salt", tmp_path)
+    facts.put_many({b"f": True, b"g": False})
+    with store.MapStore.open(tmp_path) as s:  # every record replaced by bytes that do not unpack
+        keys = [k for (k,) in s._db.execute("SELECT key FROM mined")]
+        s.put_many((k, b"not zlib") for k in keys)
+    assert store.cached_map([doc("a.txt")], mine, salt, tmp_path) == ["a.txt"] and mined == ["a.txt", "a.txt"]
+    assert facts.get_many([b"f", b"g"]) == {}

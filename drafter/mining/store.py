@@ -147,6 +147,18 @@ def unpack(blob: bytes) -> Any:
     return pickle.loads(zlib.decompress(blob))
 
 
+UNREADABLE = object()  # what _readable gives for a record it cannot unpack
+
+
+def _readable(blob: bytes) -> Any:
+    """The stored value, or UNREADABLE for a record from another pickle world (as if not stored)."""
+    try:
+        return unpack(blob)
+    except Exception as error:
+        log.info("stored record unreadable: %s", error)
+        return UNREADABLE
+
+
 class MapStore:
     """Packed map results by key, in one SQLite file."""
 
@@ -243,13 +255,8 @@ class KeyedStore:
             return {}
         with with_store as kept:
             hashed = {self._key(k): k for k in keys}
-            found = {}
-            for stored, blob in kept.get_many(list(hashed)).items():
-                try:
-                    found[hashed[stored]] = unpack(blob)
-                except Exception as error:  # a record from another pickle world: as if not known
-                    log.info("stored fact unreadable: %s", error)
-            return found
+            values = {hashed[stored]: _readable(blob) for stored, blob in kept.get_many(list(hashed)).items()}
+            return {k: v for k, v in values.items() if v is not UNREADABLE}
 
     def put_many(self, items: dict[bytes, Any]) -> None:
         if not items:
@@ -281,13 +288,11 @@ def cached_map(
         todo = []
         for i, key in enumerate(keys):
             blob = found.get(key) if key is not None else None
-            if blob is not None:
-                try:
-                    results[i] = unpack(blob)
-                    continue
-                except Exception as error:  # a record from another pickle world: mine again
-                    log.info("stored result unreadable, mining again: %s", error)
-            todo.append(i)
+            value = _readable(blob) if blob is not None else UNREADABLE
+            if value is UNREADABLE:
+                todo.append(i)  # never stored, or unreadable: mine again
+            else:
+                results[i] = value
         if todo:
             fresh = mine([docs[i] for i in todo])
             for i, result in zip(todo, fresh):
