@@ -132,6 +132,23 @@ def test_numpy_counting_hands_over_where_a_key_outgrows_64_bits():
     assert any(step[0] == 5 and step[3] for step in numpy_steps if isinstance(step, tuple))  # 5-grams were counted
 
 
+@pytest.mark.parametrize("wanted_size", [1, 40, 5_000, 200_000])
+def test_the_membership_filter_answers_as_a_set_would(wanted_size, monkeypatch):
+    """NumpyCounting._member turns most values away with a bitmap of hashes before a binary
+    search: its answer is a set's, for n-gram keys near 2**62 and token ids alike, whether the
+    wanted values are few (a bitmap of 1,024 slots, most values colliding) or many, over
+    several chunks of values."""
+    np = _numpy()
+    monkeypatch.setattr(C, "CHUNK", 65_536)
+    rng = np.random.default_rng(wanted_size)
+    counting = C.NumpyCounting(_random_stream(0), np)
+    for values in (rng.integers(0, 2**62, 300_000, dtype=np.int64), rng.integers(0, 70_000, 300_000).astype(np.int32)):
+        wanted = set(rng.choice(values, wanted_size).tolist()) | {int(values.max()) + 1}
+        expected = np.fromiter((v in wanted for v in values.tolist()), dtype=np.bool_, count=len(values))
+        assert (counting._member(values, wanted) == expected).all()
+        assert not counting._member(values, set()).any()
+
+
 def _terms_both_ways(mined, monkeypatch, **kwargs) -> tuple[list, list]:
     found = {}
     for name in ("python", "numpy"):

@@ -340,19 +340,22 @@ class _TermSearch:
                 continue
             # no candidate holds a boundary and the stream ends with one, so i + n is inside
             # it, and for i = 0 the neighbour at -1 is that final boundary
-            le = _entropy(Counter(map(ids.__getitem__, map((-1).__add__, where))), self.free if gram[0] in verbs else self.free_beside_nouns)
+            before = Counter(map(ids.__getitem__, map((-1).__add__, where)))  # the token before each occurrence
+            after = Counter(map(ids.__getitem__, map(n.__add__, where)))
+            le = _entropy(before, self.free if gram[0] in verbs else self.free_beside_nouns)
             # a verb and its object (减轻企业|负担, 增加城乡居民|收入): the word after it may be
             # the object's head, tagged a verb by jieba, so only a function word marks the edge
-            re_ = _entropy(Counter(map(ids.__getitem__, map(n.__add__, where))), self.free if gram[-1] in verbs or gram[0] in verbs else self.free_beside_nouns)
+            re_ = _entropy(after, self.free if gram[-1] in verbs or gram[0] in verbs else self.free_beside_nouns)
             # free at both ends; or very free at one end and not tied at the other
             # ("坚持|以人民为中心|的": nearly always after 坚持, always a clean break after)
             if min(le, re_) >= self.min_entropy or (max(le, re_) >= self.min_entropy + 0.8 and min(le, re_) >= 0.7):
-                if not self._clause_fragment(gram, where):
+                if not self._clause_fragment(gram, len(where), before, after):
                     found.append(TermStats("".join(gram), gram, where))
         return found
 
-    def _clause_fragment(self, gram: tuple[str, ...], where: list[int]) -> bool:
-        """A stretch of a clause, told by where it stands in the corpus. A set phrase with a
+    def _clause_fragment(self, gram: tuple[str, ...], occurrences: int, before: Counter, after: Counter) -> bool:
+        """A stretch of a clause, told by where it stands in the corpus: its `occurrences`, and
+        how often each token stands `before` and `after` it. A set phrase with a
         verb in it is used as a noun: the object of another verb (坚持|精准扶贫, 提高党的|执政能力)
         in a good share of its occurrences. A stretch of a clause is not, and shows it:
         - a verb at its end after a lead word that mostly stands before verbs (全面|贯彻,
@@ -360,37 +363,43 @@ class _TermSearch:
         - a verb at its end that goes on to its object (会议听取和审议|…, 完善和落实|…);
         - a verb at its end inside a prepositional phrase (从|国情出发, 向|中西部地区倾斜);
         - a verb at its start and an object that goes on (保持物价|稳定, 减轻企业|负担)."""
-        n, ids, words, verbs = len(gram), self.stream.ids, self.stream.words, self.classes.verbs
-        before = [words[ids[p - 1]] for p in where]
-        after = [ids[p + n] for p in where]
-        if self._tied_to_next(gram, after) or self._tied_to_previous(before):
+        words, verbs = self.stream.words, self.classes.verbs
+        if self._tied_to_next(gram, occurrences, after) or self._tied_to_previous(occurrences, before):
             return True
-        after_verb = sum(w in verbs and w not in _NO_OBJECT_TAKERS for w in before) / len(where)
-        goes_on = sum(token not in self.free and words[token] not in _HEAD_NOUNS for token in after) / len(where)
+        previous = [(words[token], count) for token, count in before.items()]
+        after_verb, goes_on = self._object_shares(previous, after, occurrences)
         if gram[-1] in verbs and gram[0] not in verbs:
-            if sum(w in self.clause_prepositions for w in before) >= 0.5 * len(where):
+            if sum(count for w, count in previous if w in self.clause_prepositions) >= 0.5 * occurrences:
                 return True
             return after_verb < USED_AS_OBJECT and (self._adverbial(gram[0]) or goes_on >= 0.6)
         if gram[0] in verbs:  # 保持物价|稳定, 推动构建|人类命运共同体
-            after_de = sum(w == "的" for w in before) / len(where)
+            after_de = sum(count for w, count in previous if w == "的") / occurrences
             return goes_on >= 0.75 and after_verb + after_de < USED_AS_OBJECT
         return False
 
-    def _tied_to_previous(self, before: list[str]) -> bool:
+    def _object_shares(self, previous: list[tuple[str, int]], after: Counter, occurrences: int) -> tuple[float, float]:
+        """The share of occurrences after a verb that takes an object, and the share that go on
+        (followed by no edge and no head noun)."""
+        verbs, words = self.classes.verbs, self.stream.words
+        after_verb = sum(count for w, count in previous if w in verbs and w not in _NO_OBJECT_TAKERS) / occurrences
+        goes_on = sum(count for token, count in after.items() if token not in self.free and words[token] not in _HEAD_NOUNS) / occurrences
+        return after_verb, goes_on
+
+    def _tied_to_previous(self, occurrences: int, before: Counter) -> bool:
         """Nearly always after one and the same word that is no verb: the end of a longer
         phrase (可|支配收入, 就业|优先战略)."""
-        word, count = Counter(before).most_common(1)[0]
-        if count < TIED_SHARE * len(before) or len(before) < 5:
+        token, count = before.most_common(1)[0]
+        if count < TIED_SHARE * occurrences or occurrences < 5:
             return False
-        return word not in self.classes.verbs and self.stream.vocabulary[word] not in self.free
+        return self.stream.words[token] not in self.classes.verbs and token not in self.free
 
-    def _tied_to_next(self, gram: tuple[str, ...], after: list[int]) -> bool:
+    def _tied_to_next(self, gram: tuple[str, ...], occurrences: int, after: Counter) -> bool:
         """Nearly always followed by one and the same word: the start of a longer phrase
         (人均可支配|收入, 上海合作|组织: jieba tags 收入 a verb, which the entropy test counts
         as a free edge), of a frame (任何情况|下, 很大程度|上), or an adjective before its noun
         (重大而深远|的)."""
-        token, count = Counter(after).most_common(1)[0]
-        if count < TIED_SHARE * len(after) or len(after) < 5:
+        token, count = after.most_common(1)[0]
+        if count < TIED_SHARE * occurrences or occurrences < 5:
             return False
         word = self.stream.words[token]
         return token not in self.free or word in _LOCALIZERS or word == "的" and gram[-1] in self.classes.adjectives
