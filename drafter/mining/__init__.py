@@ -424,16 +424,17 @@ def _years(years: Iterable[int | None]) -> tuple[int, int] | None:
 
 
 def _sources(items: list[tuple[str, Found]], by_source: dict[str, DocMined]) -> list[Source]:
-    """The first MAX_SOURCES distinct places, in corpus order."""
+    """The first MAX_SOURCES distinct places of `items` (in their order: newest documents first)."""
     seen_places: set[tuple[str, int]] = set()
     sources: list[Source] = []
     for source, found in items:
         if (source, found.line) in seen_places:
             continue
+        if len(sources) >= MAX_SOURCES:
+            break  # a common phrase has thousands of finds: the rest are not read
         seen_places.add((source, found.line))
-        if len(sources) < MAX_SOURCES:
-            doc = by_source[source]
-            sources.append(Source(source, found.line, found.context, doc.year, doc.title))
+        doc = by_source[source]
+        sources.append(Source(source, found.line, found.context, doc.year, doc.title))
     return sources
 
 
