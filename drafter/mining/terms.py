@@ -186,10 +186,8 @@ class TokenStream:
             # the document's tokens come in the order they first stand in it: new ones get the
             # next ids in that order, as token by token in the stream
             to_corpus = list(map(vocabulary.__getitem__, words))
-            start = len(ids)
-            for length in lengths:
-                line_starts.append(start)
-                start += length + 1  # the line's tokens and the BOUNDARY after it
+            if lengths:  # each line's tokens and the BOUNDARY after it
+                line_starts.extend(itertools.accumulate(map((1).__add__, lengths[:-1]), initial=len(ids)))
             translate(ids, to_corpus, local_ids)
             bounds.append(len(ids))
             first_lines.append(len(line_starts))
@@ -472,7 +470,8 @@ def _drop_fragments(terms: list[TermStats], verbs: frozenset[str] = frozenset())
                     continue  # 科教兴国 is named on its own as often as 科教兴国战略 names the policy
                 # inside an occurrence of a verb phrase only if it starts with the verb
                 last = 0 if m > 1 and container.tokens[0] in verbs else m - n
-                inside = {p + k for p in container.positions for k in range(last + 1) if p + k in at and (k, m) != (0, n)}
+                first = 1 if m == n else 0  # as long as the term and at the same place: the term itself
+                inside = set().union(*(at.intersection(map(k.__add__, container.positions)) for k in range(first, last + 1)))
                 most_inside = max(most_inside, len(inside))
             if most_inside >= 0.8 * len(term.positions):
                 continue
