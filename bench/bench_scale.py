@@ -299,8 +299,8 @@ def report(rows: list[dict], workers: int | None) -> None:
     base = rows[0]
     segmenter = os.environ.get("DRAFTER_SEGMENTER") or "auto (rjieba when installed)"
     print(f"\ndrafter analyze, workers={workers or 'auto'}, segmenter={segmenter}, counting={counting_label()}, cores={os.cpu_count()}, Python {sys.version.split()[0]}")
-    print("| corpus | docs | chars | wall s | CPU s | chars/s (wall) | wall / 1st | chars / 1st | peak RSS MiB (sum) | peak PSS MiB | +1 file s | +1 file CPU s | +1 file / full (wall) | folded |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| corpus | docs | chars | wall s | CPU s | chars/s (wall) | wall / 1st | chars / 1st | peak RSS MiB (sum) | peak PSS MiB | +1 file s | +1 file CPU s | +1 file / full (wall) | +1 file peak RSS MiB (sum) | folded |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for row in rows:
         run: Run = row["run"]
         inc: Run | None = row.get("incremental")
@@ -308,7 +308,7 @@ def report(rows: list[dict], workers: int | None) -> None:
             f"| {row['size']}x | {row['documents']:,} | {row['characters'] / 1e6:.1f}M | {run.wall:.1f} | {run.cpu:.1f} | "
             f"{row['characters'] / run.wall:,.0f} | {run.wall / base['run'].wall:.2f} | {row['characters'] / base['characters']:.2f} | "
             f"{run.peak_rss_mib:,.0f} | {run.peak_pss_mib:,.0f} | "
-            + (f"{inc.wall:.1f} | {inc.cpu:.1f} | {inc.wall / run.wall:.2f} |" if inc else "- | - | - |")
+            + (f"{inc.wall:.1f} | {inc.cpu:.1f} | {inc.wall / run.wall:.2f} | {inc.peak_rss_mib:,.0f} |" if inc else "- | - | - | - |")
             + f" {row['folded']} |"
         )
     sys.stdout.flush()

@@ -11,7 +11,7 @@ import re
 import stat
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import yaml
 
@@ -24,6 +24,19 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
 
+def _mode_for(path: Path | None = None) -> int:
+    """mkstemp makes a file private: the mode an ordinary new file would have (or the mode of
+    the file at `path` that it replaces)."""
+    if path is not None:
+        try:
+            return path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            pass
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def atomic_write_bytes(path: str | os.PathLike, data: bytes, durable: bool = True) -> None:
     """Write `data` to `path` so that a reader sees either the old file or the new one, never half.
     `durable`: flush it to disk before the rename (not needed for a cache file)."""
@@ -33,15 +46,7 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes, durable: bool = Tru
 
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        # mkstemp makes the file private; give it the mode an ordinary new file would have
-        # (or keep the mode of the file it replaces)
-        try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            mask = os.umask(0)
-            os.umask(mask)
-            mode = 0o666 & ~mask
-        os.chmod(tmp, mode)
+        os.chmod(tmp, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             if durable:
@@ -394,9 +399,10 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_file_set(folder: str | os.PathLike, files: dict[str, bytes], manifest: str = MANIFEST_FILE) -> str:
-    """Write `files` (name → bytes) into `folder` so that a reader, whatever moment the writer
-    is killed at, sees all of them from this run or all from the one before: never a mix.
+def write_file_set(folder: str | os.PathLike, files: dict[str, bytes | Iterable[bytes]], manifest: str = MANIFEST_FILE) -> str:
+    """Write `files` (name → bytes, or the bytes in chunks: a large bank file is written as it
+    is made, never held whole) into `folder` so that a reader, whatever moment the writer is
+    killed at, sees all of them from this run or all from the one before: never a mix.
 
     The files are first written whole beside their final names (`.NAME.GEN`), then the
     manifest naming this generation and each file's SHA-256 replaces the old one in one
@@ -405,13 +411,22 @@ def write_file_set(folder: str | os.PathLike, files: dict[str, bytes], manifest:
     staged copy when the writer died between the commit and the last rename.
     Returns the generation (a hash of the contents: the same run gives the same bytes)."""
     folder = Path(folder)
-    hashes = {name: _sha256(data) for name, data in files.items()}
-    generation = _sha256("".join(f"{name}\0{hashes[name]}\n" for name in sorted(files)).encode())[:16]
-    for name, data in files.items():
-        atomic_write_bytes(folder / f".{name}.{generation}", data)
+    staged: dict[str, tuple[str, str, int]] = {}  # name -> (temporary file, SHA-256, bytes)
+    try:
+        for name, data in files.items():
+            staged[name] = _stage(folder, name, [data] if isinstance(data, (bytes, bytearray)) else data)
+        hashes = {name: sha for name, (_, sha, _) in staged.items()}
+        generation = _sha256("".join(f"{name}\0{hashes[name]}\n" for name in sorted(files)).encode())[:16]
+        for name, (temporary, _, _) in staged.items():
+            os.replace(temporary, folder / f".{name}.{generation}")
+    except BaseException:
+        for temporary, _, _ in staged.values():
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+        raise
     record = {
         "generation": generation,
-        "files": {name: {"sha256": hashes[name], "bytes": len(files[name])} for name in sorted(files)},
+        "files": {name: {"sha256": hashes[name], "bytes": staged[name][2]} for name in sorted(files)},
     }
     result_in_place()  # from the commit on, a stop (Ctrl-C, SIGTERM) has nothing to undo
     atomic_write_bytes(folder / manifest, (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
@@ -421,6 +436,29 @@ def write_file_set(folder: str | os.PathLike, files: dict[str, bytes], manifest:
     _fsync_folder(folder)
     _remove_stale(folder, files)
     return generation
+
+
+def _stage(folder: Path, name: str, chunks: Iterable[bytes]) -> tuple[str, str, int]:
+    """The chunks written to a new temporary file beside `name` and flushed to disk: the
+    file, the SHA-256 of its content and its size."""
+    import tempfile
+
+    fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    digest, size = hashlib.sha256(), 0
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), _mode_for())
+            for chunk in chunks:
+                digest.update(chunk)
+                handle.write(chunk)
+                size += len(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return temporary, digest.hexdigest(), size
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 _WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _PATH = re.compile(r"^[A-Za-z0-9_.][A-Za-z0-9_./-]*/[A-Za-z0-9_./-]*$")  # seeds/000_x.txt
@@ -131,3 +131,21 @@ def dump_bank_yaml(data: dict) -> str:
     out: list[str] = []
     _emit(data, 0, out, {})
     return "\n".join(out) + "\n"
+
+
+def dump_bank_yaml_in_chunks(head: dict, key: str, chunks: Iterable[list]) -> Iterator[str]:
+    """The text of dump_bank_yaml({**head, key: items}), where `key` comes last and its items
+    come in `chunks` (lists, in order): a chunk at a time, never the whole text at once. The
+    same bytes: a sequence under a top-level key is not indented, so a chunk's lines are the
+    lines it has in the whole."""
+    opening = dump_bank_yaml({**head, key: []})  # ends with "KEY: []"
+    for items in chunks:
+        if not items:
+            continue
+        if opening:
+            yield opening[: -len(" []\n")] + "\n"
+            opening = ""
+        text = dump_bank_yaml({key: items})
+        yield text[text.index("\n") + 1 :]
+    if opening:  # no item at all
+        yield opening

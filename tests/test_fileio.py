@@ -77,7 +77,7 @@ def test_a_freshly_mined_bank_is_cached_as_it_reads_back(tmp_path, monkeypatch):
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     analyze([SEEDS], tmp_path / "bank")
-    for name in ("phrases.yaml", "frames.yaml"):
+    for name in ("phrases.yaml", "frames.yaml", "sentences.yaml"):
         path = tmp_path / "bank" / name
 
         def parse_again():

@@ -47,6 +47,21 @@ def test_a_bank_file_written_in_chunks_is_the_yaml_of_the_whole(monkeypatch, chu
     assert bank_file(head, entries) == (content, None)  # too many sources to hold twice
 
 
+@pytest.mark.parametrize("chunk", [1, 3, 100_000])
+def test_the_sentence_index_written_in_chunks_is_the_yaml_of_the_whole(monkeypatch, chunk):
+    from drafter.bank import load_themes, themes_file
+    from drafter.mining.sentences import _INDEX_HEADER, sentence_index
+
+    docs = load_corpus(SEED_FILES[:6])
+    themes = load_themes(themes_file(None))
+    monkeypatch.setattr("drafter.mining.sentences.SENTENCE_CHUNK", chunk)
+    for chosen in (docs, []):
+        chunks, data = sentence_index(chosen, {d.source: (2024, None) for d in chosen}, themes)
+        content = b"".join(chunks)
+        assert content == (_INDEX_HEADER + dump_bank_yaml(data)).encode("utf-8")
+        assert len(data["sentences"]) > 3 or not chosen
+
+
 @pytest.mark.parametrize(
     "line_tokens, lines",
     [([], []), ([[]], [""]), ([["全面", "\x00", "从严治党"], [], ["我们"]], ["全面，从严治党", "", "我们"])],

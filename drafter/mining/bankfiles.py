@@ -5,13 +5,14 @@ files are analysis's own before they are replaced."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from drafter.bank import FRAMES_FILE, PHRASES_FILE
 from drafter.errors import DrafterError
 from drafter.fileio import MANIFEST_FILE, prime_yaml_cache, write_file_set
 from drafter.mining.mined import DocMined
 from drafter.model import Entry
-from drafter.yamlwrite import dump_bank_yaml
+from drafter.yamlwrite import dump_bank_yaml_in_chunks
 
 HEADER = "# 由 drafter analyze 生成，请勿手工修改：重新分析会覆盖本文件。\n# 自己的条目请写在同一文件夹的 custom.yaml 里（格式相同），分析永远不会改动它。\n"
 
@@ -68,24 +69,34 @@ PRIME_LIMIT = 200_000  # entry sources: a larger bank file is not held a second 
 ENTRY_CHUNK = 256  # entries turned into YAML at a time
 
 
-def bank_file(head: dict, entries: list[Entry]) -> tuple[bytearray, dict | None]:
-    """A bank file's bytes (the YAML of `head` and then its `entries`), written a few hundred
-    entries at a time: the YAML of all entries at once (their dicts, its lines, the text and its
-    bytes) holds a large bank four times over. The file's data as parsed, for the look-up
-    cache, only for a bank of at most PRIME_LIMIT sources (else None)."""
-    content = bytearray((HEADER + dump_bank_yaml({**head, "entries": []})).encode("utf-8"))
-    keep = sum(len(e.sources) for e in entries) <= PRIME_LIMIT
-    dicts: list[dict] = []
-    if entries:
-        content[-len(b" []\n") :] = b"\n"  # "entries: []" becomes "entries:", the entries follow
+def bank_file(head: dict, entries: list[Entry]) -> tuple[bytes, dict | None]:
+    """A bank file's bytes (the YAML of `head` and then its `entries`), and its data as parsed
+    (for the look-up cache) for a bank of at most PRIME_LIMIT sources (else None). The bank
+    writer writes the chunks of bank_chunks as they come instead."""
+    parsed: list[dict] | None = [] if _primed(entries) else None
+    content = b"".join(bank_chunks(head, entries, parsed))
+    return content, ({**head, "entries": parsed} if parsed is not None else None)
+
+
+def _primed(entries: list[Entry]) -> bool:
+    return sum(len(e.sources) for e in entries) <= PRIME_LIMIT
+
+
+def bank_chunks(head: dict, entries: list[Entry], parsed: list[dict] | None = None) -> Iterator[bytes]:
+    """A bank file's bytes, a few hundred entries at a time: the YAML of all entries at once
+    (their dicts, its lines, the text and its bytes) holds a large bank four times over. With
+    `parsed`, each entry's dict is added to it as its chunk is made."""
+
+    def dicts() -> Iterator[list[dict]]:
         for start in range(0, len(entries), ENTRY_CHUNK):
             chunk = [e.to_bank_dict() for e in entries[start : start + ENTRY_CHUNK]]
-            # the same lines as in the whole file: a sequence under a top-level key is not indented
-            text = dump_bank_yaml({"entries": chunk})
-            content += text[text.index("\n") + 1 :].encode("utf-8")
-            if keep:
-                dicts.extend(chunk)
-    return content, ({**head, "entries": dicts} if keep else None)
+            if parsed is not None:
+                parsed.extend(chunk)
+            yield chunk
+
+    yield HEADER.encode("utf-8")
+    for text in dump_bank_yaml_in_chunks(head, "entries", dicts()):
+        yield text.encode("utf-8")
 
 
 def write_bank(
@@ -93,21 +104,23 @@ def write_bank(
     entries: list[Entry],
     documents: int,
     documents_catalog: dict[str, dict],
-    more: dict[str, tuple[bytes, dict]] | None = None,
+    more: dict[str, tuple[Iterable[bytes], dict]] | None = None,
 ) -> list[str]:
-    """phrases.yaml and frames.yaml (and `more` files beside them), written as one unit with
-    manifest.json (fileio.write_file_set):
+    """phrases.yaml and frames.yaml (and `more` files beside them: their bytes in chunks, and
+    their data for the look-up cache), written as one unit with manifest.json
+    (fileio.write_file_set), each chunk as it is made:
     a run killed at any moment leaves the old pair or the new one, and the bank loader reads a
     pair from one run or says which file does not belong. Each file lists the documents its
     sources cite in `catalog` (title, year), once."""
-    contents: dict[str, bytes] = {}
+    contents: dict[str, Iterable[bytes]] = {}
     parsed: dict[str, dict] = {}
     for name, chosen in ((PHRASES_FILE, [e for e in entries if e.kind != "frame"]), (FRAMES_FILE, [e for e in entries if e.kind == "frame"])):
         cited = sorted({s.doc for e in chosen for s in e.sources})
         head = {"version": 1, "documents": documents, "catalog": {doc: documents_catalog.get(doc) or {} for doc in cited}}
-        contents[name], data = bank_file(head, chosen)
-        if data is not None:
-            parsed[name] = data
+        dicts: list[dict] | None = [] if _primed(chosen) else None
+        contents[name] = bank_chunks(head, chosen, dicts)
+        if dicts is not None:
+            parsed[name] = {**head, "entries": dicts}  # filled in as the file is written
     for name, (content, data) in (more or {}).items():  # e.g. the example sentences
         contents[name], parsed[name] = content, data
     write_file_set(output, contents)

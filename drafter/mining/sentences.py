@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Iterator
 
 from drafter.bank import theme_assigner
 from drafter.cleaning import is_traditional, to_simplified
 from drafter.document import Document
-from drafter.yamlwrite import dump_bank_yaml
+from drafter.yamlwrite import dump_bank_yaml_in_chunks
 from drafter.outline import Outline, parse_outline
 from drafter.sections import iter_sections
 
@@ -95,9 +96,9 @@ def sentence_index(
     years: dict[str, tuple[int | None, str | None]],
     themes: dict[str, list[str]],
     found_in: list[tuple[dict, list[list]]] | None = None,
-) -> tuple[bytes, dict]:
-    """sentences.yaml for the bank folder, as bytes and as the data they hold (for the look-up
-    cache); `years`: doc -> (year, title); `found_in`: sentences_of each document, when already
+) -> tuple[Iterator[bytes], dict]:
+    """sentences.yaml for the bank folder, as its bytes in chunks (made as they are read) and
+    as the data they hold (for the look-up cache); `years`: doc -> (year, title); `found_in`: sentences_of each document, when already
     known (the map step keeps them in its store). The bank writer writes it with phrases.yaml and
     frames.yaml as one unit."""
     documents: dict[str, dict] = {}
@@ -110,5 +111,19 @@ def sentence_index(
         documents[doc.source] = info
         sentences.extend(found)
     data = {"version": 1, "documents": dict(sorted(documents.items())), "sentences": sentences}
-    header = "# 由 drafter analyze 生成的例句索引（[句子, 文档, 行, 主题]），请勿手工修改。\n"
-    return (header + dump_bank_yaml(data)).encode("utf-8"), data
+    return _index_chunks(data), data
+
+
+SENTENCE_CHUNK = 2048  # sentences turned into YAML at a time
+_INDEX_HEADER = "# 由 drafter analyze 生成的例句索引（[句子, 文档, 行, 主题]），请勿手工修改。\n"
+
+
+def _index_chunks(data: dict) -> Iterator[bytes]:
+    """sentences.yaml a few thousand sentences at a time (the text of a large index, made at
+    once, held it three times over: its lines, the text and its bytes)."""
+    sentences = data["sentences"]
+    head = {key: value for key, value in data.items() if key != "sentences"}
+    yield _INDEX_HEADER.encode("utf-8")
+    chunks = (sentences[start : start + SENTENCE_CHUNK] for start in range(0, len(sentences), SENTENCE_CHUNK))
+    for text in dump_bank_yaml_in_chunks(head, "sentences", chunks):
+        yield text.encode("utf-8")
