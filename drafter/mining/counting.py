@@ -189,7 +189,7 @@ class NumpyCounting(PythonCounting):
 
     def _member(self, values, wanted) -> object:
         """A bool a value: is it one of `wanted`? Most values are not: a bitmap of the wanted
-        values' hashes (at least FILTER_SLOTS slots a wanted value, up to FILTER_MAX) turns
+        values' hashes (FILTER_SLOTS slots a wanted value, at most 2**FILTER_MAX_BITS) turns
         most of them away with one look-up, and only the rest are searched for in the sorted
         wanted values, a chunk of values at a time. (A binary search of every value took 4 s
         of a 50-million-character analysis, most of it waiting for memory.)"""

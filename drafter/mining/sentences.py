@@ -98,9 +98,9 @@ def sentence_index(
     found_in: list[tuple[dict, list[list]]] | None = None,
 ) -> tuple[Iterator[bytes], dict]:
     """sentences.yaml for the bank folder, as its bytes in chunks (made as they are read) and
-    as the data they hold (for the look-up cache); `years`: doc -> (year, title); `found_in`: sentences_of each document, when already
-    known (the map step keeps them in its store). The bank writer writes it with phrases.yaml and
-    frames.yaml as one unit."""
+    as the data they hold (for the look-up cache); `years`: doc -> (year, title); `found_in`:
+    sentences_of each document, when already known (the map step keeps them in its store). The
+    bank writer writes it with phrases.yaml and frames.yaml as one unit."""
     documents: dict[str, dict] = {}
     sentences: list[list] = []
     for i, doc in enumerate(docs):
