@@ -42,23 +42,39 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes, durable: bool = Tru
     `durable`: flush it to disk before the rename (not needed for a cache file)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    temporary, _ = _write_temporary(path.parent, path.name, [data], _mode_for(path), durable)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _write_temporary(folder: Path, name: str, chunks: Iterable[bytes], mode: int, durable: bool = True, digest=None) -> tuple[str, int]:
+    """The chunks written to a new temporary file beside `name` in `folder` (flushed to disk
+    when `durable`; each chunk also given to `digest` when there is one): the file and its
+    size. A failed write leaves no file behind."""
     import tempfile  # not at the top: a draft that writes nothing need not import it
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    size = 0
     try:
-        os.chmod(tmp, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            os.fchmod(handle.fileno(), mode)
+            for chunk in chunks:
+                if digest is not None:
+                    digest.update(chunk)
+                handle.write(chunk)
+                size += len(chunk)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
-        os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
         raise
+    return temporary, size
 
 
 STDOUT = "-"  # `-o -`: standard output
@@ -441,23 +457,8 @@ def write_file_set(folder: str | os.PathLike, files: dict[str, bytes | Iterable[
 def _stage(folder: Path, name: str, chunks: Iterable[bytes]) -> tuple[str, str, int]:
     """The chunks written to a new temporary file beside `name` and flushed to disk: the
     file, the SHA-256 of its content and its size."""
-    import tempfile
-
-    fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-    digest, size = hashlib.sha256(), 0
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), _mode_for())
-            for chunk in chunks:
-                digest.update(chunk)
-                handle.write(chunk)
-                size += len(chunk)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    digest = hashlib.sha256()
+    temporary, size = _write_temporary(folder, name, chunks, _mode_for(), digest=digest)
     return temporary, digest.hexdigest(), size
 
 
