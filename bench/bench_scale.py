@@ -6,7 +6,8 @@ processes), characters per second and the peak memory of the whole process tree 
 and its worker processes, polled from /proc: the sum of resident sets, and the sum of
 proportional sets, which counts pages shared after fork once). Then the incremental case: one
 new file added to the analysed corpus, analysed again into the same bank folder (with the map
-results of the full run kept in the benchmark's own cache folder).
+results of the full run kept in the benchmark's own cache folder): its time, and its peak
+memory measured the same way.
 
 The copies are deterministic and not identical: copy 0 is the real corpus; every further copy
 rebuilds each document with a quarter of its paragraphs taken from other documents of the same
