@@ -37,14 +37,16 @@ def test_a_bank_file_written_in_chunks_is_the_yaml_of_the_whole(monkeypatch, chu
     head = {"version": 1, "documents": len(mined), "catalog": {m.source: {"title": m.title} for m in mined}}
     monkeypatch.setattr("drafter.mining.bankfiles.ENTRY_CHUNK", chunk)
     whole = {**head, "entries": [e.to_bank_dict() for e in entries]}
-    content, parsed = bank_file(head, entries)
-    assert bytes(content) == (HEADER + dump_bank_yaml(whole)).encode("utf-8")
-    assert parsed == whole
-    empty, parsed_empty = bank_file(head, [])
-    assert bytes(empty) == (HEADER + dump_bank_yaml({**head, "entries": []})).encode("utf-8")
+    chunks, parsed = bank_file(head, entries)
+    content = b"".join(chunks)
+    assert content == (HEADER + dump_bank_yaml(whole)).encode("utf-8")
+    assert parsed == whole  # filled in as the chunks were read
+    chunks, parsed_empty = bank_file(head, [])
+    assert b"".join(chunks) == (HEADER + dump_bank_yaml({**head, "entries": []})).encode("utf-8")
     assert parsed_empty == {**head, "entries": []}
     monkeypatch.setattr("drafter.mining.bankfiles.PRIME_LIMIT", 0)
-    assert bank_file(head, entries) == (content, None)  # too many sources to hold twice
+    chunks, parsed = bank_file(head, entries)
+    assert (b"".join(chunks), parsed) == (content, None)  # too many sources to hold twice
 
 
 @pytest.mark.parametrize("chunk", [1, 3, 100_000])

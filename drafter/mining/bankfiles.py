@@ -69,20 +69,15 @@ PRIME_LIMIT = 200_000  # entry sources: a larger bank file is not held a second 
 ENTRY_CHUNK = 256  # entries turned into YAML at a time
 
 
-def bank_file(head: dict, entries: list[Entry]) -> tuple[bytes, dict | None]:
-    """A bank file's bytes (the YAML of `head` and then its `entries`), and its data as parsed
-    (for the look-up cache) for a bank of at most PRIME_LIMIT sources (else None). The bank
-    writer writes the chunks of bank_chunks as they come instead."""
-    parsed: list[dict] | None = [] if _primed(entries) else None
-    content = b"".join(bank_chunks(head, entries, parsed))
-    return content, ({**head, "entries": parsed} if parsed is not None else None)
+def bank_file(head: dict, entries: list[Entry]) -> tuple[Iterator[bytes], dict | None]:
+    """A bank file: its bytes (the YAML of `head` and then its `entries`) in chunks, made as
+    they are read, and its data as parsed, for the look-up cache, filled in as the chunks are
+    read; only for a bank of at most PRIME_LIMIT sources (else None)."""
+    parsed: list[dict] | None = [] if sum(len(e.sources) for e in entries) <= PRIME_LIMIT else None
+    return _bank_chunks(head, entries, parsed), ({**head, "entries": parsed} if parsed is not None else None)
 
 
-def _primed(entries: list[Entry]) -> bool:
-    return sum(len(e.sources) for e in entries) <= PRIME_LIMIT
-
-
-def bank_chunks(head: dict, entries: list[Entry], parsed: list[dict] | None = None) -> Iterator[bytes]:
+def _bank_chunks(head: dict, entries: list[Entry], parsed: list[dict] | None = None) -> Iterator[bytes]:
     """A bank file's bytes, a few hundred entries at a time: the YAML of all entries at once
     (their dicts, its lines, the text and its bytes) holds a large bank four times over. With
     `parsed`, each entry's dict is added to it as its chunk is made."""
@@ -117,10 +112,9 @@ def write_bank(
     for name, chosen in ((PHRASES_FILE, [e for e in entries if e.kind != "frame"]), (FRAMES_FILE, [e for e in entries if e.kind == "frame"])):
         cited = sorted({s.doc for e in chosen for s in e.sources})
         head = {"version": 1, "documents": documents, "catalog": {doc: documents_catalog.get(doc) or {} for doc in cited}}
-        dicts: list[dict] | None = [] if _primed(chosen) else None
-        contents[name] = bank_chunks(head, chosen, dicts)
-        if dicts is not None:
-            parsed[name] = {**head, "entries": dicts}  # filled in as the file is written
+        contents[name], data = bank_file(head, chosen)
+        if data is not None:
+            parsed[name] = data  # filled in as the file is written
     for name, (content, data) in (more or {}).items():  # e.g. the example sentences
         contents[name], parsed[name] = content, data
     write_file_set(output, contents)
