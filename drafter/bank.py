@@ -245,13 +245,21 @@ def themes_file(bank_dir: str | os.PathLike | None = None, given: str | os.PathL
 class Themes(dict):
     """The theme lexicon: {主题名: [关键词, …]}, and the `exceptions`: phrases that hold a theme's
     word but do not speak of its theme (强权政治 holds 政治, 服务业 holds 服务): inside one of
-    them, the word does not count. A plain dict serves as a lexicon without exceptions."""
+    them, the word does not count. A plain dict serves as a lexicon without exceptions.
+
+    `policy_words` name a field of government policy (粮食, 房地产, 教育强国 …) and
+    `policy_themes` the themes whose sections a report's sentence on such a field may serve as an
+    example for (改革发展): a work report's 落实地方政府主体责任，促进房地产市场平稳健康发展 is no
+    example for 压实主体责任 in a 廉政谈话 (choosing.choose_examples)."""
 
     exceptions: tuple[str, ...] = ()
+    policy_words: tuple[str, ...] = ()
+    policy_themes: tuple[str, ...] = ()
 
 
 def load_themes(path: str | os.PathLike) -> Themes:
-    """themes.yaml: `themes: {主题名: [关键词, …]}` and, optionally, `exceptions: [说法, …]`."""
+    """themes.yaml: `themes: {主题名: [关键词, …]}` and, optionally, `exceptions: [说法, …]`,
+    `policy_words: [词, …]` and `policy_themes: [主题名, …]`."""
     path = Path(path)
     data = load_yaml_cached(path, "主题词表", schema=THEMES_SCHEMA)
     themes = data.get("themes") if isinstance(data, dict) else None
@@ -262,11 +270,20 @@ def load_themes(path: str | os.PathLike) -> Themes:
         if not isinstance(words, list) or not all(isinstance(w, (str, int)) for w in words):
             raise DrafterError(f"主题词表 {path} 中主题“{name}”的关键词应是一个列表，如 [廉洁, 清廉]。")
         result[str(name)] = [str(w) for w in words if str(w)]
-    exceptions = data.get("exceptions") or []
-    if not isinstance(exceptions, list) or not all(isinstance(w, (str, int)) for w in exceptions):
-        raise DrafterError(f"主题词表 {path} 中 exceptions 应是一个列表，如 [强权政治, 服务业]。")
-    result.exceptions = tuple(str(w) for w in exceptions if str(w))
+    result.exceptions = _word_list(data, "exceptions", path, "[强权政治, 服务业]")
+    result.policy_words = _word_list(data, "policy_words", path, "[粮食, 房地产]")
+    result.policy_themes = _word_list(data, "policy_themes", path, "[改革发展]")
+    unknown = [name for name in result.policy_themes if name not in result]
+    if unknown:
+        raise DrafterError(f"主题词表 {path} 的 policy_themes 中的“{'”“'.join(unknown)}”不是 themes 下的主题。可用的主题：{'、'.join(result)}。")
     return result
+
+
+def _word_list(data: dict, key: str, path: Path, example: str) -> tuple[str, ...]:
+    words = data.get(key) or []
+    if not isinstance(words, list) or not all(isinstance(w, (str, int)) for w in words):
+        raise DrafterError(f"主题词表 {path} 中 {key} 应是一个列表，如 {example}。")
+    return tuple(str(w) for w in words if str(w))
 
 
 Matcher = Callable[[str], bool]
@@ -327,6 +344,18 @@ def theme_matcher(themes: dict[str, list[str]], theme: str) -> Matcher | None:
     """Whether a text holds one of `theme`'s words (its name included; not inside one of the
     lexicon's exceptions); None for a theme the lexicon does not hold."""
     return dict(_theme_matchers(*_lexicon_key(themes))).get(theme)
+
+
+def policy_matcher(themes: dict[str, list[str]]) -> Matcher | None:
+    """Whether a text names a field of government policy (the lexicon's `policy_words`); None
+    for a lexicon that lists none."""
+    words = getattr(themes, "policy_words", ())
+    return _words_matcher(tuple(words)) if words else None
+
+
+@functools.lru_cache(maxsize=8)
+def _words_matcher(words: tuple[str, ...]) -> Matcher:
+    return re.compile("|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))).search
 
 
 def _lexicon_key(themes: dict[str, list[str]]) -> tuple[tuple, tuple[str, ...]]:

@@ -8,9 +8,10 @@ import functools
 import heapq
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from drafter.bank import PhraseBank, theme_matcher
+from drafter.bank import PhraseBank, policy_matcher, theme_matcher
 from drafter.errors import DrafterError
 from drafter.examples import ExampleIndex, Exemplar
 from drafter.model import DRAFTING_KINDS, KINDS, Entry, Source, is_report_title
@@ -292,30 +293,50 @@ def choose_examples(
     report's sentence that speaks of none of them is off the speech, however many words it
     shares with the point and whatever its section's theme (落实地方主体责任 of the housing
     market, 扛稳粮食安全责任, under 压实主体责任 in a 廉政谈话, whose section 以责任之心对待工作 is
-    of 责任落实): it is taken only where a point would otherwise have none. (Another speech is
-    of the speech's genre: its sentences are not held to this.)"""
+    of 责任落实). So is a report's sentence on a field of policy (the lexicon's `policy_words`:
+    粮食, 房地产 …) under a section of another theme than the lexicon's `policy_themes`, and one
+    that speaks of none of the themes the point's own words name (_examples_for). Such sentences
+    are taken only where a point would otherwise have none, the least off first. (Another speech
+    is of the speech's genre: its sentences are not held to this.)"""
     if count <= 0 or not index.sentences:
         return []
-    found = _examples_for(heading, section_heading, theme, count, occasion, index, bank, used, since, year, rng, cache, speech_themes)
-    if not found and speech_themes:
-        found = _examples_for(heading, section_heading, theme, 1, occasion, index, bank, used, since, year, rng, cache, frozenset())
-    return found
+    passes = [(speech_themes, True, True), (speech_themes, False, True), (frozenset(), False, True), (frozenset(), False, False)]
+    for themes, strict, fields in dict.fromkeys(passes):  # the first pass that finds any
+        found = _examples_for(heading, section_heading, theme, count if strict else 1, occasion, index, bank, used, since, year, rng, cache, themes, strict, fields)
+        if found:
+            return found
+    return []
 
 
-def _examples_for(heading, section_heading, theme, count, occasion, index, bank, used, since, year, rng, cache, speech_themes) -> list[ExampleSentence]:
+def _examples_for(heading, section_heading, theme, count, occasion, index, bank, used, since, year, rng, cache, speech_themes, strict=True, fields=True) -> list[ExampleSentence]:
+    """choose_examples' look-up with or without its rules: `strict`, a report's sentence must
+    fit the point and one of another theme must share a word with it; `fields`, no report's
+    sentence on a field of policy under a section of another theme."""
     near = _bigrams(heading)
     wider = _bigrams(section_heading)
+    point_themes = frozenset(_lexicon_themes(heading, bank.themes)) if strict else frozenset()
 
-    def score(item: tuple[Exemplar, set[str], float]) -> float:
-        _, grams, value = item
+    def score(item: Scored) -> float:
+        _, grams, value, _ = item
         shared = len(grams & near)
         value += 1.5 * min(3, shared) + 0.75 * min(2, len(grams & wider)) - 2.0 * (not shared)
         return value + rng.random() * 1.5
 
-    scored = functools.partial(_scored_examples, occasion=occasion, index=index, since=since, year=year, cache=cache, speech_themes=speech_themes)
-    themed = [item for item in scored(theme, True) if item[0].text not in used]
-    if len(themed) < count:
-        themed += [item for item in scored(theme, False) if item[0].text not in used]
+    def fits(item: Scored) -> bool:
+        """A report's sentence speaks of a theme the point's own words name (廉洁奉公 for
+        永葆清廉本色; 扛稳粮食安全责任 is nothing to 提醒好配偶, nor 严格遵守宪法 to 严格家教家规,
+        whatever words they share); a point whose words name no theme (慎独慎微慎初) takes the
+        section's sentences."""
+        return not item[3] or not point_themes or not point_themes.isdisjoint(item[0].themes)
+
+    def shares(item: Scored) -> bool:
+        return not strict or bool(item[1] & near)
+
+    off_field = None if not fields or theme in getattr(bank.themes, "policy_themes", ()) else policy_matcher(bank.themes)
+    scored = functools.partial(_scored_examples, occasion=occasion, index=index, since=since, year=year, cache=cache, speech_themes=speech_themes, off_field=off_field)
+    themed = [item for item in scored(theme, True) if item[0].text not in used and fits(item)]
+    if len(themed) < count:  # sentences of other themes, only where they share words with the point
+        themed += [item for item in scored(theme, False) if item[0].text not in used and shares(item) and fits(item)]
         themed.sort(key=lambda item: -item[2])
     found = _take_examples(_best(themed, score, count + 4), count, used, bank, year, cache)
     if len(found) < count:  # more than four of the best were in expired terms: rank them all
@@ -327,7 +348,7 @@ def _examples_for(heading, section_heading, theme, count, occasion, index, bank,
 POINT_BONUS_MAX = 1.5 * 3 + 0.75 * 2 + 1.5  # the most choose_examples' score adds to a fixed part
 
 
-def _best(items: list[tuple[Exemplar, set[str], float]], score, need: int) -> list[Exemplar]:
+def _best(items: list[Scored], score, need: int) -> list[Exemplar]:
     """The `need` items of highest score, best first. The items come in order of their fixed
     part: once that part plus the most a point can add falls below the need-th best score
     seen, no later item can enter, and the rest are not scored."""
@@ -344,37 +365,48 @@ def _best(items: list[tuple[Exemplar, set[str], float]], score, need: int) -> li
 
 
 OTHER_THEMES_LIMIT = 300  # sentences of other themes looked at when a theme runs short
+Scored = tuple[Exemplar, set[str], float, bool]  # a sentence, its bigrams, its fixed score, a report's?
 
 
 def _scored_examples(
-    theme: str, of_theme: bool, occasion: str, index: ExampleIndex, since: int, year: int, cache: dict, speech_themes: frozenset[str] = frozenset()
-) -> list[tuple[Exemplar, set[str], float]]:
+    theme: str,
+    of_theme: bool,
+    occasion: str,
+    index: ExampleIndex,
+    since: int,
+    year: int,
+    cache: dict,
+    speech_themes: frozenset[str] = frozenset(),
+    off_field: Callable[[str], object] | None = None,
+) -> list[Scored]:
     """The sentences of the speech's years that are (or are not) of `theme`, each with its
-    bigrams and the part of its score that does not depend on the point: the theme, the same
-    occasion, not a report's sentence in another occasion's speech, recent, near 60 characters;
-    the highest first. Of other themes, only the OTHER_THEMES_LIMIT highest (a large bank holds
-    thousands). With `speech_themes`, a report's sentence only if it speaks of one of them.
-    Computed once per draft."""
-    key = ("examples", theme, of_theme, speech_themes)
+    bigrams, the part of its score that does not depend on the point (the theme, the same
+    occasion, not a report's sentence in another occasion's speech, recent, near 60 characters)
+    and whether it is a report's; the highest first. Of other themes, only the
+    OTHER_THEMES_LIMIT highest (a large bank holds thousands). With `speech_themes`, a report's
+    sentence only if it speaks of one of them; with `off_field`, none of a report's sentences
+    it holds true for (a field of policy, under a section of another theme). Computed once per
+    draft."""
+    key = ("examples", theme, of_theme, speech_themes, off_field)
     if key not in cache:
         fixed = []
         for s in index.sentences:
             if (theme in s.themes) != of_theme or not (s.year is None or since <= s.year <= year):
                 continue
-            if speech_themes and s.occasion != occasion and is_report_title(s.title) and speech_themes.isdisjoint(s.themes):
-                continue  # a report's policy sentence off the speech
-            value = 4.0 * of_theme + 3.0 * (s.occasion == occasion)
-            value -= 1.5 * (is_report_title(s.title) and occasion != s.occasion)
+            report = s.occasion != occasion and is_report_title(s.title)
+            if report and (speech_themes and speech_themes.isdisjoint(s.themes) or off_field is not None and off_field(s.text)):
+                continue  # a report's sentence off the speech, or on a field of policy off the section
+            value = 4.0 * of_theme + 3.0 * (s.occasion == occasion) - 1.5 * report
             value += 2.0 * (s.year - since) / max(1, year - since) if s.year else 0.5
-            fixed.append((s, value - 0.01 * abs(len(s.text) - 60)))
+            fixed.append((s, value - 0.01 * abs(len(s.text) - 60), report))
         fixed.sort(key=lambda item: -item[1])  # highest fixed part first, for _best
         if not of_theme:
             del fixed[OTHER_THEMES_LIMIT:]
         grams = cache.setdefault("bigrams", {})
-        for s, _ in fixed:
+        for s, _, _ in fixed:
             if s.text not in grams:
                 grams[s.text] = _bigrams(s.text)
-        cache[key] = [(s, grams[s.text], value) for s, value in fixed]
+        cache[key] = [(s, grams[s.text], value, report) for s, value, report in fixed]
     return cache[key]
 
 

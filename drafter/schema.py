@@ -102,4 +102,4 @@ ENTRY_SCHEMA: dict = {
     "years": None, "hide": None,
 }
 BANK_FILE_SCHEMA: dict = {"version": None, "documents": None, "catalog": ANY_KEYS, "entries": [ENTRY_SCHEMA]}
-THEMES_SCHEMA: dict = {"themes": ANY_KEYS, "exceptions": None}
+THEMES_SCHEMA: dict = {"themes": ANY_KEYS, "exceptions": None, "policy_words": None, "policy_themes": None}

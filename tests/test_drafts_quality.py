@@ -18,10 +18,11 @@ import pytest
 
 from conftest import ROOT, run
 from drafter import api
-from drafter.bank import load_bank
+from drafter.bank import load_bank, policy_matcher
 from drafter.choosing import overlaps
 from drafter.draft import DraftOptions, build_draft, draft_to_dict, undouble
 from drafter.examples import load_examples
+from drafter.model import is_report_title
 from drafter.template_check import check_occasion
 from drafter.templating import find_occasion, load_point_headings, sandbox
 
@@ -98,10 +99,25 @@ def test_every_occasion_and_seed_with_the_builtin_bank(name):
 
 @pytest.mark.parametrize("name", OCCASIONS)
 def test_every_occasion_and_seed_with_a_corpus_bank(name, corpus_bank_dir):
+    """…and no report's sentence on a field of policy (粮食, 房地产, 化债 …) under a section of
+    another theme than the lexicon's policy_themes: 0 of 1,922 examples in these drafts when the
+    rule came in, 404 of 1,955 (21%) before it."""
+    themes = load_bank(corpus_bank_dir).themes
+    on_policy = policy_matcher(themes)
+    index = load_examples(Path(corpus_bank_dir))
+    titles = {s.text: s.title for s in index.sentences}
     for seed in SEEDS:
         draft = make(name, bank_dir=corpus_bank_dir, seed=seed, org="县委办", audience="机关党员干部")
         assert check_draft(draft, corpus_bank_dir) == [], (name, seed)
         assert blanks_left(draft) == []
+        off = [
+            (point.heading, example.text)
+            for section in draft.sections if section.theme not in themes.policy_themes
+            for point in section.points
+            for example in point.examples
+            if example.occasion != name and is_report_title(titles.get(example.text)) and on_policy(example.text)
+        ]
+        assert off == [], (name, seed)
 
 
 @pytest.mark.parametrize("name", OCCASIONS)
