@@ -460,7 +460,10 @@ def choose_phrases(
     a phrase already in the draft, each with its source; a quotation first when there is one
     and `quote` allows it (a section quotes once), then numbered formulas, set phrases, idioms.
     A quotation seen in reports only that speaks of none of `speech_themes` (the occasion's and
-    the asked ones) is not offered: 房子是用来住的、不是用来炒的 in a 组织生活会."""
+    the asked ones) is not offered: 房子是用来住的、不是用来炒的 in a 组织生活会; nor is a phrase
+    seen in reports only that names a field of policy (the lexicon's `policy_words`) under a
+    section of another theme than its `policy_themes`: 脱贫攻坚 under 担当作为, 一国两制 under
+    严守政治纪律."""
     if count <= 0:
         return []
     cache = {} if cache is None else cache
@@ -472,9 +475,12 @@ def choose_phrases(
         return cache[key]
 
     clear = _clear_of(used, cache.setdefault(("checked", id(used)), {}))
+    off_field = None if theme in getattr(bank.themes, "policy_themes", ()) else policy_matcher(bank.themes)
 
     def available(entry: Entry, trust) -> bool:
-        if entry.kind == "quote" and speech_themes and not entry.in_speeches and speech_themes.isdisjoint(entry.themes):
+        if not entry.in_speeches and (
+            entry.kind == "quote" and speech_themes and speech_themes.isdisjoint(entry.themes) or off_field is not None and off_field(entry.text)
+        ):
             return False
         if entry.kind == "term" and trust(entry) == UNSURE:
             return False  # a report's policy word beside the theme's words (十国集团, 支持工会 for 组织建设)

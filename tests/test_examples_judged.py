@@ -3,10 +3,12 @@ data/judged_examples.yaml (drafts of every occasion from a bank mined from ../sh
 as a speechwriter would), and the rules behind them on small indexes: a report's sentence on a
 field of policy (the lexicon's policy_words) only under a section of a policy theme, one that
 speaks of none of the themes its point names not while another is there, and always a sentence
-under every point when the bank has any (the last pass takes what the first would not)."""
+under every point when the bank has any (the last pass takes what the first would not); and a
+stock phrase seen in reports only on a field of policy only under a section of a policy theme."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections import Counter
 from pathlib import Path
@@ -120,3 +122,22 @@ def test_the_lexicon_names_its_policy_fields_and_themes(tmp_path):
         load_themes(path)
     path.write_text("themes:\n  廉洁自律: [廉洁]\n", encoding="utf-8")
     assert load_themes(path).policy_words == ()  # a lexicon of its own without the lists: no such rule
+
+
+def test_a_report_phrase_on_a_field_of_policy_stays_under_its_theme(bank):
+    """经济建设、政治建设…, seen in reports only, is no stock phrase under 提高政治判断力 (it names
+    经济), though it speaks of 政治建设; under a section of 改革发展 it is. A speech's own phrase
+    is offered whatever it names (比车子、比票子、比房子 of a 廉政 speech)."""
+    from drafter.model import Entry, Source
+
+    def entry(text: str, title: str, *themes: str) -> Entry:
+        return Entry(text=text, kind="parallel", themes=list(themes), count=5, docs=3, sources=[Source("a.txt", 3, "", 2024, title)])
+
+    five = entry("经济建设、政治建设、文化建设、社会建设、生态文明建设", REPORT, "政治建设", "改革发展")
+    four = entry("政治意识、大局意识、核心意识、看齐意识", REPORT, "政治建设")
+    houses = entry("比车子、比票子、比房子", SPEECH, "政治建设")
+    own = dataclasses.replace(bank, entries=[five, four, houses], stale={})
+    offered = {p.text for p in choosing.choose_phrases("政治建设", "提高政治判断力", 3, own, [], random.Random(0), 2026)}
+    assert offered == {four.text, houses.text}
+    offered = {p.text for p in choosing.choose_phrases("改革发展", "推动高质量发展", 3, own, [], random.Random(0), 2026)}
+    assert five.text in offered
