@@ -478,9 +478,8 @@ def choose_phrases(
     off_field = None if theme in getattr(bank.themes, "policy_themes", ()) else policy_matcher(bank.themes)
 
     def available(entry: Entry, trust) -> bool:
-        if not entry.in_speeches and (
-            entry.kind == "quote" and speech_themes and speech_themes.isdisjoint(entry.themes) or off_field is not None and off_field(entry.text)
-        ):
+        off_speech = entry.kind == "quote" and speech_themes and speech_themes.isdisjoint(entry.themes)
+        if (off_speech or off_field is not None and off_field(entry.text)) and not entry.in_speeches:
             return False
         if entry.kind == "term" and trust(entry) == UNSURE:
             return False  # a report's policy word beside the theme's words (十国集团, 支持工会 for 组织建设)
