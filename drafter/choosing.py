@@ -149,8 +149,18 @@ def _dedupe_fills(fills: list[list[str]]) -> list[list[str]]:
     return out
 
 
+def _outside_exceptions(text: str, lexicon: dict[str, list[str]]) -> str:
+    """The text without the lexicon's exceptions (守牢安全底线: 底线 there is no 纪律规矩)."""
+    for phrase in getattr(lexicon, "exceptions", ()):
+        if phrase in text:
+            text = text.replace(phrase, "\u3000")
+    return text
+
+
 def _lexicon_themes(text: str, lexicon: dict[str, list[str]]) -> list[str]:
-    """Themes whose words the text holds, the most and longest words first."""
+    """Themes whose words the text holds outside the lexicon's exceptions, the most and longest
+    words first."""
+    text = _outside_exceptions(text, lexicon)
     scored = []
     for name, words in lexicon.items():
         score = sum(len(w) for w in {name, *words} if w and w in text)
@@ -164,8 +174,9 @@ def _theme_scores(heading: str, bank: PhraseBank, lexicon: dict[str, list[str]],
     formulations in it with their themes, and the themes of the `stock` phrases (the bank's themed
     terms, idioms and formulas) that stand in the heading (co-occurrence)."""
     scores: dict[str, float] = {}
+    own = _outside_exceptions(heading, lexicon)
     for name, words in lexicon.items():
-        hit = sum(len(w) for w in {name, *words} if w and w in heading)
+        hit = sum(len(w) for w in {name, *words} if w and w in own)
         if hit:
             scores[name] = scores.get(name, 0) + 3 * hit
     try:

@@ -144,3 +144,14 @@ def test_a_report_phrase_on_a_field_of_policy_stays_under_its_theme(bank):
     assert offered == {four.text, houses.text}
     offered = {p.text for p in choosing.choose_phrases("改革发展", "推动高质量发展", 3, own, [], random.Random(0), 2026)}
     assert five.text in offered
+
+
+def test_a_heading_speaks_of_no_theme_through_an_exception(bank):
+    """The lexicon's exceptions hold for headings as for mined text: 底线 in 守牢安全底线 or
+    强化底线思维 is no 纪律规矩 (a 工作会议's section on risks is not one on discipline)."""
+    lexicon = load_themes(ROOT / "phrasebank" / "themes.yaml")
+    assert choosing._lexicon_themes("聚焦风险防范，守牢安全底线", lexicon) == []
+    assert choosing._lexicon_themes("强化底线思维", lexicon) == []
+    assert choosing._lexicon_themes("坚守底线红线", lexicon) == ["纪律规矩"]
+    assert "纪律规矩" not in choosing._theme_scores("守牢安全底线", bank, lexicon, [])
+    assert "纪律规矩" in choosing._theme_scores("守住纪律底线", bank, lexicon, [])
