@@ -346,11 +346,14 @@ def theme_matcher(themes: dict[str, list[str]], theme: str) -> Matcher | None:
     return dict(_theme_matchers(*_lexicon_key(themes))).get(theme)
 
 
-def policy_matcher(themes: dict[str, list[str]]) -> Matcher | None:
-    """Whether a text names a field of government policy (the lexicon's `policy_words`); None
-    for a lexicon that lists none."""
+def policy_matcher(themes: dict[str, list[str]], section: str | None = None) -> Matcher | None:
+    """Whether a text names a field of government policy (the lexicon's `policy_words`), one
+    that a section of theme `section` does not take; None for a lexicon that lists none, or for
+    a section of one of its `policy_themes`."""
     words = getattr(themes, "policy_words", ())
-    return _words_matcher(tuple(words)) if words else None
+    if not words or section in getattr(themes, "policy_themes", ()):
+        return None
+    return _words_matcher(tuple(words))
 
 
 @functools.lru_cache(maxsize=8)

@@ -149,36 +149,31 @@ def _dedupe_fills(fills: list[list[str]]) -> list[list[str]]:
     return out
 
 
-def _outside_exceptions(text: str, lexicon: dict[str, list[str]]) -> str:
-    """The text without the lexicon's exceptions (守牢安全底线: 底线 there is no 纪律规矩)."""
+def _lexicon_hits(text: str, lexicon: dict[str, list[str]]) -> dict[str, int]:
+    """Each theme whose words the text holds outside the lexicon's exceptions (守牢安全底线: 底线
+    there is no 纪律规矩), with the length of those words summed."""
     for phrase in getattr(lexicon, "exceptions", ()):
         if phrase in text:
             text = text.replace(phrase, "\u3000")
-    return text
+    hits = {}
+    for name, words in lexicon.items():
+        hit = sum(len(w) for w in {name, *words} if w and w in text)
+        if hit:
+            hits[name] = hit
+    return hits
 
 
 def _lexicon_themes(text: str, lexicon: dict[str, list[str]]) -> list[str]:
     """Themes whose words the text holds outside the lexicon's exceptions, the most and longest
     words first."""
-    text = _outside_exceptions(text, lexicon)
-    scored = []
-    for name, words in lexicon.items():
-        score = sum(len(w) for w in {name, *words} if w and w in text)
-        if score:
-            scored.append((-score, name))
-    return [name for _, name in sorted(scored)]
+    return [name for _, name in sorted((-hit, name) for name, hit in _lexicon_hits(text, lexicon).items())]
 
 
 def _theme_scores(heading: str, bank: PhraseBank, lexicon: dict[str, list[str]], stock: list[Entry]) -> dict[str, float]:
     """What a heading speaks of, from its words: the theme lexicon (strongest), the canon's
     formulations in it with their themes, and the themes of the `stock` phrases (the bank's themed
     terms, idioms and formulas) that stand in the heading (co-occurrence)."""
-    scores: dict[str, float] = {}
-    own = _outside_exceptions(heading, lexicon)
-    for name, words in lexicon.items():
-        hit = sum(len(w) for w in {name, *words} if w and w in own)
-        if hit:
-            scores[name] = scores.get(name, 0) + 3 * hit
+    scores: dict[str, float] = {name: 3 * hit for name, hit in _lexicon_hits(heading, lexicon).items()}
     try:
         for _, _, entry in bank.canon.canonical_in(heading):
             for theme in entry.themes:
@@ -343,7 +338,7 @@ def _examples_for(heading, section_heading, theme, count, occasion, index, bank,
     def shares(item: Scored) -> bool:
         return not strict or bool(item[1] & near)
 
-    off_field = None if not fields or theme in getattr(bank.themes, "policy_themes", ()) else policy_matcher(bank.themes)
+    off_field = policy_matcher(bank.themes, theme) if fields else None
     scored = functools.partial(_scored_examples, occasion=occasion, index=index, since=since, year=year, cache=cache, speech_themes=speech_themes, off_field=off_field)
     themed = [item for item in scored(theme, True) if item[0].text not in used and fits(item)]
     if len(themed) < count:  # sentences of other themes, only where they share words with the point
@@ -486,7 +481,7 @@ def choose_phrases(
         return cache[key]
 
     clear = _clear_of(used, cache.setdefault(("checked", id(used)), {}))
-    off_field = None if theme in getattr(bank.themes, "policy_themes", ()) else policy_matcher(bank.themes)
+    off_field = policy_matcher(bank.themes, theme)
 
     def available(entry: Entry, trust) -> bool:
         off_speech = entry.kind == "quote" and speech_themes and speech_themes.isdisjoint(entry.themes)

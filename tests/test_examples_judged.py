@@ -18,7 +18,7 @@ import yaml
 
 from conftest import ROOT
 from drafter import choosing
-from drafter.bank import load_bank, load_themes
+from drafter.bank import load_bank, load_themes, policy_matcher
 from drafter.errors import DrafterError
 from drafter.examples import ExampleIndex, Exemplar
 
@@ -110,7 +110,8 @@ def test_the_lexicon_names_its_policy_fields_and_themes(tmp_path):
     themes = load_themes(ROOT / "phrasebank" / "themes.yaml")
     assert themes.policy_themes == ("改革发展",) and {"粮食", "房地产", "化债"} <= set(themes.policy_words)
     # words written so as not to catch the genre's own phrases
-    matcher = __import__("drafter.bank", fromlist=["policy_matcher"]).policy_matcher(themes)
+    matcher = policy_matcher(themes)
+    assert policy_matcher(themes, "改革发展") is None and policy_matcher(themes, "家风建设") is not None
     for own in ["营造风清气正的良好政治生态", "中华民族伟大复兴", "开展警示教育", "教育党员、管理党员", "执政环境是复杂的"]:
         assert not matcher(own), own
     path = tmp_path / "themes.yaml"
