@@ -48,8 +48,8 @@ def report(text: str, *themes: str) -> Exemplar:
 
 
 def test_the_first_pass_on_the_judged_samples(bank):
-    """Measured when the rules came in: the first pass turns away 54 of the 90 sentences judged
-    差 and takes 167 of the 172 judged 好 (of the five it turns away, four name a field in
+    """Measured when the rules came in: the first pass turns away 59 of the 97 sentences judged
+    差 and takes 173 of the 178 judged 好 (of the five it turns away, four name a field in
     passing: 为基层和企业减负 under 力戒形式主义; the fifth is of no theme since 底线思维 is not
     纪律规矩). Most of the 差 it takes are the best a reports' bank has for a point it holds
     nothing on (家风 points: 提醒好配偶, 涵养清廉家风) or say little of anything (坚持正确的思想方法
@@ -59,9 +59,9 @@ def test_the_first_pass_on_the_judged_samples(bank):
         sentence = Exemplar(item["sentence"], "报告.txt", 1, tuple(item["themes"]), None, 2025, item["title"])
         taken[item["judged"], bool(first_pass(bank, item["point"], item["section"], item["theme"], item["occasion"], sentence))] += 1
     judged = Counter(item["judged"] for item in JUDGED)
-    assert judged == {"好": 172, "两可": 65, "差": 90}
-    assert taken["差", False] >= 54, taken
-    assert taken["好", True] >= 167, taken
+    assert judged == {"好": 178, "两可": 74, "差": 97}
+    assert taken["差", False] >= 59, taken
+    assert taken["好", True] >= 173, taken
 
 
 def test_a_report_sentence_on_a_field_of_policy_stays_under_its_theme(bank):
