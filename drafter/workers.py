@@ -57,6 +57,7 @@ class Stopped(KeyboardInterrupt):
 
 _STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 _done = [False]  # the job's result is being put in place (result_in_place): a stop has nothing left to undo
+_held: list[list[int] | None] = [None]  # the stops held back by stops_held, while it lasts
 
 
 @contextlib.contextmanager
@@ -69,8 +70,12 @@ def stop_on_signals() -> Iterator[None]:
         return
 
     def stop(signum: int, frame) -> None:
-        if not _done[0]:
-            raise Stopped(signum)
+        if _done[0]:
+            return
+        if _held[0] is not None:
+            _held[0].append(signum)
+            return
+        raise Stopped(signum)
 
     _done[0] = False
 
@@ -89,6 +94,22 @@ def stop_on_signals() -> Iterator[None]:
         _done[0] = False
         for number, handler in saved.items():
             signal.signal(number, handler)
+
+
+@contextlib.contextmanager
+def stops_held() -> Iterator[list[int]]:
+    """Within stop_on_signals: a stop that comes during the block does not raise there but is
+    listed, for the caller to act on after it. Starting worker processes needs this: a fork
+    runs the interpreter's at-fork hooks in this thread, and Stopped raised inside one is only
+    printed, as an ignored exception with its traceback, and the run goes on."""
+    held: list[int] = []
+    previous, _held[0] = _held[0], held
+    try:
+        yield held
+    finally:
+        _held[0] = previous
+        if previous is not None:
+            previous.extend(held)
 
 
 def result_in_place() -> None:

@@ -877,3 +877,31 @@ def test_stopping_the_workers_never_waits_forever():
             assert process.exitcode is not None
     finally:
         lock.release()  # the pool's stuck thread ends
+
+
+def test_a_stop_while_the_workers_start_stops_them_once_started(monkeypatch):
+    """SIGTERM while a pool forks its workers: Stopped raised inside a fork's at-fork hook is only
+    printed ("Exception ignored in: <function _releaseLock>" and a traceback) and the run goes
+    on. The stop is held until the pool is made, then the pool is stopped and Stopped raised."""
+    import multiprocessing
+    import signal
+
+    from drafter import mining
+    from drafter.workers import Stopped, stop_on_signals
+
+    context = multiprocessing.get_context("fork")
+    real = type(context).Pool
+    made = []
+
+    def pool_stopped_while_made(self, *args, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)
+        for _ in range(1000):  # the handler runs between bytecodes, here inside the start
+            pass
+        made.append(real(self, *args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(type(context), "Pool", pool_stopped_while_made)
+    with stop_on_signals(), pytest.raises(Stopped):
+        mining._start_pool(2)
+    assert made, "the stop was raised inside the pool's start"
+    assert all(worker.exitcode is not None for worker in made[0]._pool)

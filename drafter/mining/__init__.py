@@ -37,7 +37,7 @@ from drafter.mining.segment import WordClasses, lexicon, segment, word_classes
 from drafter.mining.terms import TokenStream, find_terms, locate_terms
 from drafter.model import BANK_ORDER, KINDS, Entry, Found, Source
 from drafter.runtime import few_collections, give_back_memory
-from drafter.workers import cap_workers, quiet_worker, stop_on_signals, stop_pool
+from drafter.workers import Stopped, cap_workers, quiet_worker, stop_on_signals, stop_pool, stops_held
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +82,15 @@ def _mine_one(
 def _start_pool(workers: int):
     """Worker processes: they read and clean the corpus files, then mine the documents (loading
     jieba's dictionary when the first document comes). They leave Ctrl-C to the main process,
-    die silently when terminated and die with it (workers.py)."""
+    die silently when terminated and die with it (workers.py). A stop while they start is acted
+    on once they are started: they are stopped and Stopped raised here."""
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    return context.Pool(workers, initializer=quiet_worker)
+    with stops_held() as held:
+        pool = context.Pool(workers, initializer=quiet_worker)
+    if held:  # stopped while the workers were being started
+        stop_pool(pool)
+        raise Stopped(held[0])
+    return pool
 
 
 class LocalEngine:
